@@ -1,0 +1,234 @@
+//! Sign-in: argon2 passwords, web sessions with a CSRF token, bearer tokens, and the
+//! throttle that slows down password guessing.
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{Duration, Utc};
+use jianfu_core::{time, Actor, AppError, AppResult, Role};
+use jianfu_store::users::Credentials;
+use jianfu_store::{sessions, users, Db};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub const SESSION_HOURS: i64 = 12;
+
+/// Hashes a password with argon2id (OWASP parameters, the crate's defaults). CPU-bound: run off the async threads.
+pub async fn hash_password(password: &str) -> AppResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+async fn verify_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a password nobody has, verified when the user does not exist so that
+/// the answer takes as long as for a real user.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$qkB3Mhb6iWmDzdHQlIOq+AqNt2VnLYWbN7mO3fJ+Vg4";
+
+fn random_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The actor a user acts as. A department addresses the government it belongs to
+/// (a county department files what goes to the county's towns), so its scope is its parent.
+pub fn actor_of(c: &Credentials) -> Actor {
+    let scope_root = match (c.unit_level.as_str(), c.unit_parent_id) {
+        ("department", Some(parent)) => parent,
+        _ => c.unit_id,
+    };
+    Actor {
+        user_id: c.id,
+        username: c.username.clone(),
+        display_name: c.display_name.clone(),
+        role: c.role.parse::<Role>().unwrap_or(Role::Grassroots),
+        unit_id: c.unit_id,
+        unit_name: c.unit_name.clone(),
+        scope_root,
+    }
+}
+
+/// Checks a username and password. The message never tells which of the two was wrong.
+pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResult<Actor> {
+    let creds = users::credentials_by_name(&mut db.reader(), username.trim()).await?;
+    let wrong = || AppError::Validation { code: "bad_credentials", message: "用户名或密码错误".into(), field: None };
+    let Some(c) = creds else {
+        verify_password(password, DECOY_HASH).await;
+        return Err(wrong());
+    };
+    if !verify_password(password, &c.password_hash).await {
+        return Err(wrong());
+    }
+    if !c.active {
+        return Err(AppError::Forbidden { message: "该账号已停用，请联系管理员".into(), field: None });
+    }
+    Ok(actor_of(&c))
+}
+
+/// A started web session: the cookie value and the CSRF token that forms must echo.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub async fn start_session(db: &Db, actor: &Actor) -> AppResult<Session> {
+    let cookie = random_secret();
+    let csrf = random_secret();
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    sessions::delete_expired(&mut tx, &time::format_ts(now)).await?;
+    sessions::insert_session(
+        &mut tx,
+        &secret_hash(&cookie),
+        actor.user_id,
+        &csrf,
+        &time::format_ts(now),
+        &time::format_ts(now + Duration::hours(SESSION_HOURS)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Session { cookie, csrf })
+}
+
+/// The actor and CSRF token of a live session of an active user.
+pub async fn session_actor(db: &Db, cookie: &str) -> AppResult<Option<(Actor, String)>> {
+    let mut conn = db.reader();
+    let Some((user_id, csrf)) = sessions::find_session(&mut conn, &secret_hash(cookie), &time::now()).await? else {
+        return Ok(None);
+    };
+    Ok(active_actor(&mut conn, user_id).await?.map(|a| (a, csrf)))
+}
+
+async fn active_actor(conn: &mut jianfu_store::Conn, user_id: i64) -> AppResult<Option<Actor>> {
+    Ok(users::credentials_by_id(conn, user_id).await?.filter(|c| c.active).map(|c| actor_of(&c)))
+}
+
+pub async fn end_session(db: &Db, cookie: &str) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    sessions::delete_session(&mut tx, &secret_hash(cookie)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Issues a bearer token for a user (the `jianfu token` command); returns the token.
+pub async fn issue_token(db: &Db, username: &str, label: &str) -> AppResult<String> {
+    let creds = users::credentials_by_name(&mut db.reader(), username)
+        .await?
+        .ok_or_else(|| AppError::Validation { code: "unknown_user", message: format!("用户“{username}”不存在"), field: Some("username".into()) })?;
+    if !creds.active {
+        return Err(AppError::Validation { code: "inactive_user", message: format!("用户“{username}”已停用"), field: Some("username".into()) });
+    }
+    let token = format!("jf_{}", random_secret());
+    let mut tx = db.begin().await?;
+    let id = sessions::insert_token(&mut tx, &secret_hash(&token), creds.id, label, &time::now()).await?;
+    crate::audit::record(
+        &mut tx,
+        &Actor::system(),
+        crate::audit::Change {
+            action: "api_token.issue",
+            entity: "api_token",
+            entity_id: id.to_string(),
+            region_id: None,
+            before: None,
+            after: Some(&serde_json::json!({"user_id": creds.id, "label": label})),
+            summary: format!("为用户{}签发接口令牌（{label}）", creds.username),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+pub async fn token_actor(db: &Db, token: &str) -> AppResult<Option<Actor>> {
+    let mut conn = db.reader();
+    match sessions::find_token(&mut conn, &secret_hash(token)).await? {
+        Some((user_id,)) => active_actor(&mut conn, user_id).await,
+        None => Ok(None),
+    }
+}
+
+/// Slows down password guessing: after `max_failures` failed sign-ins for the same key
+/// (username and client address) within `window`, further attempts are refused until it passes.
+pub struct LoginThrottle {
+    max_failures: u32,
+    window: std::time::Duration,
+    failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+}
+
+impl LoginThrottle {
+    pub fn new(max_failures: u32, window: std::time::Duration) -> Self {
+        LoginThrottle { max_failures, window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn check(&self, key: &str) -> AppResult<()> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(key) {
+            Some((n, since)) if *n >= self.max_failures && since.elapsed() < self.window => {
+                let minutes = (self.window.saturating_sub(since.elapsed()).as_secs() / 60).max(1);
+                Err(AppError::TooManyRequests(format!("登录失败次数过多，请{minutes}分钟后再试")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn fail(&self, key: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            let window = self.window;
+            map.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        let entry = map.entry(key.to_string()).or_insert((0, std::time::Instant::now()));
+        if entry.1.elapsed() >= self.window {
+            *entry = (0, std::time::Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeed(&self, key: &str) {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_locks_after_repeated_failures() {
+        let t = LoginThrottle::new(3, std::time::Duration::from_secs(900));
+        for _ in 0..3 {
+            assert!(t.check("a").is_ok());
+            t.fail("a");
+        }
+        assert_eq!(t.check("a").unwrap_err().status(), 429);
+        assert!(t.check("b").is_ok());
+        t.succeed("a");
+        assert!(t.check("a").is_ok());
+    }
+
+    #[tokio::test]
+    async fn passwords_hash_and_verify() {
+        let h = hash_password("Jianfu2026").await.unwrap();
+        assert!(verify_password("Jianfu2026", &h).await);
+        assert!(!verify_password("jianfu2026", &h).await);
+        assert!(!verify_password("x", "not a hash").await);
+    }
+}

@@ -1,0 +1,11 @@
+//! Jianfu's domain: one module per concept. Handlers in `jianfu-web` and commands in the
+//! binary call these functions; they validate input, ask [`policy`] whether the actor may act,
+//! write through `jianfu-store` and record every write in the [`audit`] trail.
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod org;
+pub mod people;
+pub mod policy;
+
+pub use jianfu_store::Db;

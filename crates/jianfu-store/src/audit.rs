@@ -1,0 +1,99 @@
+//! SQL of the audit trail. The chain logic (hashing, verification) lives in the domain.
+use crate::db::{Conn, StoreError, Tx, Q};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub region_id: Option<i64>,
+    pub before_digest: Option<String>,
+    pub after_digest: Option<String>,
+    pub summary: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const COLS: &str = "seq, at, actor_id, actor_name, action, entity, entity_id, region_id, before_digest, after_digest, summary, prev_hash, hash";
+
+/// Takes the next sequence number. The UPDATE holds the head row's lock until commit,
+/// so concurrent writers (even in other processes) append one after another.
+pub async fn claim_next(tx: &mut Tx) -> Result<(i64, String), StoreError> {
+    tx.fetch_one(&Q::new("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")).await
+}
+
+pub async fn append(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new(format!("INSERT INTO audit_log ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
+            .bind(e.seq)
+            .bind(e.at.as_str())
+            .bind(e.actor_id)
+            .bind(e.actor_name.as_str())
+            .bind(e.action.as_str())
+            .bind(e.entity.as_str())
+            .bind(e.entity_id.as_str())
+            .bind(e.region_id)
+            .bind(e.before_digest.clone())
+            .bind(e.after_digest.clone())
+            .bind(e.summary.as_str())
+            .bind(e.prev_hash.as_str())
+            .bind(e.hash.as_str()),
+    )
+    .await?;
+    tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str())).await?;
+    Ok(())
+}
+
+pub async fn head(conn: &mut Conn) -> Result<(i64, String), StoreError> {
+    conn.fetch_one(&Q::new("SELECT seq, hash FROM audit_head WHERE id = 1")).await
+}
+
+/// Entries after `after_seq` in order, for verification in batches.
+pub async fn batch(conn: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    conn.fetch_all(&Q::new(format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")).bind(after_seq).bind(limit))
+        .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only entries of this region subtree (by the entries' region key).
+    pub scope_root: Option<i64>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+}
+
+fn where_clause(q: &mut Q, f: &AuditFilter) {
+    q.push(" FROM audit_log a WHERE 1 = 1");
+    if let Some(root) = f.scope_root {
+        let p = q.arg(root);
+        q.push(&format!(
+            " AND (a.region_id IS NULL OR EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = a.region_id) \
+             OR EXISTS (SELECT 1 FROM org_closure s2 WHERE s2.descendant_id = {p} AND s2.ancestor_id = a.region_id))"
+        ));
+    }
+    if let Some(e) = &f.entity {
+        let p = q.arg(e.as_str());
+        q.push(&format!(" AND a.entity = {p}"));
+    }
+    if let Some(e) = &f.entity_id {
+        let p = q.arg(e.as_str());
+        q.push(&format!(" AND a.entity_id = {p}"));
+    }
+}
+
+pub async fn list(conn: &mut Conn, f: &AuditFilter, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64), StoreError> {
+    let mut count = Q::new("SELECT COUNT(*)");
+    where_clause(&mut count, f);
+    let total = conn.scalar(&count).await?;
+    let mut q = Q::new(format!("SELECT {COLS}"));
+    where_clause(&mut q, f);
+    let l = q.arg(limit);
+    let o = q.arg(offset);
+    q.push(&format!(" ORDER BY a.seq DESC LIMIT {l} OFFSET {o}"));
+    Ok((conn.fetch_all(&q).await?, total))
+}

@@ -1,0 +1,399 @@
+//! The database handle: one enum over the two pools, one query value, one transaction type.
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, Postgres, Sqlite};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库地址无效：{0}（应为 sqlite://路径 或 postgres://主机/库名）")]
+    BadUrl(String),
+    #[error("无法连接数据库：{0}")]
+    Connect(String),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(String),
+    #[error("唯一约束冲突：{0}")]
+    Unique(String),
+    #[error("数据库错误：{0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    fn from_sqlx(e: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Unique(db.message().to_string());
+            }
+        }
+        StoreError::Sql(e)
+    }
+}
+
+impl From<StoreError> for jianfu_core::AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unique(m) => jianfu_core::AppError::Conflict {
+                code: "duplicate",
+                message: "记录已存在，请勿重复提交".into(),
+                field: unique_field(&m),
+            },
+            other => jianfu_core::AppError::internal(other),
+        }
+    }
+}
+
+/// Best effort: the column named by a unique-violation message of either backend.
+fn unique_field(message: &str) -> Option<String> {
+    // SQLite: "UNIQUE constraint failed: org_units.code"
+    if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
+        return rest.split(',').next().and_then(|c| c.split('.').nth(1)).map(|c| c.trim().to_string());
+    }
+    None
+}
+
+/// A value bound to a `$n` placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    I64(Option<i64>),
+    F64(Option<f64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::I64(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::I64(v)
+    }
+}
+impl From<f64> for Arg {
+    fn from(v: f64) -> Self {
+        Arg::F64(Some(v))
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(Some(v))
+    }
+}
+impl From<Option<bool>> for Arg {
+    fn from(v: Option<bool>) -> Self {
+        Arg::Bool(v)
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_string()))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Text(v.map(str::to_string))
+    }
+}
+
+/// A query: SQL in the common dialect and its arguments.
+#[derive(Debug, Clone)]
+pub struct Q {
+    pub sql: String,
+    pub args: Vec<Arg>,
+}
+
+impl Q {
+    pub fn new(sql: impl Into<String>) -> Q {
+        Q { sql: sql.into(), args: Vec::new() }
+    }
+
+    pub fn bind(mut self, v: impl Into<Arg>) -> Q {
+        self.args.push(v.into());
+        self
+    }
+
+    /// Appends SQL and returns the placeholder number for the next argument.
+    pub fn push(&mut self, sql: &str) -> &mut Q {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Appends an argument and returns its `$n` placeholder, for building queries piece by piece.
+    pub fn arg(&mut self, v: impl Into<Arg>) -> String {
+        self.args.push(v.into());
+        format!("${}", self.args.len())
+    }
+}
+
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::F64(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_deref()),
+                Arg::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// A row type that decodes from either backend.
+pub trait DbRow: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> DbRow for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// The database. SQLite keeps one writer connection (SQLite serialises writers anyway;
+/// one connection avoids busy errors inside the process) beside a pool of readers.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// Runs one sqlx call on whichever of the four executors a connection holds.
+macro_rules! on_conn {
+    ($conn:expr, $q:expr, |$query:ident| $sqlite:expr, |$pquery:ident| $pg:expr, $call:ident) => {
+        match $conn {
+            Conn::SqlitePool(p) => { let $query = bind_args!($sqlite, &$q.args); $query.$call(&*p).await }
+            Conn::SqliteTx(t) => { let $query = bind_args!($sqlite, &$q.args); $query.$call(&mut **t).await }
+            Conn::PgPool(p) => { let $pquery = bind_args!($pg, &$q.args); $pquery.$call(&*p).await }
+            Conn::PgTx(t) => { let $pquery = bind_args!($pg, &$q.args); $pquery.$call(&mut **t).await }
+        }
+        .map_err(StoreError::from_sqlx)
+    };
+}
+
+/// A connection to run queries on: a pool (reads) or an open transaction (writes).
+pub enum Conn {
+    SqlitePool(SqlitePool),
+    SqliteTx(sqlx::Transaction<'static, Sqlite>),
+    PgPool(PgPool),
+    PgTx(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Conn {
+    pub async fn fetch_all<T: DbRow>(&mut self, q: &Q) -> Result<Vec<T>, StoreError> {
+        on_conn!(self, q, |a| sqlx::query_as::<Sqlite, T>(&q.sql), |b| sqlx::query_as::<Postgres, T>(&q.sql), fetch_all)
+    }
+
+    pub async fn fetch_optional<T: DbRow>(&mut self, q: &Q) -> Result<Option<T>, StoreError> {
+        on_conn!(self, q, |a| sqlx::query_as::<Sqlite, T>(&q.sql), |b| sqlx::query_as::<Postgres, T>(&q.sql), fetch_optional)
+    }
+
+    pub async fn fetch_one<T: DbRow>(&mut self, q: &Q) -> Result<T, StoreError> {
+        on_conn!(self, q, |a| sqlx::query_as::<Sqlite, T>(&q.sql), |b| sqlx::query_as::<Postgres, T>(&q.sql), fetch_one)
+    }
+
+    /// Runs a statement and returns the number of rows it affected.
+    pub async fn execute(&mut self, q: &Q) -> Result<u64, StoreError> {
+        match self {
+            Conn::SqlitePool(p) => bind_args!(sqlx::query::<Sqlite>(&q.sql), &q.args).execute(&*p).await.map(|r| r.rows_affected()),
+            Conn::SqliteTx(t) => bind_args!(sqlx::query::<Sqlite>(&q.sql), &q.args).execute(&mut **t).await.map(|r| r.rows_affected()),
+            Conn::PgPool(p) => bind_args!(sqlx::query::<Postgres>(&q.sql), &q.args).execute(&*p).await.map(|r| r.rows_affected()),
+            Conn::PgTx(t) => bind_args!(sqlx::query::<Postgres>(&q.sql), &q.args).execute(&mut **t).await.map(|r| r.rows_affected()),
+        }
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// A single integer, e.g. `SELECT COUNT(*)` or `INSERT … RETURNING id`.
+    pub async fn scalar(&mut self, q: &Q) -> Result<i64, StoreError> {
+        let (v,): (i64,) = self.fetch_one(q).await?;
+        Ok(v)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::SqlitePool(_) | Conn::SqliteTx(_) => Backend::Sqlite,
+            Conn::PgPool(_) | Conn::PgTx(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A write transaction; dropped without [`Tx::commit`] it rolls back.
+pub struct Tx(Conn);
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.0 {
+            Conn::SqliteTx(t) => t.commit().await?,
+            Conn::PgTx(t) => t.commit().await?,
+            Conn::SqlitePool(_) | Conn::PgPool(_) => {}
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Connects by URL: `sqlite://path` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{url}（{e}）")))?;
+            Self::connect_postgres(opts).await
+        } else {
+            Err(StoreError::BadUrl(url.to_string()))
+        }
+    }
+
+    /// PostgreSQL with explicit options (tests use them to pin a private schema).
+    pub async fn connect_postgres(opts: PgConnectOptions) -> Result<Db, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        Ok(Db::Postgres(pool))
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Db, StoreError> {
+        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() || path == ":memory:" {
+            return Err(StoreError::BadUrl(format!("{url}（请指定数据库文件路径）")));
+        }
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Connect(format!("无法创建目录{}：{e}", dir.display())))?;
+            }
+        }
+        // WAL lets readers run beside the writer; synchronous=FULL makes every commit reach
+        // the disk before it is acknowledged, so an acknowledged write survives a power cut,
+        // not only a killed process (see README, "Durability").
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-65536");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts.read_only(false))
+            .await
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        Ok(Db::Sqlite { read, write })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reads (cheap: pools are reference-counted).
+    pub fn reader(&self) -> Conn {
+        match self {
+            Db::Sqlite { read, .. } => Conn::SqlitePool(read.clone()),
+            Db::Postgres(p) => Conn::PgPool(p.clone()),
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(Tx(match self {
+            Db::Sqlite { write, .. } => Conn::SqliteTx(write.begin().await?),
+            Db::Postgres(p) => Conn::PgTx(p.begin().await?),
+        }))
+    }
+
+    // Convenience reads straight on the handle.
+    pub async fn fetch_all<T: DbRow>(&self, q: &Q) -> Result<Vec<T>, StoreError> {
+        self.reader().fetch_all(q).await
+    }
+    pub async fn fetch_optional<T: DbRow>(&self, q: &Q) -> Result<Option<T>, StoreError> {
+        self.reader().fetch_optional(q).await
+    }
+    pub async fn fetch_one<T: DbRow>(&self, q: &Q) -> Result<T, StoreError> {
+        self.reader().fetch_one(q).await
+    }
+    pub async fn scalar(&self, q: &Q) -> Result<i64, StoreError> {
+        self.reader().scalar(q).await
+    }
+
+    /// Runs a script of several statements without arguments (migrations, maintenance).
+    pub async fn raw_script(&self, sql: &str) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::raw_sql(sql).execute(write).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+        }
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// A consistent copy of a live SQLite database (`VACUUM INTO`); PostgreSQL has pg_dump.
+    pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite { write, .. } => {
+                sqlx::query("VACUUM INTO $1").bind(to.to_string_lossy().to_string()).execute(write).await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::BadUrl("PostgreSQL 数据库请使用 pg_dump 备份".into())),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_column_of_a_sqlite_unique_violation() {
+        assert_eq!(unique_field("UNIQUE constraint failed: org_units.code"), Some("code".into()));
+        assert_eq!(unique_field("duplicate key"), None);
+    }
+}

@@ -1,0 +1,14 @@
+//! Persistence for SQLite and PostgreSQL behind one small query layer.
+//!
+//! SQL is written once with `$n` placeholders (both sqlx drivers accept them) in the common
+//! dialect of the two databases; the few differences live in [`migrate`] (DDL tokens) and in
+//! functions named for what differs. Rows decode through `sqlx::FromRow`, derived once per type.
+pub mod audit;
+pub mod db;
+pub mod migrate;
+pub mod org;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+pub use db::{Arg, Backend, Conn, Db, DbRow, Q, StoreError, Tx};

@@ -1,0 +1,182 @@
+//! Extractors that turn malformed input into the SPEC §5 error body with the field named in Chinese.
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::header::CONTENT_TYPE;
+use jianfu_core::labels::field_label;
+use jianfu_core::AppError;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use std::str::FromStr;
+
+/// A JSON body, read with the field path of any error.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError(AppError::bad_request("unsupported_media_type", "请求内容须为JSON（Content-Type: application/json）", None)));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+            ApiError(AppError::PayloadTooLarge(format!("{}MB", crate::BODY_LIMIT / 1024 / 1024)))
+        })?;
+        parse_json(&bytes).map(JsonBody).map_err(ApiError)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::bad_request("malformed_json", "请求体不是合法的JSON", None);
+        }
+        describe(&path, &inner.to_string())
+    })
+}
+
+/// Turns a serde message into a Chinese one that names the field.
+fn describe(path: &str, msg: &str) -> AppError {
+    if let Some(name) = between(msg, "unknown field `", "`") {
+        let field = if path == "." || path.is_empty() { name.to_string() } else { path.to_string() };
+        return AppError::Validation { code: "unknown_field", message: format!("不允许的字段“{name}”"), field: Some(field) };
+    }
+    if let Some(name) = between(msg, "missing field `", "`") {
+        return AppError::Validation {
+            code: "missing_field",
+            message: format!("缺少必填字段“{}”", field_label(name)),
+            field: Some(name.to_string()),
+        };
+    }
+    let field = path.trim_start_matches('.').to_string();
+    let what = if msg.starts_with("unknown variant") { "取值无效" } else { "格式或类型不正确" };
+    AppError::Validation {
+        code: "invalid_field",
+        message: format!("{}{}", field_label(&field), what),
+        field: (!field.is_empty()).then_some(field),
+    }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// Query parameters, with the parameter at fault named.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parse_query(parts.uri.query().unwrap_or("")).map(ApiQuery).map_err(ApiError)
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        describe(&path, &e.into_inner().to_string())
+    })
+}
+
+/// The numeric `{id}` of a path; anything else is a 404 (no such record can exist).
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let raw = axum::extract::RawPathParams::from_request_parts(parts, state).await.ok();
+        let id = raw.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == "id").and_then(|(_, v)| v.parse::<i64>().ok()));
+        match id {
+            Some(id) if id > 0 => Ok(IdPath(id)),
+            _ => {
+                let err = AppError::NotFound("记录");
+                Err(if parts.uri.path().starts_with("/api/") {
+                    ApiError(err).into_response()
+                } else {
+                    crate::error::PageError(err).into_response()
+                })
+            }
+        }
+    }
+}
+
+/// The client's address, when the server was started with connect info.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientIp(ip.unwrap_or_default()))
+    }
+}
+
+/// For optional query parameters from HTML forms, where an empty field means "not given".
+pub fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+{
+    let s: Option<String> = Option::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse::<T>().map(Some).map_err(|_| serde::de::Error::custom(format!("invalid value: {v}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Input {
+        name: String,
+        parent_id: i64,
+    }
+
+    #[test]
+    fn names_the_field_of_each_error() {
+        let e = parse_json::<Input>(br#"{"name": 1, "parent_id": 2}"#).unwrap_err();
+        assert_eq!((e.field(), e.to_string().as_str()), (Some("name"), "名称格式或类型不正确"));
+        let e = parse_json::<Input>(br#"{"name": "a"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("parent_id"));
+        assert_eq!(e.to_string(), "缺少必填字段“上级单位”");
+        let e = parse_json::<Input>(br#"{"name": "a", "parent_id": 1, "x": 0}"#).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("unknown_field", Some("x")));
+        let e = parse_json::<Input>(b"{not json").unwrap_err();
+        assert_eq!((e.status(), e.code()), (400, "malformed_json"));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Query {
+        #[serde(default, deserialize_with = "empty_as_none")]
+        page: Option<u32>,
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        assert_eq!(parse_query::<Query>("page=").unwrap().page, None);
+        assert_eq!(parse_query::<Query>("page=3").unwrap().page, Some(3));
+        let e = parse_query::<Query>("page=abc").unwrap_err();
+        assert_eq!(e.field(), Some("page"));
+    }
+}

@@ -1,0 +1,47 @@
+//! The home page: real counts of what the signed-in user oversees.
+use super::{render, Chrome};
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use jianfu_core::Page;
+use jianfu_domain::policy::{can, Action};
+use jianfu_domain::{audit, org, people};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    scope_name: String,
+    today: String,
+    /// (level key, Chinese label, count)
+    level_counts: Vec<(&'static str, &'static str, i64)>,
+    user_count: Option<i64>,
+    audit_count: Option<i64>,
+    can_manage_users: bool,
+}
+
+pub async fn home(State(s): State<AppState>, PageUser(id): PageUser) -> Result<Response, PageError> {
+    let actor = &id.actor;
+    let root = org::scope_root(&s.db, actor).await?;
+    let level_counts = org::counts_by_level(&s.db, actor).await?.into_iter().map(|(l, n)| (l.as_str(), l.label(), n)).collect();
+    let user_count = match can(actor, Action::ViewUsers) {
+        true => Some(people::count_in_scope(&s.db, actor).await?),
+        false => None,
+    };
+    let audit_count = match can(actor, Action::ViewAudit) {
+        true => Some(audit::list(&s.db, actor, Default::default(), Page { page: 1, per_page: 1 }).await?.total),
+        false => None,
+    };
+    render(&HomePage {
+        chrome: Chrome::new(&id, "/", "首页"),
+        scope_name: root.name,
+        today: chrono::Local::now().format("%Y年%-m月%-d日").to_string(),
+        level_counts,
+        user_count,
+        audit_count,
+        can_manage_users: can(actor, Action::ManageUsers),
+    })
+}

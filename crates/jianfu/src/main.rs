@@ -1,0 +1,192 @@
+//! `jianfu`: the one binary. Serves the platform, creates the demo region, migrates,
+//! issues API tokens, verifies the audit trail and backs up a live SQLite database.
+use clap::error::{ContextKind, ErrorKind};
+use clap::{Parser, Subcommand};
+use jianfu_domain::{audit, auth, demo};
+use jianfu_store::{migrate, Db};
+use std::process::ExitCode;
+
+const DEFAULT_DATABASE: &str = "sqlite://./jianfu-data/jianfu.db";
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Parser)]
+#[command(name = "jianfu", version, about = "减负：基层减负在线监管平台", disable_help_subcommand = true)]
+struct Cli {
+    /// Database URL
+    #[arg(long, global = true, env = "JIANFU_DATABASE_URL", default_value = DEFAULT_DATABASE,
+          help = "数据库地址：sqlite://路径（默认）或 postgres://用户@主机/库名")]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    #[command(about = "启动服务（使用已有数据库）")]
+    Serve {
+        #[arg(long, env = "JIANFU_LISTEN", default_value = DEFAULT_LISTEN, help = "监听地址，如 127.0.0.1:8080")]
+        listen: String,
+    },
+    #[command(about = "创建示例地区（仅首次）并启动服务，打印示例账号")]
+    Demo {
+        #[arg(long, env = "JIANFU_LISTEN", default_value = DEFAULT_LISTEN, help = "监听地址，如 127.0.0.1:8080")]
+        listen: String,
+    },
+    #[command(about = "执行数据库迁移")]
+    Migrate,
+    #[command(about = "为用户签发接口令牌（只向标准输出打印令牌）")]
+    Token {
+        #[arg(long, help = "用户名")]
+        user: String,
+        #[arg(long, default_value = "命令行签发", help = "令牌用途说明")]
+        label: String,
+    },
+    #[command(about = "审计日志")]
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+    #[command(about = "备份正在运行的 SQLite 数据库（一致性副本）")]
+    Backup {
+        #[arg(long, help = "备份文件路径")]
+        to: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    #[command(about = "校验审计日志哈希链是否完整")]
+    Verify,
+}
+
+/// clap's messages in Chinese, naming the argument at fault.
+fn chinese_usage_error(e: &clap::Error) -> String {
+    let arg = e
+        .get(ContextKind::InvalidArg)
+        .or_else(|| e.get(ContextKind::InvalidSubcommand))
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let value = e.get(ContextKind::InvalidValue).map(|v| v.to_string()).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::UnknownArgument => format!("未知参数：{arg}"),
+        ErrorKind::InvalidSubcommand => format!("未知命令：{arg}（可用命令：serve、demo、migrate、token、audit verify、backup）"),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需参数：{arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令（可用命令：serve、demo、migrate、token、audit verify、backup）".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!("参数 {arg} 的值“{value}”无效"),
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数 {arg} 的值个数不正确")
+        }
+        ErrorKind::ArgumentConflict => format!("参数 {arg} 与其他参数冲突"),
+        _ => "命令行参数有误".to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("错误：{}\n运行 jianfu --help 查看用法。", chinese_usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JIANFU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn open(url: &str) -> Result<Db, String> {
+    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    migrate::run(&db).await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Serve { listen } => {
+            let db = open(&cli.database).await?;
+            serve(db, &listen).await
+        }
+        Command::Demo { listen } => {
+            let db = open(&cli.database).await?;
+            let region = demo::ensure(&db).await.map_err(|e| e.to_string())?;
+            if region.created {
+                println!("已创建示例地区：示例市 → 示例县（部门、乡镇街道、村社区）");
+            } else {
+                println!("示例地区已存在，继续使用原有数据。");
+            }
+            println!("\n示例账号（密码均为 {}）：", demo::DEMO_PASSWORD);
+            for l in &region.logins {
+                println!("  {:<16} {:<10} {}（{}）", l.username, l.role.label(), l.display_name, l.unit_name);
+            }
+            println!();
+            serve(db, &listen).await
+        }
+        Command::Migrate => {
+            let db = Db::connect(&cli.database).await.map_err(|e| e.to_string())?;
+            let n = migrate::run(&db).await.map_err(|e| e.to_string())?;
+            println!("数据库迁移完成：本次执行{n}项");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { user, label } => {
+            let db = open(&cli.database).await?;
+            let token = auth::issue_token(&db, &user, &label).await.map_err(|e| e.to_string())?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { action: AuditCommand::Verify } => {
+            let db = open(&cli.database).await?;
+            let v = audit::verify(&db).await.map_err(|e| e.to_string())?;
+            match v.broken {
+                None => {
+                    println!("审计日志完整：共{}条记录，哈希链校验通过。", v.entries);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    println!("审计日志校验失败：第{}条记录起不可信。{}", b.seq, b.reason);
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Backup { to } => {
+            if to.exists() {
+                return Err(format!("备份文件{}已存在，请换一个路径", to.display()));
+            }
+            let db = open(&cli.database).await?;
+            db.backup_sqlite(&to).await.map_err(|e| e.to_string())?;
+            println!("已备份到 {}", to.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(db: Db, listen: &str) -> Result<ExitCode, String> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听地址 {listen}：{e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("减负平台已启动：http://{addr}  （按 Ctrl-C 停止）");
+    jianfu_web::serve(listener, jianfu_web::AppState::new(db.clone())).await.map_err(|e| format!("服务异常退出：{e}"))?;
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
