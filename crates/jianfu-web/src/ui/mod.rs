@@ -78,6 +78,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     }
 }
 
-pub async fn not_found() -> Response {
-    PageError(AppError::NotFound("页面")).into_response()
+/// Unknown paths: JSON under `/api/`, a Chinese page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError(AppError::NotFound("接口")).into_response()
+    } else {
+        PageError(AppError::NotFound("页面")).into_response()
+    }
 }

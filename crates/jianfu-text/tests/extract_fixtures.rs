@@ -1,0 +1,92 @@
+//! End to end: a fixture document saved as .docx, GBK .txt and UTF-16 .txt
+//! reads back to the same elements.
+
+use std::io::{Cursor, Write};
+
+use jianfu_text::{extract, parse_elements, DocKind, SourceFormat, TextEncoding};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    jianfu_text::decode_text(&bytes).unwrap().text
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A .docx as Word writes it: one `w:p` per line, leading full-width
+/// indentation as text, runs split mid-line.
+fn docx_from_text(text: &str) -> Vec<u8> {
+    let mut body = String::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let (a, b) = chars.split_at(chars.len() / 2);
+        let a: String = a.iter().collect();
+        let b: String = b.iter().collect();
+        body.push_str(&format!(
+            "<w:p><w:pPr><w:jc w:val=\"both\"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii=\"仿宋_GB2312\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            escape(&a),
+            escape(&b)
+        ));
+    }
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>"#
+    );
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", "<Types/>".to_owned()),
+        ("_rels/.rels", "<Relationships/>".to_owned()),
+        ("word/document.xml", document),
+    ] {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(content.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn every_fixture_reads_the_same_from_docx_and_gbk() {
+    for name in [
+        "notice_county_office.txt",
+        "letter.txt",
+        "minutes.txt",
+        "white_header_notice.txt",
+        "request_with_signer.txt",
+    ] {
+        let text = fixture(name);
+        let expected = parse_elements(&text);
+        assert!(expected.title.is_some(), "{name}");
+
+        let docx = extract("公文.docx", &docx_from_text(&text)).unwrap();
+        assert_eq!(docx.format, SourceFormat::Docx);
+        let from_docx = parse_elements(&docx.text);
+        assert_eq!(from_docx.title, expected.title, "{name}");
+        assert_eq!(from_docx.body, expected.body, "{name}");
+        assert_eq!(from_docx.date, expected.date, "{name}");
+
+        let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+        assert!(!unmappable, "{name}");
+        let txt = extract("公文.txt", &gbk).unwrap();
+        assert_eq!(txt.encoding, Some(TextEncoding::Gbk), "{name}");
+        assert_eq!(parse_elements(&txt.text), expected, "{name}");
+    }
+}
+
+#[test]
+fn utf16_notice_keeps_its_kind_and_length() {
+    let text = fixture("notice_county_office.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let got = extract("通知.txt", &bytes).unwrap();
+    assert_eq!(got.encoding, Some(TextEncoding::Utf16Le));
+    let doc = parse_elements(&got.text);
+    assert_eq!(doc.kind, Some(DocKind::Notice));
+    let length = jianfu_text::body_word_count(&got.text);
+    assert!((300..5000).contains(&length), "{length}");
+}

@@ -1,0 +1,186 @@
+use jianfu_store::{migrate, Db};
+use rand::Rng;
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for a story `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Backend::Sqlite).await }
+            )*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::helpers::Backend::Postgres).await }
+            )*
+        }
+    };
+}
+
+pub const DEMO_ACCOUNTS: [&str; 6] = ["admin", "supervisor", "filer", "township", "village", "inspector"];
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    /// A URL the `jianfu` binary can open for the same database.
+    pub db_url: String,
+    pub client: reqwest::Client,
+    tokens: HashMap<String, String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn postgres_base() -> String {
+    std::env::var("JIANFU_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh, migrated database with the demo region, and its URL.
+pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::TempDir>) {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            (format!("sqlite://{}/jianfu.db", dir.path().display()), Some(dir))
+        }
+        Backend::Postgres => {
+            let schema = format!("t_{}", rand::thread_rng().gen::<u64>());
+            let admin = Db::connect(&postgres_base())
+                .await
+                .expect("PostgreSQL must be reachable for the tests (set JIANFU_TEST_POSTGRES); see README");
+            admin.raw_script(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
+            admin.close().await;
+            let sep = if postgres_base().contains('?') { '&' } else { '?' };
+            (format!("{}{sep}options=-c%20search_path%3D{schema}", postgres_base()), None)
+        }
+    };
+    let db = Db::connect(&url).await.expect("connect");
+    migrate::run(&db).await.expect("migrate");
+    jianfu_domain::demo::ensure(&db).await.expect("demo region");
+    (db, url, dir)
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (db, db_url, dir) = fresh_database(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = jianfu_web::AppState::new(db.clone());
+    tokio::spawn(async move { jianfu_web::serve(listener, state).await });
+    let mut tokens = HashMap::new();
+    for name in DEMO_ACCOUNTS {
+        let t = jianfu_domain::auth::issue_token(&db, name, "test").await.expect("token");
+        tokens.insert(name.to_string(), t);
+    }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { base, db, db_url, client, tokens, _dir: dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn token(&self, user: &str) -> &str {
+        self.tokens.get(user).map(String::as_str).expect("demo user has a token")
+    }
+
+    pub async fn get(&self, user: &str, path: &str) -> (StatusCode, Value) {
+        let r = self.client.get(self.url(path)).bearer_auth(self.token(user)).send().await.expect("request");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send(&self, user: &str, method: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let r = self.client.request(m, self.url(path)).bearer_auth(self.token(user)).json(body).send().await.expect("request");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send_raw(&self, user: &str, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let r = self
+            .client
+            .request(m, self.url(path))
+            .bearer_auth(self.token(user))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The id of the demo unit with this exact name.
+    pub async fn unit_id(&self, name: &str) -> i64 {
+        let (status, body) = self.get("admin", &format!("/api/v1/org-units?q={}&per_page=200", urlencode(name))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|u| u["name"] == name))
+            .and_then(|u| u["id"].as_i64())
+            .unwrap_or_else(|| panic!("unit {name} not found"))
+    }
+
+    pub async fn user_id(&self, username: &str) -> i64 {
+        let (_, body) = self.get("admin", &format!("/api/v1/users?q={username}")).await;
+        body["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|u| u["username"] == username))
+            .and_then(|u| u["id"].as_i64())
+            .unwrap_or_else(|| panic!("user {username} not found"))
+    }
+
+    /// A browser-like client with a cookie jar, signed in through the login form.
+    pub async fn browser_login(&self, username: &str) -> reqwest::Client {
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let r = c
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", jianfu_domain::demo::DEMO_PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username} failed");
+        c
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        self.db.scalar(&jianfu_store::Q::new(sql)).await.expect("query")
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Asserts the SPEC §5 error body and returns it.
+pub fn assert_error(body: &Value, code: &str, field: Option<&str>) {
+    let e = &body["error"];
+    assert_eq!(e["code"], code, "unexpected error body {body}");
+    assert!(e["message"].as_str().is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "message not Chinese: {body}");
+    match field {
+        Some(f) => assert_eq!(e["field"], f, "unexpected field in {body}"),
+        None => {}
+    }
+}
+
+/// The CSRF token embedded in a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let i = html.find(marker).expect("page carries a CSRF token") + marker.len();
+    html[i..i + 64].to_string()
+}

@@ -1,0 +1,12 @@
+//! HTTP-level tests: each spawns the real app on an ephemeral port against a fresh database
+//! holding the demo region, and talks to it as a client would. Every story runs on SQLite and
+//! on PostgreSQL (a private schema per test in the server named by JIANFU_TEST_POSTGRES).
+mod helpers;
+
+mod audit;
+mod auth;
+mod browser;
+mod cli;
+mod org;
+mod permissions;
+mod users;
