@@ -4,7 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
-const FILES: &[&str] = &["node_modules/htmx.org/dist/htmx.min.js", "node_modules/echarts/dist/echarts.min.js"];
+const FILES: &[&str] = &[
+    "node_modules/htmx.org/dist/htmx.min.js",
+    "node_modules/echarts/dist/echarts.min.js",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=assets/package.json");
@@ -21,7 +24,13 @@ fn main() {
     std::fs::copy("assets/package.json", npm_dir.join("package.json")).expect("copy package.json");
     std::fs::write(npm_dir.join("package-lock.json"), &lock).expect("copy package-lock.json");
     let status = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
+        .args([
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
         .current_dir(&npm_dir)
         .status();
     match status {

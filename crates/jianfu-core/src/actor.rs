@@ -18,7 +18,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Supervisor, Role::Filer, Role::Grassroots, Role::Inspector];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Supervisor,
+        Role::Filer,
+        Role::Grassroots,
+        Role::Inspector,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,17 +9,32 @@ pub enum AppError {
     #[error("请先登录")]
     Unauthorized,
     #[error("{message}")]
-    Forbidden { message: String, field: Option<String> },
+    Forbidden {
+        message: String,
+        field: Option<String>,
+    },
     #[error("{0}不存在")]
     NotFound(&'static str),
     #[error("{message}")]
-    Conflict { code: &'static str, message: String, field: Option<String> },
+    Conflict {
+        code: &'static str,
+        message: String,
+        field: Option<String>,
+    },
     /// Input that parsed but does not make sense (422).
     #[error("{message}")]
-    Validation { code: &'static str, message: String, field: Option<String> },
+    Validation {
+        code: &'static str,
+        message: String,
+        field: Option<String>,
+    },
     /// Input that could not be read at all: malformed JSON, wrong content type (400).
     #[error("{message}")]
-    BadRequest { code: &'static str, message: String, field: Option<String> },
+    BadRequest {
+        code: &'static str,
+        message: String,
+        field: Option<String>,
+    },
     #[error("请求内容过大，上限为{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -31,11 +46,17 @@ pub enum AppError {
 
 impl AppError {
     pub fn forbidden() -> Self {
-        AppError::Forbidden { message: "无权执行此操作".into(), field: None }
+        AppError::Forbidden {
+            message: "无权执行此操作".into(),
+            field: None,
+        }
     }
 
     pub fn forbidden_field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Forbidden { message: message.into(), field: Some(field.into()) }
+        AppError::Forbidden {
+            message: message.into(),
+            field: Some(field.into()),
+        }
     }
 
     /// A validation error whose message starts with the field's Chinese label.
@@ -48,11 +69,23 @@ impl AppError {
     }
 
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
-        AppError::Conflict { code: "conflict", message: message.into(), field: Some(field.into()) }
+        AppError::Conflict {
+            code: "conflict",
+            message: message.into(),
+            field: Some(field.into()),
+        }
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>, field: Option<String>) -> Self {
-        AppError::BadRequest { code, message: message.into(), field }
+    pub fn bad_request(
+        code: &'static str,
+        message: impl Into<String>,
+        field: Option<String>,
+    ) -> Self {
+        AppError::BadRequest {
+            code,
+            message: message.into(),
+            field,
+        }
     }
 
     pub fn internal(context: impl std::fmt::Display) -> Self {

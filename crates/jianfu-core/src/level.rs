@@ -14,8 +14,14 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 6] =
-        [Level::Province, Level::City, Level::County, Level::Township, Level::Village, Level::Department];
+    pub const ALL: [Level; 6] = [
+        Level::Province,
+        Level::City,
+        Level::County,
+        Level::Township,
+        Level::Village,
+        Level::Department,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,14 +58,16 @@ impl Level {
     }
 
     /// Whether a unit of level `child` may sit directly under a unit of this level.
-    /// Administrative levels may skip one (a municipality's district sits under a province),
-    /// departments sit beside any level above villages, and nothing sits under a village or a department.
+    /// Each level sits under the one above it, with two real exceptions: a municipality's
+    /// districts sit under the province level (直辖市), and a city without districts has its
+    /// towns directly (不设区的市). Departments sit beside any level above villages; nothing
+    /// sits under a village or a department.
     pub fn may_contain(self, child: Level) -> bool {
         match (self.rank(), child.rank()) {
             (None, _) => false,
             (Some(5), _) => false,
             (Some(_), None) => true,
-            (Some(p), Some(c)) => c > p && c - p <= 2,
+            (Some(p), Some(c)) => c == p + 1 || (p, c) == (1, 3) || (p, c) == (2, 4),
         }
     }
 
@@ -89,6 +97,8 @@ mod tests {
         assert!(!Level::Department.may_contain(Level::Village));
         assert!(!Level::Township.may_contain(Level::County));
         assert!(!Level::Province.may_contain(Level::Village));
+        assert!(!Level::County.may_contain(Level::Village));
+        assert!(Level::City.may_contain(Level::Township));
     }
 
     #[test]

@@ -18,7 +18,10 @@ impl Page {
             return Err(AppError::invalid("page", "应为1至1000000之间的整数"));
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {
-            return Err(AppError::invalid("per_page", &format!("应为1至{MAX_PER_PAGE}之间的整数")));
+            return Err(AppError::invalid(
+                "per_page",
+                &format!("应为1至{MAX_PER_PAGE}之间的整数"),
+            ));
         }
         Ok(Page { page, per_page })
     }
@@ -34,7 +37,10 @@ impl Page {
 
 impl Default for Page {
     fn default() -> Self {
-        Page { page: 1, per_page: 50 }
+        Page {
+            page: 1,
+            per_page: 50,
+        }
     }
 }
 
@@ -48,7 +54,12 @@ pub struct Paged<T> {
 
 impl<T> Paged<T> {
     pub fn new(items: Vec<T>, total: i64, page: Page) -> Self {
-        Paged { items, total, page: page.page, per_page: page.per_page }
+        Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        }
     }
 
     pub fn pages(&self) -> i64 {

@@ -11,7 +11,11 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
 }
 
 /// An optional text: empty becomes `None`.
-pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, AppError> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => bounded(field, v, max).map(Some),
@@ -35,8 +39,16 @@ mod tests {
     #[test]
     fn trims_and_bounds() {
         assert_eq!(required_text("name", "  青石镇 ", 10).unwrap(), "青石镇");
-        assert_eq!(required_text("name", "  ", 10).unwrap_err().to_string(), "名称不能为空");
-        assert_eq!(required_text("name", &"镇".repeat(11), 10).unwrap_err().to_string(), "名称不能超过10个字符");
+        assert_eq!(
+            required_text("name", "  ", 10).unwrap_err().to_string(),
+            "名称不能为空"
+        );
+        assert_eq!(
+            required_text("name", &"镇".repeat(11), 10)
+                .unwrap_err()
+                .to_string(),
+            "名称不能超过10个字符"
+        );
         assert!(required_text("name", "a\u{0}b", 10).is_err());
         assert_eq!(optional_text("phone", Some(" "), 20).unwrap(), None);
     }

@@ -27,7 +27,11 @@ pub async fn record(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> AppResult<()> 
         seq,
         at: jianfu_core::time::now(),
         actor_id: (!actor.is_system()).then_some(actor.user_id),
-        actor_name: if actor.is_system() { "系统".into() } else { format!("{}（{}）", actor.display_name, actor.username) },
+        actor_name: if actor.is_system() {
+            "系统".into()
+        } else {
+            format!("{}（{}）", actor.display_name, actor.username)
+        },
         action: c.action.into(),
         entity: c.entity.into(),
         entity_id: c.entity_id,
@@ -131,15 +135,26 @@ pub async fn verify(db: &Db) -> AppResult<Verification> {
             break;
         }
         for e in batch {
-            let broken = |reason: String| Ok(Verification { entries: count, broken: Some(Break { seq: e.seq, reason }) });
+            let broken = |reason: String| {
+                Ok(Verification {
+                    entries: count,
+                    broken: Some(Break { seq: e.seq, reason }),
+                })
+            };
             if e.seq != prev_seq + 1 {
                 return Ok(Verification {
                     entries: count,
-                    broken: Some(Break { seq: prev_seq + 1, reason: format!("第{}条记录缺失（已被删除）", prev_seq + 1) }),
+                    broken: Some(Break {
+                        seq: prev_seq + 1,
+                        reason: format!("第{}条记录缺失（已被删除）", prev_seq + 1),
+                    }),
                 });
             }
             if e.prev_hash != prev_hash {
-                return broken(format!("第{}条记录与前一条记录的链接不符（记录被删除、插入或调换了顺序）", e.seq));
+                return broken(format!(
+                    "第{}条记录与前一条记录的链接不符（记录被删除、插入或调换了顺序）",
+                    e.seq
+                ));
             }
             if entry_hash(&e) != e.hash {
                 return broken(format!("第{}条记录的内容与其哈希不符（记录被篡改）", e.seq));
@@ -153,16 +168,33 @@ pub async fn verify(db: &Db) -> AppResult<Verification> {
         let seq = prev_seq + 1;
         return Ok(Verification {
             entries: count,
-            broken: Some(Break { seq, reason: format!("链尾不符：应有{head_seq}条记录，实有{prev_seq}条（末尾记录被删除或改动）") }),
+            broken: Some(Break {
+                seq,
+                reason: format!(
+                    "链尾不符：应有{head_seq}条记录，实有{prev_seq}条（末尾记录被删除或改动）"
+                ),
+            }),
         });
     }
-    Ok(Verification { entries: count, broken: None })
+    Ok(Verification {
+        entries: count,
+        broken: None,
+    })
 }
 
-pub async fn list(db: &Db, actor: &Actor, filter: AuditFilter, page: Page) -> AppResult<Paged<AuditEntry>> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: AuditFilter,
+    page: Page,
+) -> AppResult<Paged<AuditEntry>> {
     crate::policy::ensure(actor, crate::policy::Action::ViewAudit)?;
-    let filter = AuditFilter { scope_root: crate::policy::scope_filter(actor), ..filter };
-    let (items, total) = store::list(&mut db.reader(), &filter, page.limit(), page.offset()).await?;
+    let filter = AuditFilter {
+        scope_root: crate::policy::scope_filter(actor),
+        ..filter
+    };
+    let (items, total) =
+        store::list(&mut db.reader(), &filter, page.limit(), page.offset()).await?;
     Ok(Paged::new(items, total, page))
 }
 
@@ -173,7 +205,10 @@ mod tests {
 
     #[test]
     fn digest_ignores_key_order() {
-        assert_eq!(digest(&json!({"a": 1, "b": [1, {"d": 2, "c": 3}]})), digest(&json!({"b": [1, {"c": 3, "d": 2}], "a": 1})));
+        assert_eq!(
+            digest(&json!({"a": 1, "b": [1, {"d": 2, "c": 3}]})),
+            digest(&json!({"b": [1, {"c": 3, "d": 2}], "a": 1}))
+        );
         assert_ne!(digest(&json!({"a": 1})), digest(&json!({"a": 2})));
     }
 }

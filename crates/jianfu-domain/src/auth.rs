@@ -1,6 +1,8 @@
 //! Sign-in: argon2 passwords, web sessions with a CSRF token, bearer tokens, and the
 //! throttle that slows down password guessing.
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use chrono::{Duration, Utc};
 use jianfu_core::{time, Actor, AppError, AppResult, Role};
@@ -18,7 +20,9 @@ pub async fn hash_password(password: &str) -> AppResult<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(AppError::internal)?
@@ -28,7 +32,13 @@ pub async fn hash_password(password: &str) -> AppResult<String> {
 async fn verify_password(password: &str, hash: &str) -> bool {
     let (password, hash) = (password.to_string(), hash.to_string());
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
     })
     .await
     .unwrap_or(false)
@@ -69,7 +79,11 @@ pub fn actor_of(c: &Credentials) -> Actor {
 /// Checks a username and password. The message never tells which of the two was wrong.
 pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResult<Actor> {
     let creds = users::credentials_by_name(&mut db.reader(), username.trim()).await?;
-    let wrong = || AppError::Validation { code: "bad_credentials", message: "用户名或密码错误".into(), field: None };
+    let wrong = || AppError::Validation {
+        code: "bad_credentials",
+        message: "用户名或密码错误".into(),
+        field: None,
+    };
     let Some(c) = creds else {
         verify_password(password, DECOY_HASH).await;
         return Err(wrong());
@@ -78,7 +92,10 @@ pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResul
         return Err(wrong());
     }
     if !c.active {
-        return Err(AppError::Forbidden { message: "该账号已停用，请联系管理员".into(), field: None });
+        return Err(AppError::Forbidden {
+            message: "该账号已停用，请联系管理员".into(),
+            field: None,
+        });
     }
     Ok(actor_of(&c))
 }
@@ -111,14 +128,19 @@ pub async fn start_session(db: &Db, actor: &Actor) -> AppResult<Session> {
 /// The actor and CSRF token of a live session of an active user.
 pub async fn session_actor(db: &Db, cookie: &str) -> AppResult<Option<(Actor, String)>> {
     let mut conn = db.reader();
-    let Some((user_id, csrf)) = sessions::find_session(&mut conn, &secret_hash(cookie), &time::now()).await? else {
+    let Some((user_id, csrf)) =
+        sessions::find_session(&mut conn, &secret_hash(cookie), &time::now()).await?
+    else {
         return Ok(None);
     };
     Ok(active_actor(&mut conn, user_id).await?.map(|a| (a, csrf)))
 }
 
 async fn active_actor(conn: &mut jianfu_store::Conn, user_id: i64) -> AppResult<Option<Actor>> {
-    Ok(users::credentials_by_id(conn, user_id).await?.filter(|c| c.active).map(|c| actor_of(&c)))
+    Ok(users::credentials_by_id(conn, user_id)
+        .await?
+        .filter(|c| c.active)
+        .map(|c| actor_of(&c)))
 }
 
 pub async fn end_session(db: &Db, cookie: &str) -> AppResult<()> {
@@ -132,13 +154,22 @@ pub async fn end_session(db: &Db, cookie: &str) -> AppResult<()> {
 pub async fn issue_token(db: &Db, username: &str, label: &str) -> AppResult<String> {
     let creds = users::credentials_by_name(&mut db.reader(), username)
         .await?
-        .ok_or_else(|| AppError::Validation { code: "unknown_user", message: format!("用户“{username}”不存在"), field: Some("username".into()) })?;
+        .ok_or_else(|| AppError::Validation {
+            code: "unknown_user",
+            message: format!("用户“{username}”不存在"),
+            field: Some("username".into()),
+        })?;
     if !creds.active {
-        return Err(AppError::Validation { code: "inactive_user", message: format!("用户“{username}”已停用"), field: Some("username".into()) });
+        return Err(AppError::Validation {
+            code: "inactive_user",
+            message: format!("用户“{username}”已停用"),
+            field: Some("username".into()),
+        });
     }
     let token = format!("jf_{}", random_secret());
     let mut tx = db.begin().await?;
-    let id = sessions::insert_token(&mut tx, &secret_hash(&token), creds.id, label, &time::now()).await?;
+    let id = sessions::insert_token(&mut tx, &secret_hash(&token), creds.id, label, &time::now())
+        .await?;
     crate::audit::record(
         &mut tx,
         &Actor::system(),
@@ -175,7 +206,11 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     pub fn new(max_failures: u32, window: std::time::Duration) -> Self {
-        LoginThrottle { max_failures, window, failures: Mutex::new(HashMap::new()) }
+        LoginThrottle {
+            max_failures,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn check(&self, key: &str) -> AppResult<()> {
@@ -183,7 +218,9 @@ impl LoginThrottle {
         match map.get(key) {
             Some((n, since)) if *n >= self.max_failures && since.elapsed() < self.window => {
                 let minutes = (self.window.saturating_sub(since.elapsed()).as_secs() / 60).max(1);
-                Err(AppError::TooManyRequests(format!("登录失败次数过多，请{minutes}分钟后再试")))
+                Err(AppError::TooManyRequests(format!(
+                    "登录失败次数过多，请{minutes}分钟后再试"
+                )))
             }
             _ => Ok(()),
         }
@@ -195,7 +232,9 @@ impl LoginThrottle {
             let window = self.window;
             map.retain(|_, (_, since)| since.elapsed() < window);
         }
-        let entry = map.entry(key.to_string()).or_insert((0, std::time::Instant::now()));
+        let entry = map
+            .entry(key.to_string())
+            .or_insert((0, std::time::Instant::now()));
         if entry.1.elapsed() >= self.window {
             *entry = (0, std::time::Instant::now());
         }
@@ -203,7 +242,10 @@ impl LoginThrottle {
     }
 
     pub fn succeed(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
     }
 }
 

@@ -3,8 +3,8 @@ use crate::audit::{self, Change};
 use crate::policy::{self, Action};
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
-use jianfu_store::org::{self as store, NewUnit, UnitChange, UnitFilter};
 pub use jianfu_store::org::OrgUnit;
+use jianfu_store::org::{self as store, NewUnit, UnitChange, UnitFilter};
 use jianfu_store::{Db, Tx};
 use serde::Deserialize;
 
@@ -42,7 +42,10 @@ pub struct ListUnits {
 
 fn parse_code(code: &str) -> AppResult<String> {
     let code = required_text("code", code, 40)?;
-    if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(AppError::invalid("code", "只能由字母、数字、“-”和“_”组成"));
     }
     Ok(code)
@@ -50,7 +53,9 @@ fn parse_code(code: &str) -> AppResult<String> {
 
 fn parse_sort(v: Option<i64>) -> AppResult<i64> {
     match v {
-        Some(n) if !(0..=1_000_000).contains(&n) => Err(AppError::invalid("sort_order", "应为0至1000000之间的整数")),
+        Some(n) if !(0..=1_000_000).contains(&n) => {
+            Err(AppError::invalid("sort_order", "应为0至1000000之间的整数"))
+        }
         Some(n) => Ok(n),
         None => Ok(0),
     }
@@ -84,7 +89,9 @@ pub async fn list(db: &Db, actor: &Actor, f: ListUnits, page: Page) -> AppResult
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<OrgUnit> {
     policy::ensure(actor, Action::ViewOrg)?;
     let mut conn = db.reader();
-    let unit = store::get(&mut conn, id).await?.ok_or(AppError::NotFound("单位"))?;
+    let unit = store::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
     policy::ensure_in_scope(&mut conn, actor, id, None).await?;
     Ok(unit)
 }
@@ -93,13 +100,18 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<OrgUnit> {
 pub async fn path(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<OrgUnit>> {
     get(db, actor, id).await?;
     let all = store::ancestors(&mut db.reader(), id).await?;
-    let start = all.iter().position(|u| actor.is_system() || u.id == actor.scope_root).unwrap_or(0);
+    let start = all
+        .iter()
+        .position(|u| actor.is_system() || u.id == actor.scope_root)
+        .unwrap_or(0);
     Ok(all.into_iter().skip(start).collect())
 }
 
 /// The root of what the actor sees.
 pub async fn scope_root(db: &Db, actor: &Actor) -> AppResult<OrgUnit> {
-    store::get(&mut db.reader(), actor.scope_root).await?.ok_or(AppError::NotFound("单位"))
+    store::get(&mut db.reader(), actor.scope_root)
+        .await?
+        .ok_or(AppError::NotFound("单位"))
 }
 
 /// Counts of units per level in the actor's scope, in hierarchy order.
@@ -107,7 +119,11 @@ pub async fn counts_by_level(db: &Db, actor: &Actor) -> AppResult<Vec<(Level, i6
     let raw = store::count_by_level(&mut db.reader(), actor.scope_root).await?;
     Ok(Level::ALL
         .into_iter()
-        .filter_map(|l| raw.iter().find(|(s, _)| s == l.as_str()).map(|(_, n)| (l, *n)))
+        .filter_map(|l| {
+            raw.iter()
+                .find(|(s, _)| s == l.as_str())
+                .map(|(_, n)| (l, *n))
+        })
         .collect())
 }
 
@@ -115,8 +131,19 @@ pub async fn create(db: &Db, actor: &Actor, input: CreateUnit) -> AppResult<OrgU
     policy::ensure(actor, Action::ManageOrg)?;
     let mut tx = db.begin().await?;
     policy::ensure_in_scope(&mut tx, actor, input.parent_id, Some("parent_id")).await?;
-    let id = insert(&mut tx, actor, Some(input.parent_id), &input.name, &input.code, input.level, input.sort_order).await?;
-    let unit = store::get(&mut tx, id).await?.ok_or(AppError::NotFound("单位"))?;
+    let id = insert(
+        &mut tx,
+        actor,
+        Some(input.parent_id),
+        &input.name,
+        &input.code,
+        input.level,
+        input.sort_order,
+    )
+    .await?;
+    let unit = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
     tx.commit().await?;
     Ok(unit)
 }
@@ -135,22 +162,44 @@ pub async fn insert(
     let code = parse_code(code)?;
     let sort_order = parse_sort(sort_order)?;
     if let Some(pid) = parent_id {
-        let parent = store::get(tx, pid).await?.ok_or_else(|| AppError::invalid("parent_id", "不存在"))?;
-        let parent_level: Level = parent.level.parse().map_err(|_| AppError::internal("bad level in database"))?;
+        let parent = store::get(tx, pid)
+            .await?
+            .ok_or_else(|| AppError::invalid("parent_id", "不存在"))?;
+        let parent_level: Level = parent
+            .level
+            .parse()
+            .map_err(|_| AppError::internal("bad level in database"))?;
         if !parent_level.may_contain(level) {
             return Err(AppError::invalid(
                 "level",
-                &format!("不能是“{}”：{}之下不能设立{}", level.label(), parent_level.label(), level.label()),
+                &format!(
+                    "不能是“{}”：{}之下不能设立{}",
+                    level.label(),
+                    parent_level.label(),
+                    level.label()
+                ),
             ));
         }
     }
     if store::code_taken(tx, &code, None).await? {
-        return Err(AppError::conflict("code", format!("单位代码“{code}”已被使用")));
+        return Err(AppError::conflict(
+            "code",
+            format!("单位代码“{code}”已被使用"),
+        ));
     }
     let now = jianfu_core::time::now();
-    let new = NewUnit { parent_id, name: &name, code: &code, level: level.as_str(), sort_order, region_root: level.is_region_root() };
+    let new = NewUnit {
+        parent_id,
+        name: &name,
+        code: &code,
+        level: level.as_str(),
+        sort_order,
+        region_root: level.is_region_root(),
+    };
     let id = store::insert(tx, &new, &now).await?;
-    let unit = store::get(tx, id).await?.ok_or(AppError::NotFound("单位"))?;
+    let unit = store::get(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
     audit::record(
         tx,
         actor,
@@ -171,7 +220,9 @@ pub async fn insert(
 pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUnit) -> AppResult<OrgUnit> {
     policy::ensure(actor, Action::ManageOrg)?;
     let mut tx = db.begin().await?;
-    let before = store::get(&mut tx, id).await?.ok_or(AppError::NotFound("单位"))?;
+    let before = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
     policy::ensure_in_scope(&mut tx, actor, id, None).await?;
     if id == actor.scope_root && input.active == Some(false) {
         return Err(AppError::invalid("active", "不能停用本人所在的管辖单位"));
@@ -185,15 +236,25 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUnit) -> AppRe
         None => before.code.clone(),
     };
     if code != before.code && store::code_taken(&mut tx, &code, Some(id)).await? {
-        return Err(AppError::conflict("code", format!("单位代码“{code}”已被使用")));
+        return Err(AppError::conflict(
+            "code",
+            format!("单位代码“{code}”已被使用"),
+        ));
     }
     let sort_order = match input.sort_order {
         Some(s) => parse_sort(Some(s))?,
         None => before.sort_order,
     };
-    let change = UnitChange { name: &name, code: &code, sort_order, active: input.active.unwrap_or(before.active) };
+    let change = UnitChange {
+        name: &name,
+        code: &code,
+        sort_order,
+        active: input.active.unwrap_or(before.active),
+    };
     store::update(&mut tx, id, &change, &jianfu_core::time::now()).await?;
-    let after = store::get(&mut tx, id).await?.ok_or(AppError::NotFound("单位"))?;
+    let after = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
     audit::record(
         &mut tx,
         actor,

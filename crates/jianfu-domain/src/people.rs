@@ -4,8 +4,8 @@ use crate::auth::hash_password;
 use crate::policy::{self, Action};
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged, Role};
-use jianfu_store::users::{self as store, NewUser, UserChange, UserFilter};
 pub use jianfu_store::users::User;
+use jianfu_store::users::{self as store, NewUser, UserChange, UserFilter};
 use jianfu_store::{org, sessions, Conn, Db, Tx};
 use serde::Deserialize;
 
@@ -45,10 +45,15 @@ pub struct ListUsers {
 
 fn parse_username(v: &str) -> AppResult<String> {
     let v = v.trim();
-    let ok_chars = v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    let ok_chars = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     let starts_alpha = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     if !(3..=32).contains(&v.len()) || !ok_chars || !starts_alpha {
-        return Err(AppError::invalid("username", "应为3至32位，以字母开头，只含字母、数字、“_”“.”“-”"));
+        return Err(AppError::invalid(
+            "username",
+            "应为3至32位，以字母开头，只含字母、数字、“_”“.”“-”",
+        ));
     }
     Ok(v.to_ascii_lowercase())
 }
@@ -68,7 +73,11 @@ pub fn parse_password(v: &str) -> AppResult<&str> {
 fn parse_phone(v: Option<&str>) -> AppResult<Option<String>> {
     let v = optional_text("phone", v, 20)?;
     if let Some(p) = &v {
-        if p.len() < 7 || !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')) {
+        if p.len() < 7
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' '))
+        {
             return Err(AppError::invalid("phone", "格式不正确"));
         }
     }
@@ -78,8 +87,13 @@ fn parse_phone(v: Option<&str>) -> AppResult<Option<String>> {
 /// Which units may hold which role: grassroots accounts belong to townships and villages,
 /// nobody else sits in a village.
 async fn check_role_unit(conn: &mut Conn, role: Role, unit_id: i64) -> AppResult<()> {
-    let unit = org::get(conn, unit_id).await?.ok_or_else(|| AppError::invalid("unit_id", "不存在"))?;
-    let level: Level = unit.level.parse().map_err(|_| AppError::internal("bad level in database"))?;
+    let unit = org::get(conn, unit_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("unit_id", "不存在"))?;
+    let level: Level = unit
+        .level
+        .parse()
+        .map_err(|_| AppError::internal("bad level in database"))?;
     let fits = match role {
         Role::Grassroots => matches!(level, Level::Township | Level::Village),
         Role::Filer => matches!(level, Level::Department | Level::Township),
@@ -88,7 +102,10 @@ async fn check_role_unit(conn: &mut Conn, role: Role, unit_id: i64) -> AppResult
     if fits {
         Ok(())
     } else {
-        Err(AppError::invalid("role", &format!("“{}”不能设在{}“{}”", role.label(), level.label(), unit.name)))
+        Err(AppError::invalid(
+            "role",
+            &format!("“{}”不能设在{}“{}”", role.label(), level.label(), unit.name),
+        ))
     }
 }
 
@@ -114,7 +131,9 @@ pub async fn list(db: &Db, actor: &Actor, f: ListUsers, page: Page) -> AppResult
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<User> {
     policy::ensure(actor, Action::ViewUsers)?;
     let mut conn = db.reader();
-    let user = store::get(&mut conn, id).await?.ok_or(AppError::NotFound("用户"))?;
+    let user = store::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound("用户"))?;
     policy::ensure_in_scope(&mut conn, actor, user.unit_id, None).await?;
     Ok(user)
 }
@@ -129,23 +148,36 @@ pub async fn create(db: &Db, actor: &Actor, input: CreateUser) -> AppResult<User
     let password_hash = hash_password(parse_password(&input.password)?).await?;
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, actor, &input, &password_hash).await?;
-    let user = store::get(&mut tx, id).await?.ok_or(AppError::NotFound("用户"))?;
+    let user = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("用户"))?;
     tx.commit().await?;
     Ok(user)
 }
 
 /// Validates and inserts a user with its audit entry; the demo seed uses it too.
-pub async fn insert(tx: &mut Tx, actor: &Actor, input: &CreateUser, password_hash: &str) -> AppResult<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    actor: &Actor,
+    input: &CreateUser,
+    password_hash: &str,
+) -> AppResult<i64> {
     let username = parse_username(&input.username)?;
     let display_name = required_text("display_name", &input.display_name, 50)?;
     let phone = parse_phone(input.phone.as_deref())?;
     if !policy::may_assign_role(actor, input.role) {
-        return Err(AppError::forbidden_field("role", "只有系统管理员可以设置管理员账号"));
+        return Err(AppError::forbidden_field(
+            "role",
+            "只有系统管理员可以设置管理员账号",
+        ));
     }
     policy::ensure_in_scope(tx, actor, input.unit_id, Some("unit_id")).await?;
     check_role_unit(tx, input.role, input.unit_id).await?;
     if store::username_taken(tx, &username).await? {
-        return Err(AppError::conflict("username", format!("用户名“{username}”已被使用")));
+        return Err(AppError::conflict(
+            "username",
+            format!("用户名“{username}”已被使用"),
+        ));
     }
     let new = NewUser {
         username: &username,
@@ -156,7 +188,9 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, input: &CreateUser, password_has
         phone: phone.as_deref(),
     };
     let id = store::insert(tx, &new, &jianfu_core::time::now()).await?;
-    let user = store::get(tx, id).await?.ok_or(AppError::NotFound("用户"))?;
+    let user = store::get(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("用户"))?;
     let region_id = org::get(tx, user.unit_id).await?.and_then(|u| u.region_id);
     audit::record(
         tx,
@@ -168,7 +202,13 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, input: &CreateUser, password_has
             region_id,
             before: None,
             after: Some(&as_json(&user)),
-            summary: format!("新建用户{}（{}，{}，{}）", username, display_name, input.role.label(), user.unit_name),
+            summary: format!(
+                "新建用户{}（{}，{}，{}）",
+                username,
+                display_name,
+                input.role.label(),
+                user.unit_name
+            ),
         },
     )
     .await?;
@@ -182,18 +222,29 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUser) -> AppRe
         None => None,
     };
     let mut tx = db.begin().await?;
-    let before = store::get(&mut tx, id).await?.ok_or(AppError::NotFound("用户"))?;
+    let before = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("用户"))?;
     policy::ensure_in_scope(&mut tx, actor, before.unit_id, None).await?;
-    let old_role: Role = before.role.parse().map_err(|_| AppError::internal("bad role in database"))?;
+    let old_role: Role = before
+        .role
+        .parse()
+        .map_err(|_| AppError::internal("bad role in database"))?;
     if !policy::may_assign_role(actor, old_role) {
         return Err(AppError::forbidden());
     }
     let role = input.role.unwrap_or(old_role);
     if !policy::may_assign_role(actor, role) {
-        return Err(AppError::forbidden_field("role", "只有系统管理员可以设置管理员账号"));
+        return Err(AppError::forbidden_field(
+            "role",
+            "只有系统管理员可以设置管理员账号",
+        ));
     }
     if id == actor.user_id && (role != old_role || input.active == Some(false)) {
-        return Err(AppError::invalid("role", "不能修改本人账号的角色或停用本人账号"));
+        return Err(AppError::invalid(
+            "role",
+            "不能修改本人账号的角色或停用本人账号",
+        ));
     }
     let unit_id = input.unit_id.unwrap_or(before.unit_id);
     if unit_id != before.unit_id {
@@ -222,7 +273,9 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUser) -> AppRe
         // A stopped account or a reset password ends the sessions that were open.
         sessions::delete_sessions_of(&mut tx, id).await?;
     }
-    let after = store::get(&mut tx, id).await?.ok_or(AppError::NotFound("用户"))?;
+    let after = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("用户"))?;
     let mut summary = format!("修改用户{}", after.username);
     if password_hash.is_some() {
         summary.push_str("（重置密码）");

@@ -20,7 +20,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [Action::ViewOrg, Action::ManageOrg, Action::ViewUsers, Action::ManageUsers, Action::ViewAudit];
+    pub const ALL: [Action; 5] = [
+        Action::ViewOrg,
+        Action::ManageOrg,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAudit,
+    ];
 }
 
 /// The grant table: which role may take which action inside its scope.
@@ -50,13 +56,24 @@ pub fn may_assign_role(actor: &Actor, role: Role) -> bool {
 }
 
 /// Fails unless `unit_id` lies in the actor's subtree. `field` names the input that pointed there.
-pub async fn ensure_in_scope(conn: &mut Conn, actor: &Actor, unit_id: i64, field: Option<&str>) -> AppResult<()> {
+pub async fn ensure_in_scope(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit_id: i64,
+    field: Option<&str>,
+) -> AppResult<()> {
     if actor.is_system() || org::is_within(conn, actor.scope_root, unit_id).await? {
         return Ok(());
     }
     Err(match field {
-        Some(f) => AppError::forbidden_field(f, format!("{}不在您的管辖范围内", jianfu_core::labels::field_label(f))),
-        None => AppError::Forbidden { message: "无权访问管辖范围以外的单位".into(), field: None },
+        Some(f) => AppError::forbidden_field(
+            f,
+            format!("{}不在您的管辖范围内", jianfu_core::labels::field_label(f)),
+        ),
+        None => AppError::Forbidden {
+            message: "无权访问管辖范围以外的单位".into(),
+            field: None,
+        },
     })
 }
 
@@ -70,7 +87,15 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor { user_id: 1, username: "u".into(), display_name: "u".into(), role, unit_id: 1, unit_name: String::new(), scope_root: 1 }
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            unit_id: 1,
+            unit_name: String::new(),
+            scope_root: 1,
+        }
     }
 
     #[test]

@@ -24,7 +24,10 @@ const COLS: &str = "seq, at, actor_id, actor_name, action, entity, entity_id, re
 /// Takes the next sequence number. The UPDATE holds the head row's lock until commit,
 /// so concurrent writers (even in other processes) append one after another.
 pub async fn claim_next(tx: &mut Tx) -> Result<(i64, String), StoreError> {
-    tx.fetch_one(&Q::new("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")).await
+    tx.fetch_one(&Q::new(
+        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+    ))
+    .await
 }
 
 pub async fn append(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
@@ -45,18 +48,30 @@ pub async fn append(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
             .bind(e.hash.as_str()),
     )
     .await?;
-    tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str())).await?;
+    tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str()))
+        .await?;
     Ok(())
 }
 
 pub async fn head(conn: &mut Conn) -> Result<(i64, String), StoreError> {
-    conn.fetch_one(&Q::new("SELECT seq, hash FROM audit_head WHERE id = 1")).await
+    conn.fetch_one(&Q::new("SELECT seq, hash FROM audit_head WHERE id = 1"))
+        .await
 }
 
 /// Entries after `after_seq` in order, for verification in batches.
-pub async fn batch(conn: &mut Conn, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-    conn.fetch_all(&Q::new(format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")).bind(after_seq).bind(limit))
-        .await
+pub async fn batch(
+    conn: &mut Conn,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    conn.fetch_all(
+        &Q::new(format!(
+            "SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(after_seq)
+        .bind(limit),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,7 +101,12 @@ fn where_clause(q: &mut Q, f: &AuditFilter) {
     }
 }
 
-pub async fn list(conn: &mut Conn, f: &AuditFilter, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64), StoreError> {
+pub async fn list(
+    conn: &mut Conn,
+    f: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditEntry>, i64), StoreError> {
     let mut count = Q::new("SELECT COUNT(*)");
     where_clause(&mut count, f);
     let total = conn.scalar(&count).await?;

@@ -1,6 +1,9 @@
 //! The database handle: one enum over the two pools, one query value, one transaction type.
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::{FromRow, Postgres, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
@@ -53,7 +56,11 @@ impl From<StoreError> for jianfu_core::AppError {
 fn unique_field(message: &str) -> Option<String> {
     // SQLite: "UNIQUE constraint failed: org_units.code"
     if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
-        return rest.split(',').next().and_then(|c| c.split('.').nth(1)).map(|c| c.trim().to_string());
+        return rest
+            .split(',')
+            .next()
+            .and_then(|c| c.split('.').nth(1))
+            .map(|c| c.trim().to_string());
     }
     None
 }
@@ -127,7 +134,10 @@ pub struct Q {
 
 impl Q {
     pub fn new(sql: impl Into<String>) -> Q {
-        Q { sql: sql.into(), args: Vec::new() }
+        Q {
+            sql: sql.into(),
+            args: Vec::new(),
+        }
     }
 
     pub fn bind(mut self, v: impl Into<Arg>) -> Q {
@@ -164,8 +174,14 @@ macro_rules! bind_args {
 }
 
 /// A row type that decodes from either backend.
-pub trait DbRow: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> DbRow for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub trait DbRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> DbRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// The database. SQLite keeps one writer connection (SQLite serialises writers anyway;
 /// one connection avoids busy errors inside the process) beside a pool of readers.
@@ -179,10 +195,22 @@ pub enum Db {
 macro_rules! on_conn {
     ($conn:expr, $q:expr, |$query:ident| $sqlite:expr, |$pquery:ident| $pg:expr, $call:ident) => {
         match $conn {
-            Conn::SqlitePool(p) => { let $query = bind_args!($sqlite, &$q.args); $query.$call(&*p).await }
-            Conn::SqliteTx(t) => { let $query = bind_args!($sqlite, &$q.args); $query.$call(&mut **t).await }
-            Conn::PgPool(p) => { let $pquery = bind_args!($pg, &$q.args); $pquery.$call(&*p).await }
-            Conn::PgTx(t) => { let $pquery = bind_args!($pg, &$q.args); $pquery.$call(&mut **t).await }
+            Conn::SqlitePool(p) => {
+                let $query = bind_args!($sqlite, &$q.args);
+                $query.$call(&*p).await
+            }
+            Conn::SqliteTx(t) => {
+                let $query = bind_args!($sqlite, &$q.args);
+                $query.$call(&mut **t).await
+            }
+            Conn::PgPool(p) => {
+                let $pquery = bind_args!($pg, &$q.args);
+                $pquery.$call(&*p).await
+            }
+            Conn::PgTx(t) => {
+                let $pquery = bind_args!($pg, &$q.args);
+                $pquery.$call(&mut **t).await
+            }
         }
         .map_err(StoreError::from_sqlx)
     };
@@ -198,24 +226,54 @@ pub enum Conn {
 
 impl Conn {
     pub async fn fetch_all<T: DbRow>(&mut self, q: &Q) -> Result<Vec<T>, StoreError> {
-        on_conn!(self, q, |a| sqlx::query_as::<Sqlite, T>(&q.sql), |b| sqlx::query_as::<Postgres, T>(&q.sql), fetch_all)
+        on_conn!(
+            self,
+            q,
+            |a| sqlx::query_as::<Sqlite, T>(&q.sql),
+            |b| sqlx::query_as::<Postgres, T>(&q.sql),
+            fetch_all
+        )
     }
 
     pub async fn fetch_optional<T: DbRow>(&mut self, q: &Q) -> Result<Option<T>, StoreError> {
-        on_conn!(self, q, |a| sqlx::query_as::<Sqlite, T>(&q.sql), |b| sqlx::query_as::<Postgres, T>(&q.sql), fetch_optional)
+        on_conn!(
+            self,
+            q,
+            |a| sqlx::query_as::<Sqlite, T>(&q.sql),
+            |b| sqlx::query_as::<Postgres, T>(&q.sql),
+            fetch_optional
+        )
     }
 
     pub async fn fetch_one<T: DbRow>(&mut self, q: &Q) -> Result<T, StoreError> {
-        on_conn!(self, q, |a| sqlx::query_as::<Sqlite, T>(&q.sql), |b| sqlx::query_as::<Postgres, T>(&q.sql), fetch_one)
+        on_conn!(
+            self,
+            q,
+            |a| sqlx::query_as::<Sqlite, T>(&q.sql),
+            |b| sqlx::query_as::<Postgres, T>(&q.sql),
+            fetch_one
+        )
     }
 
     /// Runs a statement and returns the number of rows it affected.
     pub async fn execute(&mut self, q: &Q) -> Result<u64, StoreError> {
         match self {
-            Conn::SqlitePool(p) => bind_args!(sqlx::query::<Sqlite>(&q.sql), &q.args).execute(&*p).await.map(|r| r.rows_affected()),
-            Conn::SqliteTx(t) => bind_args!(sqlx::query::<Sqlite>(&q.sql), &q.args).execute(&mut **t).await.map(|r| r.rows_affected()),
-            Conn::PgPool(p) => bind_args!(sqlx::query::<Postgres>(&q.sql), &q.args).execute(&*p).await.map(|r| r.rows_affected()),
-            Conn::PgTx(t) => bind_args!(sqlx::query::<Postgres>(&q.sql), &q.args).execute(&mut **t).await.map(|r| r.rows_affected()),
+            Conn::SqlitePool(p) => bind_args!(sqlx::query::<Sqlite>(&q.sql), &q.args)
+                .execute(&*p)
+                .await
+                .map(|r| r.rows_affected()),
+            Conn::SqliteTx(t) => bind_args!(sqlx::query::<Sqlite>(&q.sql), &q.args)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
+            Conn::PgPool(p) => bind_args!(sqlx::query::<Postgres>(&q.sql), &q.args)
+                .execute(&*p)
+                .await
+                .map(|r| r.rows_affected()),
+            Conn::PgTx(t) => bind_args!(sqlx::query::<Postgres>(&q.sql), &q.args)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
         }
         .map_err(StoreError::from_sqlx)
     }
@@ -266,7 +324,8 @@ impl Db {
         if url.starts_with("sqlite:") {
             Self::connect_sqlite(url).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{url}（{e}）")))?;
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{url}（{e}）")))?;
             Self::connect_postgres(opts).await
         } else {
             Err(StoreError::BadUrl(url.to_string()))
@@ -285,14 +344,18 @@ impl Db {
     }
 
     async fn connect_sqlite(url: &str) -> Result<Db, StoreError> {
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         let path = path.split('?').next().unwrap_or(path);
         if path.is_empty() || path == ":memory:" {
             return Err(StoreError::BadUrl(format!("{url}（请指定数据库文件路径）")));
         }
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Connect(format!("无法创建目录{}：{e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Connect(format!("无法创建目录{}：{e}", dir.display()))
+                })?;
             }
         }
         // WAL lets readers run beside the writer; synchronous=FULL makes every commit reach
@@ -369,10 +432,15 @@ impl Db {
     pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<(), StoreError> {
         match self {
             Db::Sqlite { write, .. } => {
-                sqlx::query("VACUUM INTO $1").bind(to.to_string_lossy().to_string()).execute(write).await?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(to.to_string_lossy().to_string())
+                    .execute(write)
+                    .await?;
                 Ok(())
             }
-            Db::Postgres(_) => Err(StoreError::BadUrl("PostgreSQL 数据库请使用 pg_dump 备份".into())),
+            Db::Postgres(_) => Err(StoreError::BadUrl(
+                "PostgreSQL 数据库请使用 pg_dump 备份".into(),
+            )),
         }
     }
 
@@ -393,7 +461,10 @@ mod tests {
 
     #[test]
     fn reads_the_column_of_a_sqlite_unique_violation() {
-        assert_eq!(unique_field("UNIQUE constraint failed: org_units.code"), Some("code".into()));
+        assert_eq!(
+            unique_field("UNIQUE constraint failed: org_units.code"),
+            Some("code".into())
+        );
         assert_eq!(unique_field("duplicate key"), None);
     }
 }

@@ -11,4 +11,4 @@ pub mod sessions;
 pub mod settings;
 pub mod users;
 
-pub use db::{Arg, Backend, Conn, Db, DbRow, Q, StoreError, Tx};
+pub use db::{Arg, Backend, Conn, Db, DbRow, StoreError, Tx, Q};

@@ -3,7 +3,7 @@
 //! Each migration is one SQL file in `migrations/`, embedded in the binary. The few DDL words
 //! that differ between SQLite and PostgreSQL are written as `{{TOKENS}}` and replaced here, so
 //! the schema cannot drift between backends (the trap of keeping one migration tree each).
-use crate::db::{Backend, Db, Q, StoreError};
+use crate::db::{Backend, Db, StoreError, Q};
 use sha2::{Digest, Sha256};
 
 pub struct Migration {
@@ -12,8 +12,11 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/0001_foundation.sql"),
+}];
 
 fn render(sql: &str, backend: Backend) -> String {
     let id = match backend {
@@ -38,10 +41,16 @@ pub async fn run(db: &Db) -> Result<usize, StoreError> {
         let mut tx = db.begin().await?;
         if tx.backend() == Backend::Postgres {
             // Two servers starting at once must not both migrate.
-            tx.execute(&Q::new("SELECT pg_advisory_xact_lock(727001)")).await.ok();
+            tx.execute(&Q::new("SELECT pg_advisory_xact_lock(727001)"))
+                .await
+                .ok();
         }
-        let existing: Option<(String,)> =
-            tx.fetch_optional(&Q::new("SELECT checksum FROM schema_migrations WHERE version = $1").bind(m.version)).await?;
+        let existing: Option<(String,)> = tx
+            .fetch_optional(
+                &Q::new("SELECT checksum FROM schema_migrations WHERE version = $1")
+                    .bind(m.version),
+            )
+            .await?;
         let sum = checksum(m.sql);
         match existing {
             Some((s,)) if s == sum => continue,
@@ -55,7 +64,9 @@ pub async fn run(db: &Db) -> Result<usize, StoreError> {
         }
         let sql = render(m.sql, tx.backend());
         for stmt in split_statements(&sql) {
-            tx.execute(&Q::new(stmt)).await.map_err(|e| StoreError::Migrate(format!("第{}号迁移：{e}", m.version)))?;
+            tx.execute(&Q::new(stmt))
+                .await
+                .map_err(|e| StoreError::Migrate(format!("第{}号迁移：{e}", m.version)))?;
         }
         tx.execute(
             &Q::new("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")

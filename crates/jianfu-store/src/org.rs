@@ -19,7 +19,8 @@ pub struct OrgUnit {
     pub child_count: i64,
 }
 
-const COLS: &str = "u.id, u.parent_id, u.name, u.code, u.level, u.depth, u.region_id, u.sort_order, u.active, \
+const COLS: &str =
+    "u.id, u.parent_id, u.name, u.code, u.level, u.depth, u.region_id, u.sort_order, u.active, \
      (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count";
 
 /// Which units to list. Every filter is optional except the visibility scope.
@@ -75,11 +76,18 @@ fn where_clause(q: &mut Q, f: &UnitFilter) {
     if let Some(text) = f.q.as_deref().filter(|t| !t.is_empty()) {
         let a = q.arg(like_pattern(text));
         let b = q.arg(like_pattern(text));
-        q.push(&format!(" AND (u.name LIKE {a} ESCAPE '\\' OR u.code LIKE {b} ESCAPE '\\')"));
+        q.push(&format!(
+            " AND (u.name LIKE {a} ESCAPE '\\' OR u.code LIKE {b} ESCAPE '\\')"
+        ));
     }
 }
 
-pub async fn list(conn: &mut Conn, f: &UnitFilter, limit: i64, offset: i64) -> Result<(Vec<OrgUnit>, i64), StoreError> {
+pub async fn list(
+    conn: &mut Conn,
+    f: &UnitFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<OrgUnit>, i64), StoreError> {
     let mut count = Q::new("SELECT COUNT(*)");
     where_clause(&mut count, f);
     let total = conn.scalar(&count).await?;
@@ -87,12 +95,15 @@ pub async fn list(conn: &mut Conn, f: &UnitFilter, limit: i64, offset: i64) -> R
     where_clause(&mut q, f);
     let l = q.arg(limit);
     let o = q.arg(offset);
-    q.push(&format!(" ORDER BY u.depth, u.sort_order, u.id LIMIT {l} OFFSET {o}"));
+    q.push(&format!(
+        " ORDER BY u.depth, u.sort_order, u.id LIMIT {l} OFFSET {o}"
+    ));
     Ok((conn.fetch_all(&q).await?, total))
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<OrgUnit>, StoreError> {
-    conn.fetch_optional(&Q::new(format!("SELECT {COLS} FROM org_units u WHERE u.id = $1")).bind(id)).await
+    conn.fetch_optional(&Q::new(format!("SELECT {COLS} FROM org_units u WHERE u.id = $1")).bind(id))
+        .await
 }
 
 /// The chain from the root down to the unit itself.
@@ -108,20 +119,34 @@ pub async fn ancestors(conn: &mut Conn, id: i64) -> Result<Vec<OrgUnit>, StoreEr
 }
 
 /// Whether `descendant` lies in the subtree of `ancestor` (a unit lies in its own subtree).
-pub async fn is_within(conn: &mut Conn, ancestor: i64, descendant: i64) -> Result<bool, StoreError> {
+pub async fn is_within(
+    conn: &mut Conn,
+    ancestor: i64,
+    descendant: i64,
+) -> Result<bool, StoreError> {
     let n = conn
         .scalar(
-            &Q::new("SELECT COUNT(*) FROM org_closure WHERE ancestor_id = $1 AND descendant_id = $2")
-                .bind(ancestor)
-                .bind(descendant),
+            &Q::new(
+                "SELECT COUNT(*) FROM org_closure WHERE ancestor_id = $1 AND descendant_id = $2",
+            )
+            .bind(ancestor)
+            .bind(descendant),
         )
         .await?;
     Ok(n > 0)
 }
 
-pub async fn code_taken(conn: &mut Conn, code: &str, except: Option<i64>) -> Result<bool, StoreError> {
+pub async fn code_taken(
+    conn: &mut Conn,
+    code: &str,
+    except: Option<i64>,
+) -> Result<bool, StoreError> {
     let n = conn
-        .scalar(&Q::new("SELECT COUNT(*) FROM org_units WHERE code = $1 AND id <> $2").bind(code).bind(except.unwrap_or(0)))
+        .scalar(
+            &Q::new("SELECT COUNT(*) FROM org_units WHERE code = $1 AND id <> $2")
+                .bind(code)
+                .bind(except.unwrap_or(0)),
+        )
         .await?;
     Ok(n > 0)
 }
@@ -152,8 +177,9 @@ pub struct NewUnit<'a> {
 pub async fn insert(tx: &mut Tx, u: &NewUnit<'_>, now: &str) -> Result<i64, StoreError> {
     let (depth, parent_region) = match u.parent_id {
         Some(p) => {
-            let (d, r): (i64, Option<i64>) =
-                tx.fetch_one(&Q::new("SELECT depth, region_id FROM org_units WHERE id = $1").bind(p)).await?;
+            let (d, r): (i64, Option<i64>) = tx
+                .fetch_one(&Q::new("SELECT depth, region_id FROM org_units WHERE id = $1").bind(p))
+                .await?;
             (d + 1, r)
         }
         None => (0, None),
@@ -175,7 +201,8 @@ pub async fn insert(tx: &mut Tx, u: &NewUnit<'_>, now: &str) -> Result<i64, Stor
         )
         .await?;
     if u.region_root || parent_region.is_none() {
-        tx.execute(&Q::new("UPDATE org_units SET region_id = id WHERE id = $1").bind(id)).await?;
+        tx.execute(&Q::new("UPDATE org_units SET region_id = id WHERE id = $1").bind(id))
+            .await?;
     }
     tx.execute(
         &Q::new(

@@ -1,7 +1,14 @@
 //! SQL of web sessions and bearer tokens. Only hashes of the secrets are stored.
 use crate::db::{Conn, StoreError, Tx, Q};
 
-pub async fn insert_session(tx: &mut Tx, id_hash: &str, user_id: i64, csrf: &str, now: &str, expires: &str) -> Result<(), StoreError> {
+pub async fn insert_session(
+    tx: &mut Tx,
+    id_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    now: &str,
+    expires: &str,
+) -> Result<(), StoreError> {
     tx.execute(
         &Q::new("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id_hash)
@@ -15,28 +22,43 @@ pub async fn insert_session(tx: &mut Tx, id_hash: &str, user_id: i64, csrf: &str
 }
 
 /// The user and CSRF token of a live session.
-pub async fn find_session(conn: &mut Conn, id_hash: &str, now: &str) -> Result<Option<(i64, String)>, StoreError> {
+pub async fn find_session(
+    conn: &mut Conn,
+    id_hash: &str,
+    now: &str,
+) -> Result<Option<(i64, String)>, StoreError> {
     conn.fetch_optional(
-        &Q::new("SELECT user_id, csrf_token FROM sessions WHERE id_hash = $1 AND expires_at > $2").bind(id_hash).bind(now),
+        &Q::new("SELECT user_id, csrf_token FROM sessions WHERE id_hash = $1 AND expires_at > $2")
+            .bind(id_hash)
+            .bind(now),
     )
     .await
 }
 
 pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> Result<(), StoreError> {
-    tx.execute(&Q::new("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash)).await?;
+    tx.execute(&Q::new("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash))
+        .await?;
     Ok(())
 }
 
 pub async fn delete_sessions_of(tx: &mut Tx, user_id: i64) -> Result<(), StoreError> {
-    tx.execute(&Q::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
+    tx.execute(&Q::new("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
+        .await?;
     Ok(())
 }
 
 pub async fn delete_expired(tx: &mut Tx, now: &str) -> Result<u64, StoreError> {
-    tx.execute(&Q::new("DELETE FROM sessions WHERE expires_at <= $1").bind(now)).await
+    tx.execute(&Q::new("DELETE FROM sessions WHERE expires_at <= $1").bind(now))
+        .await
 }
 
-pub async fn insert_token(tx: &mut Tx, hash: &str, user_id: i64, label: &str, now: &str) -> Result<i64, StoreError> {
+pub async fn insert_token(
+    tx: &mut Tx,
+    hash: &str,
+    user_id: i64,
+    label: &str,
+    now: &str,
+) -> Result<i64, StoreError> {
     tx.scalar(
         &Q::new("INSERT INTO api_tokens (token_hash, user_id, label, created_at, revoked) VALUES ($1, $2, $3, $4, FALSE) RETURNING id")
             .bind(hash)
@@ -48,5 +70,9 @@ pub async fn insert_token(tx: &mut Tx, hash: &str, user_id: i64, label: &str, no
 }
 
 pub async fn find_token(conn: &mut Conn, hash: &str) -> Result<Option<(i64,)>, StoreError> {
-    conn.fetch_optional(&Q::new("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE").bind(hash)).await
+    conn.fetch_optional(
+        &Q::new("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE")
+            .bind(hash),
+    )
+    .await
 }

@@ -2,7 +2,10 @@
 use crate::db::{Conn, StoreError, Tx, Q};
 
 pub async fn get(conn: &mut Conn, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn.fetch_optional::<(String,)>(&Q::new("SELECT value FROM settings WHERE key = $1").bind(key)).await?.map(|(v,)| v))
+    Ok(conn
+        .fetch_optional::<(String,)>(&Q::new("SELECT value FROM settings WHERE key = $1").bind(key))
+        .await?
+        .map(|(v,)| v))
 }
 
 pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<(), StoreError> {

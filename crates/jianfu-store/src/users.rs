@@ -63,11 +63,18 @@ fn where_clause(q: &mut Q, f: &UserFilter) {
     if let Some(text) = f.q.as_deref().filter(|t| !t.is_empty()) {
         let a = q.arg(like_pattern(text));
         let b = q.arg(like_pattern(text));
-        q.push(&format!(" AND (u.username LIKE {a} ESCAPE '\\' OR u.display_name LIKE {b} ESCAPE '\\')"));
+        q.push(&format!(
+            " AND (u.username LIKE {a} ESCAPE '\\' OR u.display_name LIKE {b} ESCAPE '\\')"
+        ));
     }
 }
 
-pub async fn list(conn: &mut Conn, f: &UserFilter, limit: i64, offset: i64) -> Result<(Vec<User>, i64), StoreError> {
+pub async fn list(
+    conn: &mut Conn,
+    f: &UserFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<User>, i64), StoreError> {
     let mut count = Q::new("SELECT COUNT(*)");
     where_clause(&mut count, f);
     let total = conn.scalar(&count).await?;
@@ -75,16 +82,26 @@ pub async fn list(conn: &mut Conn, f: &UserFilter, limit: i64, offset: i64) -> R
     where_clause(&mut q, f);
     let l = q.arg(limit);
     let o = q.arg(offset);
-    q.push(&format!(" ORDER BY o.depth, o.sort_order, u.unit_id, u.id LIMIT {l} OFFSET {o}"));
+    q.push(&format!(
+        " ORDER BY o.depth, o.sort_order, u.unit_id, u.id LIMIT {l} OFFSET {o}"
+    ));
     Ok((conn.fetch_all(&q).await?, total))
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<User>, StoreError> {
-    conn.fetch_optional(&Q::new(format!("SELECT {COLS} FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = $1")).bind(id))
-        .await
+    conn.fetch_optional(
+        &Q::new(format!(
+            "SELECT {COLS} FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = $1"
+        ))
+        .bind(id),
+    )
+    .await
 }
 
-pub async fn credentials_by_name(conn: &mut Conn, username: &str) -> Result<Option<Credentials>, StoreError> {
+pub async fn credentials_by_name(
+    conn: &mut Conn,
+    username: &str,
+) -> Result<Option<Credentials>, StoreError> {
     conn.fetch_optional(
         &Q::new(format!("SELECT {CRED_COLS} FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.username = $1"))
             .bind(username),
@@ -92,13 +109,24 @@ pub async fn credentials_by_name(conn: &mut Conn, username: &str) -> Result<Opti
     .await
 }
 
-pub async fn credentials_by_id(conn: &mut Conn, id: i64) -> Result<Option<Credentials>, StoreError> {
-    conn.fetch_optional(&Q::new(format!("SELECT {CRED_COLS} FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = $1")).bind(id))
-        .await
+pub async fn credentials_by_id(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Option<Credentials>, StoreError> {
+    conn.fetch_optional(
+        &Q::new(format!(
+            "SELECT {CRED_COLS} FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = $1"
+        ))
+        .bind(id),
+    )
+    .await
 }
 
 pub async fn username_taken(conn: &mut Conn, username: &str) -> Result<bool, StoreError> {
-    Ok(conn.scalar(&Q::new("SELECT COUNT(*) FROM users WHERE username = $1").bind(username)).await? > 0)
+    Ok(conn
+        .scalar(&Q::new("SELECT COUNT(*) FROM users WHERE username = $1").bind(username))
+        .await?
+        > 0)
 }
 
 pub async fn count_within(conn: &mut Conn, root: i64) -> Result<i64, StoreError> {

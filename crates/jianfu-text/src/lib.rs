@@ -8,6 +8,7 @@
 //! targets for [`extract`] and [`parse_elements`] (its own workspace; needs
 //! nightly): `cd crates/jianfu-text/fuzz && cargo +nightly fuzz run extract`.
 
+pub mod copy;
 pub mod count;
 pub mod decode;
 pub mod docx;

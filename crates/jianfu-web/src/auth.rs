@@ -25,22 +25,40 @@ pub struct Identity {
 }
 
 fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_string())
-    })
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
 }
 
-async fn resolve(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Option<Identity>, AppError> {
+async fn resolve(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<Identity>, AppError> {
     if let Some(h) = headers.get(AUTHORIZATION) {
-        let token = h.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
+        let token = h
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or("");
         return match domain::token_actor(&state.db, token).await? {
             Some(actor) => Ok(Some(Identity { actor, csrf: None })),
             None => Err(AppError::Unauthorized),
         };
     }
     match cookie_value(headers, SESSION_COOKIE) {
-        Some(c) => Ok(domain::session_actor(&state.db, &c).await?.map(|(actor, csrf)| Identity { actor, csrf: Some(csrf) })),
+        Some(c) => Ok(domain::session_actor(&state.db, &c)
+            .await?
+            .map(|(actor, csrf)| Identity {
+                actor,
+                csrf: Some(csrf),
+            })),
         None => Ok(None),
     }
 }
@@ -54,13 +72,22 @@ fn reject(path: &str, e: AppError) -> Response {
 }
 
 fn csrf_error() -> AppError {
-    AppError::Forbidden { message: "安全令牌无效或已过期，请刷新页面后重试".into(), field: Some(CSRF_FIELD.into()) }
+    AppError::Forbidden {
+        message: "安全令牌无效或已过期，请刷新页面后重试".into(),
+        field: Some(CSRF_FIELD.into()),
+    }
 }
 
 /// A cross-site form post carries a foreign Origin; refuse it whatever else it carries.
 fn origin_matches(req: &Request) -> bool {
-    let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = req.headers().get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     origin == "null" && host.is_empty() || origin.split("://").nth(1) == Some(host)
 }
 
@@ -78,7 +105,11 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
         if !origin_matches(&req) {
             return reject(&path, csrf_error());
         }
-        if let Some(Identity { csrf: Some(expected), .. }) = &identity {
+        if let Some(Identity {
+            csrf: Some(expected),
+            ..
+        }) = &identity
+        {
             match check_csrf(req, expected).await {
                 Ok(r) => req = r,
                 Err(e) => return reject(&path, e),
@@ -104,7 +135,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         return Err(csrf_error());
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, crate::BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge("2MB".into()))?;
+    let bytes = to_bytes(body, crate::BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge("2MB".into()))?;
     let ok = form_urlencoded::parse(&bytes).any(|(k, v)| k == CSRF_FIELD && v == expected);
     if !ok {
         return Err(csrf_error());
@@ -113,7 +146,11 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
 }
 
 fn identity_of(parts: &Parts) -> Option<Identity> {
-    parts.extensions.get::<Option<Identity>>().cloned().flatten()
+    parts
+        .extensions
+        .get::<Option<Identity>>()
+        .cloned()
+        .flatten()
 }
 
 /// The signed-in actor of an API call; 401 otherwise.
@@ -123,7 +160,9 @@ impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
-        identity_of(parts).map(|i| ApiActor(i.actor)).ok_or(ApiError(AppError::Unauthorized))
+        identity_of(parts)
+            .map(|i| ApiActor(i.actor))
+            .ok_or(ApiError(AppError::Unauthorized))
     }
 }
 
@@ -137,8 +176,15 @@ impl FromRequestParts<AppState> for PageUser {
         match identity_of(parts) {
             Some(i) => Ok(PageUser(i)),
             None => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                let target = format!("/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = format!(
+                    "/login?next={}",
+                    form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                );
                 Err(Redirect::to(&target).into_response())
             }
         }

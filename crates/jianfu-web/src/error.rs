@@ -89,7 +89,11 @@ impl IntoResponse for PageError {
             409 => "记录冲突",
             _ => "系统错误",
         };
-        let page = ErrorPage { status, title, message: self.0.to_string() };
+        let page = ErrorPage {
+            status,
+            title,
+            message: self.0.to_string(),
+        };
         match page.render() {
             Ok(html) => (status_of(&self.0), Html(html)).into_response(),
             Err(_) => (status_of(&self.0), self.0.to_string()).into_response(),

@@ -2,8 +2,8 @@
 use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
 use jianfu_core::labels::field_label;
 use jianfu_core::AppError;
 use serde::de::DeserializeOwned;
@@ -21,12 +21,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
         if !is_json {
-            return Err(ApiError(AppError::bad_request("unsupported_media_type", "请求内容须为JSON（Content-Type: application/json）", None)));
+            return Err(ApiError(AppError::bad_request(
+                "unsupported_media_type",
+                "请求内容须为JSON（Content-Type: application/json）",
+                None,
+            )));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            ApiError(AppError::PayloadTooLarge(format!("{}MB", crate::BODY_LIMIT / 1024 / 1024)))
+            ApiError(AppError::PayloadTooLarge(format!(
+                "{}MB",
+                crate::BODY_LIMIT / 1024 / 1024
+            )))
         })?;
         parse_json(&bytes).map(JsonBody).map_err(ApiError)
     }
@@ -47,8 +58,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 /// Turns a serde message into a Chinese one that names the field.
 fn describe(path: &str, msg: &str) -> AppError {
     if let Some(name) = between(msg, "unknown field `", "`") {
-        let field = if path == "." || path.is_empty() { name.to_string() } else { path.to_string() };
-        return AppError::Validation { code: "unknown_field", message: format!("不允许的字段“{name}”"), field: Some(field) };
+        let field = if path == "." || path.is_empty() {
+            name.to_string()
+        } else {
+            path.to_string()
+        };
+        return AppError::Validation {
+            code: "unknown_field",
+            message: format!("不允许的字段“{name}”"),
+            field: Some(field),
+        };
     }
     if let Some(name) = between(msg, "missing field `", "`") {
         return AppError::Validation {
@@ -58,7 +77,11 @@ fn describe(path: &str, msg: &str) -> AppError {
         };
     }
     let field = path.trim_start_matches('.').to_string();
-    let what = if msg.starts_with("unknown variant") { "取值无效" } else { "格式或类型不正确" };
+    let what = if msg.starts_with("unknown variant") {
+        "取值无效"
+    } else {
+        "格式或类型不正确"
+    };
     AppError::Validation {
         code: "invalid_field",
         message: format!("{}{}", field_label(&field), what),
@@ -79,7 +102,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parse_query(parts.uri.query().unwrap_or("")).map(ApiQuery).map_err(ApiError)
+        parse_query(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(ApiError)
     }
 }
 
@@ -99,8 +124,14 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        let raw = axum::extract::RawPathParams::from_request_parts(parts, state).await.ok();
-        let id = raw.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == "id").and_then(|(_, v)| v.parse::<i64>().ok()));
+        let raw = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok();
+        let id = raw.as_ref().and_then(|p| {
+            p.iter()
+                .find(|(k, _)| *k == "id")
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+        });
         match id {
             Some(id) if id > 0 => Ok(IdPath(id)),
             _ => {
@@ -122,7 +153,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(ClientIp(ip.unwrap_or_default()))
     }
 }
@@ -136,7 +170,10 @@ where
     let s: Option<String> = Option::deserialize(d)?;
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) => v.parse::<T>().map(Some).map_err(|_| serde::de::Error::custom(format!("invalid value: {v}"))),
+        Some(v) => v
+            .parse::<T>()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("invalid value: {v}"))),
     }
 }
 
@@ -155,7 +192,10 @@ mod tests {
     #[test]
     fn names_the_field_of_each_error() {
         let e = parse_json::<Input>(br#"{"name": 1, "parent_id": 2}"#).unwrap_err();
-        assert_eq!((e.field(), e.to_string().as_str()), (Some("name"), "名称格式或类型不正确"));
+        assert_eq!(
+            (e.field(), e.to_string().as_str()),
+            (Some("name"), "名称格式或类型不正确")
+        );
         let e = parse_json::<Input>(br#"{"name": "a"}"#).unwrap_err();
         assert_eq!(e.field(), Some("parent_id"));
         assert_eq!(e.to_string(), "缺少必填字段“上级单位”");

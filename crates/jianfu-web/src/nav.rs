@@ -15,10 +15,26 @@ struct Entry {
 }
 
 const ENTRIES: &[Entry] = &[
-    Entry { href: "/", label: "首页", action: Action::ViewOrg },
-    Entry { href: "/org", label: "组织机构", action: Action::ViewOrg },
-    Entry { href: "/users", label: "用户管理", action: Action::ViewUsers },
-    Entry { href: "/audit", label: "审计日志", action: Action::ViewAudit },
+    Entry {
+        href: "/",
+        label: "首页",
+        action: Action::ViewOrg,
+    },
+    Entry {
+        href: "/org",
+        label: "组织机构",
+        action: Action::ViewOrg,
+    },
+    Entry {
+        href: "/users",
+        label: "用户管理",
+        action: Action::ViewUsers,
+    },
+    Entry {
+        href: "/audit",
+        label: "审计日志",
+        action: Action::ViewAudit,
+    },
 ];
 
 pub fn items(actor: &Actor, current: &str) -> Vec<NavItem> {
@@ -28,7 +44,11 @@ pub fn items(actor: &Actor, current: &str) -> Vec<NavItem> {
         .map(|e| NavItem {
             href: e.href,
             label: e.label,
-            active: if e.href == "/" { current == "/" } else { current.starts_with(e.href) },
+            active: if e.href == "/" {
+                current == "/"
+            } else {
+                current.starts_with(e.href)
+            },
         })
         .collect()
 }

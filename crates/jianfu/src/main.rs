@@ -10,7 +10,12 @@ const DEFAULT_DATABASE: &str = "sqlite://./jianfu-data/jianfu.db";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 #[derive(Parser)]
-#[command(name = "jianfu", version, about = "减负：基层减负在线监管平台", disable_help_subcommand = true)]
+#[command(
+    name = "jianfu",
+    version,
+    about = "减负：基层减负在线监管平台",
+    disable_help_subcommand = true
+)]
 struct Cli {
     /// Database URL
     #[arg(long, global = true, env = "JIANFU_DATABASE_URL", default_value = DEFAULT_DATABASE,
@@ -66,16 +71,26 @@ fn chinese_usage_error(e: &clap::Error) -> String {
         .or_else(|| e.get(ContextKind::InvalidSubcommand))
         .map(|v| v.to_string())
         .unwrap_or_default();
-    let value = e.get(ContextKind::InvalidValue).map(|v| v.to_string()).unwrap_or_default();
+    let value = e
+        .get(ContextKind::InvalidValue)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
     match e.kind() {
         ErrorKind::UnknownArgument => format!("未知参数：{arg}"),
-        ErrorKind::InvalidSubcommand => format!("未知命令：{arg}（可用命令：serve、demo、migrate、token、audit verify、backup）"),
+        ErrorKind::InvalidSubcommand => format!(
+            "未知命令：{arg}（可用命令：serve、demo、migrate、token、audit verify、backup）"
+        ),
         ErrorKind::MissingRequiredArgument => format!("缺少必需参数：{arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "缺少命令（可用命令：serve、demo、migrate、token、audit verify、backup）".to_string()
         }
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!("参数 {arg} 的值“{value}”无效"),
-        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("参数 {arg} 的值“{value}”无效")
+        }
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => {
             format!("参数 {arg} 的值个数不正确")
         }
         ErrorKind::ArgumentConflict => format!("参数 {arg} 与其他参数冲突"),
@@ -91,13 +106,17 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("错误：{}\n运行 jianfu --help 查看用法。", chinese_usage_error(&e));
+            eprintln!(
+                "错误：{}\n运行 jianfu --help 查看用法。",
+                chinese_usage_error(&e)
+            );
             return ExitCode::from(2);
         }
     };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("JIANFU_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("JIANFU_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -139,24 +158,36 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             println!("\n示例账号（密码均为 {}）：", demo::DEMO_PASSWORD);
             for l in &region.logins {
-                println!("  {:<16} {:<10} {}（{}）", l.username, l.role.label(), l.display_name, l.unit_name);
+                println!(
+                    "  {:<16} {:<10} {}（{}）",
+                    l.username,
+                    l.role.label(),
+                    l.display_name,
+                    l.unit_name
+                );
             }
             println!();
             serve(db, &listen).await
         }
         Command::Migrate => {
-            let db = Db::connect(&cli.database).await.map_err(|e| e.to_string())?;
+            let db = Db::connect(&cli.database)
+                .await
+                .map_err(|e| e.to_string())?;
             let n = migrate::run(&db).await.map_err(|e| e.to_string())?;
             println!("数据库迁移完成：本次执行{n}项");
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { user, label } => {
             let db = open(&cli.database).await?;
-            let token = auth::issue_token(&db, &user, &label).await.map_err(|e| e.to_string())?;
+            let token = auth::issue_token(&db, &user, &label)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { action: AuditCommand::Verify } => {
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => {
             let db = open(&cli.database).await?;
             let v = audit::verify(&db).await.map_err(|e| e.to_string())?;
             match v.broken {
@@ -183,10 +214,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 }
 
 async fn serve(db: Db, listen: &str) -> Result<ExitCode, String> {
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听地址 {listen}：{e}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("无法监听地址 {listen}：{e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("减负平台已启动：http://{addr}  （按 Ctrl-C 停止）");
-    jianfu_web::serve(listener, jianfu_web::AppState::new(db.clone())).await.map_err(|e| format!("服务异常退出：{e}"))?;
+    jianfu_web::serve(listener, jianfu_web::AppState::new(db.clone()))
+        .await
+        .map_err(|e| format!("服务异常退出：{e}"))?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -34,6 +34,12 @@ pub async fn list_audit(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Paged<AuditEntry>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
-    let filter = AuditFilter { scope_root: None, entity: q.entity, entity_id: q.entity_id };
-    Ok(Json(jianfu_domain::audit::list(&s.db, &actor, filter, page).await?))
+    let filter = AuditFilter {
+        scope_root: None,
+        entity: q.entity,
+        entity_id: q.entity_id,
+    };
+    Ok(Json(
+        jianfu_domain::audit::list(&s.db, &actor, filter, page).await?,
+    ))
 }

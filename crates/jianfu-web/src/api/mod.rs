@@ -35,7 +35,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(c) = openapi.components.as_mut() {
-            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
         }
     }
 }
@@ -55,5 +58,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
-    ([(CONTENT_TYPE, "application/json")], state.openapi_json.as_str().to_string())
+    (
+        [(CONTENT_TYPE, "application/json")],
+        state.openapi_json.as_str().to_string(),
+    )
 }

@@ -53,7 +53,12 @@ pub async fn list_units(
     ApiQuery(q): ApiQuery<UnitQuery>,
 ) -> Result<Json<Paged<OrgUnit>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
-    let filter = ListUnits { parent: q.parent, within: q.subtree, level: q.level.map(|l| l.0), q: q.q };
+    let filter = ListUnits {
+        parent: q.parent,
+        within: q.subtree,
+        level: q.level.map(|l| l.0),
+        q: q.q,
+    };
     Ok(Json(org::list(&s.db, &actor, filter, page).await?))
 }
 
@@ -61,7 +66,11 @@ pub async fn list_units(
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org", params(("id" = i64, Path, description = "单位编号")),
     responses((status = 200, body = OrgUnit), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_unit(State(s): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Result<Json<OrgUnit>, ApiError> {
+pub async fn get_unit(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<OrgUnit>, ApiError> {
     Ok(Json(org::get(&s.db, &actor, id).await?))
 }
 
@@ -74,7 +83,10 @@ pub async fn create_unit(
     ApiActor(actor): ApiActor,
     JsonBody(input): JsonBody<CreateUnit>,
 ) -> Result<(StatusCode, Json<OrgUnit>), ApiError> {
-    Ok((StatusCode::CREATED, Json(org::create(&s.db, &actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(org::create(&s.db, &actor, input).await?),
+    ))
 }
 
 /// Change a unit's name, code, order or state.

@@ -53,7 +53,12 @@ pub async fn list_users(
     ApiQuery(q): ApiQuery<UserQuery>,
 ) -> Result<Json<Paged<User>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
-    let filter = ListUsers { within: q.subtree, unit: q.unit, role: q.role.map(|r| r.0), q: q.q };
+    let filter = ListUsers {
+        within: q.subtree,
+        unit: q.unit,
+        role: q.role.map(|r| r.0),
+        q: q.q,
+    };
     Ok(Json(people::list(&s.db, &actor, filter, page).await?))
 }
 
@@ -61,7 +66,11 @@ pub async fn list_users(
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path, description = "用户编号")),
     responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_user(State(s): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Result<Json<User>, ApiError> {
+pub async fn get_user(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<User>, ApiError> {
     Ok(Json(people::get(&s.db, &actor, id).await?))
 }
 
@@ -74,7 +83,10 @@ pub async fn create_user(
     ApiActor(actor): ApiActor,
     JsonBody(input): JsonBody<CreateUser>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    Ok((StatusCode::CREATED, Json(people::create(&s.db, &actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(people::create(&s.db, &actor, input).await?),
+    ))
 }
 
 /// Change an account: name, role, unit, phone, state, or reset its password.

@@ -28,7 +28,11 @@ struct AuditQuery {
     page: Option<u32>,
 }
 
-pub async fn list(State(s): State<AppState>, PageUser(id): PageUser, uri: Uri) -> Result<Response, PageError> {
+pub async fn list(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let q: AuditQuery = parse_query(uri.query().unwrap_or(""))?;
     let page = Page::parse(q.page, Some(50))?;
     let found = jianfu_domain::audit::list(&s.db, &id.actor, Default::default(), page).await?;

@@ -23,16 +23,35 @@ struct HomePage {
     can_manage_users: bool,
 }
 
-pub async fn home(State(s): State<AppState>, PageUser(id): PageUser) -> Result<Response, PageError> {
+pub async fn home(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+) -> Result<Response, PageError> {
     let actor = &id.actor;
     let root = org::scope_root(&s.db, actor).await?;
-    let level_counts = org::counts_by_level(&s.db, actor).await?.into_iter().map(|(l, n)| (l.as_str(), l.label(), n)).collect();
+    let level_counts = org::counts_by_level(&s.db, actor)
+        .await?
+        .into_iter()
+        .map(|(l, n)| (l.as_str(), l.label(), n))
+        .collect();
     let user_count = match can(actor, Action::ViewUsers) {
         true => Some(people::count_in_scope(&s.db, actor).await?),
         false => None,
     };
     let audit_count = match can(actor, Action::ViewAudit) {
-        true => Some(audit::list(&s.db, actor, Default::default(), Page { page: 1, per_page: 1 }).await?.total),
+        true => Some(
+            audit::list(
+                &s.db,
+                actor,
+                Default::default(),
+                Page {
+                    page: 1,
+                    per_page: 1,
+                },
+            )
+            .await?
+            .total,
+        ),
         false => None,
     };
     render(&HomePage {

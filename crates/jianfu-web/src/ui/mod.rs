@@ -62,7 +62,9 @@ impl Chrome {
 
 /// Renders a template or fails as an internal error.
 pub fn render<T: Template>(t: &T) -> Result<Response, PageError> {
-    t.render().map(|html| Html(html).into_response()).map_err(|e| PageError(AppError::internal(e)))
+    t.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError(AppError::internal(e)))
 }
 
 /// A urlencoded form body parsed with the field at fault named.
@@ -72,9 +74,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| PageError(AppError::PayloadTooLarge("2MB".into())))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| PageError(AppError::bad_request("bad_encoding", "表单编码有误", None)))?;
-        crate::extract::parse_query(text).map(FormBody).map_err(PageError)
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| PageError(AppError::PayloadTooLarge("2MB".into())))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| PageError(AppError::bad_request("bad_encoding", "表单编码有误", None)))?;
+        crate::extract::parse_query(text)
+            .map(FormBody)
+            .map_err(PageError)
     }
 }
 

@@ -31,7 +31,14 @@ fn level_label(level: &str) -> &'static str {
 
 impl From<OrgUnit> for UnitRow {
     fn from(u: OrgUnit) -> Self {
-        UnitRow { level_label: level_label(&u.level), id: u.id, name: u.name, code: u.code, child_count: u.child_count, active: u.active }
+        UnitRow {
+            level_label: level_label(&u.level),
+            id: u.id,
+            name: u.name,
+            code: u.code,
+            child_count: u.child_count,
+            active: u.active,
+        }
     }
 }
 
@@ -96,13 +103,30 @@ pub struct UnitQuery {
 const LIST_LIMIT: u32 = 200;
 
 /// Children of a unit, or the search hits / units of one level in its subtree.
-async fn unit_list(db: &Db, actor: &Actor, unit: &OrgUnit, q: &str, level: Option<Level>) -> Result<UnitList, PageError> {
-    let page = Page { page: 1, per_page: LIST_LIMIT };
+async fn unit_list(
+    db: &Db,
+    actor: &Actor,
+    unit: &OrgUnit,
+    q: &str,
+    level: Option<Level>,
+) -> Result<UnitList, PageError> {
+    let page = Page {
+        page: 1,
+        per_page: LIST_LIMIT,
+    };
     let searching = !q.is_empty() || level.is_some();
     let filter = if searching {
-        ListUnits { within: Some(unit.id), q: (!q.is_empty()).then(|| q.to_string()), level, ..Default::default() }
+        ListUnits {
+            within: Some(unit.id),
+            q: (!q.is_empty()).then(|| q.to_string()),
+            level,
+            ..Default::default()
+        }
     } else {
-        ListUnits { parent: Some(unit.id), ..Default::default() }
+        ListUnits {
+            parent: Some(unit.id),
+            ..Default::default()
+        }
     };
     let found = org::list(db, actor, filter, page).await?;
     let list_title = match (searching, level) {
@@ -110,10 +134,21 @@ async fn unit_list(db: &Db, actor: &Actor, unit: &OrgUnit, q: &str, level: Optio
         (true, Some(l)) => format!("{}（{}）", l.label(), found.total),
         (true, None) => format!("搜索结果（{}）", found.total),
     };
-    Ok(UnitList { list_title, q: q.to_string(), total: found.total, units: found.items.into_iter().map(UnitRow::from).collect() })
+    Ok(UnitList {
+        list_title,
+        q: q.to_string(),
+        total: found.total,
+        units: found.items.into_iter().map(UnitRow::from).collect(),
+    })
 }
 
-async fn unit_page(s: &AppState, id: &crate::auth::Identity, unit_id: i64, uri: &Uri, error: Option<String>) -> Result<Response, PageError> {
+async fn unit_page(
+    s: &AppState,
+    id: &crate::auth::Identity,
+    unit_id: i64,
+    uri: &Uri,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let actor = &id.actor;
     let q: UnitQuery = parse_query(uri.query().unwrap_or("")).unwrap_or_default();
     let level = q.level.as_deref().and_then(|l| l.parse::<Level>().ok());
@@ -123,7 +158,16 @@ async fn unit_page(s: &AppState, id: &crate::auth::Identity, unit_id: i64, uri: 
     let search = q.q.unwrap_or_default().trim().to_string();
     let list = unit_list(&s.db, actor, &unit, &search, level).await?;
     let unit_users = if can(actor, Action::ViewUsers) {
-        let users = people::list(&s.db, actor, ListUsers { unit: Some(unit_id), ..Default::default() }, Page::default()).await?;
+        let users = people::list(
+            &s.db,
+            actor,
+            ListUsers {
+                unit: Some(unit_id),
+                ..Default::default()
+            },
+            Page::default(),
+        )
+        .await?;
         Some(
             users
                 .items
@@ -141,8 +185,11 @@ async fn unit_page(s: &AppState, id: &crate::auth::Identity, unit_id: i64, uri: 
         None
     };
     let unit_level: Option<Level> = unit.level.parse().ok();
-    let child_levels =
-        Level::ALL.into_iter().filter(|l| unit_level.is_some_and(|p| p.may_contain(*l))).map(|l| (l.as_str(), l.label())).collect();
+    let child_levels = Level::ALL
+        .into_iter()
+        .filter(|l| unit_level.is_some_and(|p| p.may_contain(*l)))
+        .map(|l| (l.as_str(), l.label()))
+        .collect();
     let page = UnitPage {
         chrome: Chrome::new(id, "/org", unit.name.clone()),
         level_label: level_label(&unit.level),
@@ -159,42 +206,102 @@ async fn unit_page(s: &AppState, id: &crate::auth::Identity, unit_id: i64, uri: 
         child_levels,
         error,
     };
-    let status = if page.error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let status = if page.error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn scope_page(State(s): State<AppState>, PageUser(id): PageUser, uri: Uri) -> Result<Response, PageError> {
+pub async fn scope_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let root = id.actor.scope_root;
     unit_page(&s, &id, root, &uri, None).await
 }
 
-pub async fn unit_page_handler(State(s): State<AppState>, PageUser(id): PageUser, IdPath(unit): IdPath, uri: Uri) -> Result<Response, PageError> {
+pub async fn unit_page_handler(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(unit): IdPath,
+    uri: Uri,
+) -> Result<Response, PageError> {
     unit_page(&s, &id, unit, &uri, None).await
 }
 
-
-pub async fn tree_children(State(s): State<AppState>, PageUser(id): PageUser, IdPath(unit): IdPath) -> Result<Response, PageError> {
-    let page = Page { page: 1, per_page: LIST_LIMIT };
-    let found = org::list(&s.db, &id.actor, ListUnits { parent: Some(unit), ..Default::default() }, page).await?;
-    render(&TreeChildren { units: found.items.into_iter().map(UnitRow::from).collect() })
+pub async fn tree_children(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(unit): IdPath,
+) -> Result<Response, PageError> {
+    let page = Page {
+        page: 1,
+        per_page: LIST_LIMIT,
+    };
+    let found = org::list(
+        &s.db,
+        &id.actor,
+        ListUnits {
+            parent: Some(unit),
+            ..Default::default()
+        },
+        page,
+    )
+    .await?;
+    render(&TreeChildren {
+        units: found.items.into_iter().map(UnitRow::from).collect(),
+    })
 }
 
-pub async fn search(State(s): State<AppState>, PageUser(id): PageUser, IdPath(unit_id): IdPath, uri: Uri) -> Result<Response, PageError> {
+pub async fn search(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(unit_id): IdPath,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let q: UnitQuery = parse_query(uri.query().unwrap_or(""))?;
     let unit = org::get(&s.db, &id.actor, unit_id).await?;
-    let list = unit_list(&s.db, &id.actor, &unit, q.q.as_deref().unwrap_or("").trim(), None).await?;
+    let list = unit_list(
+        &s.db,
+        &id.actor,
+        &unit,
+        q.q.as_deref().unwrap_or("").trim(),
+        None,
+    )
+    .await?;
     render(&list)
 }
 
 /// Units matching a name, for the unit picker of the user form.
-pub async fn pick(State(s): State<AppState>, PageUser(id): PageUser, uri: Uri) -> Result<Response, PageError> {
+pub async fn pick(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let q: UnitQuery = parse_query(uri.query().unwrap_or(""))?;
     let text = q.unit_q.unwrap_or_default().trim().to_string();
     if text.is_empty() {
         return render(&UnitPick { units: vec![] });
     }
-    let found = org::list(&s.db, &id.actor, ListUnits { q: Some(text), ..Default::default() }, Page { page: 1, per_page: 20 }).await?;
-    render(&UnitPick { units: found.items.into_iter().map(UnitRow::from).collect() })
+    let found = org::list(
+        &s.db,
+        &id.actor,
+        ListUnits {
+            q: Some(text),
+            ..Default::default()
+        },
+        Page {
+            page: 1,
+            per_page: 20,
+        },
+    )
+    .await?;
+    render(&UnitPick {
+        units: found.items.into_iter().map(UnitRow::from).collect(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -219,7 +326,9 @@ async fn or_page<T>(
 ) -> Result<Response, PageError> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/org/{unit}")).into_response()),
-        Err(e) if matches!(e.status(), 409 | 422) => unit_page(s, id, unit, uri, Some(e.to_string())).await,
+        Err(e) if matches!(e.status(), 409 | 422) => {
+            unit_page(s, id, unit, uri, Some(e.to_string())).await
+        }
         Err(e) => Err(PageError(e)),
     }
 }
@@ -232,7 +341,20 @@ pub async fn create_child(
     FormBody(f): FormBody<ChildForm>,
 ) -> Result<Response, PageError> {
     let result = match f.level.parse::<Level>() {
-        Ok(level) => org::create(&s.db, &id.actor, CreateUnit { parent_id: unit, name: f.name, code: f.code, level, sort_order: f.sort_order }).await,
+        Ok(level) => {
+            org::create(
+                &s.db,
+                &id.actor,
+                CreateUnit {
+                    parent_id: unit,
+                    name: f.name,
+                    code: f.code,
+                    level,
+                    sort_order: f.sort_order,
+                },
+            )
+            .await
+        }
         Err(_) => Err(AppError::invalid("level", "取值无效")),
     };
     or_page(&s, &id, unit, &uri, result).await
@@ -257,7 +379,12 @@ pub async fn edit(
     uri: Uri,
     FormBody(f): FormBody<EditForm>,
 ) -> Result<Response, PageError> {
-    let input = UpdateUnit { name: f.name, code: f.code, sort_order: f.sort_order, active: Some(f.active.is_some()) };
+    let input = UpdateUnit {
+        name: f.name,
+        code: f.code,
+        sort_order: f.sort_order,
+        active: Some(f.active.is_some()),
+    };
     let result = org::update(&s.db, &id.actor, unit, input).await;
     or_page(&s, &id, unit, &uri, result).await
 }

@@ -3,10 +3,10 @@ use super::{render, FormBody};
 use crate::auth::{clear_cookie, session_cookie, session_from_headers};
 use crate::error::PageError;
 use crate::extract::parse_query;
+use crate::extract::ClientIp;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use crate::extract::ClientIp;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -30,14 +30,20 @@ pub struct LoginQuery {
 /// Only same-site paths are followed after sign-in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
 
 pub async fn login_page(uri: Uri) -> Result<Response, PageError> {
     let q: LoginQuery = parse_query(uri.query().unwrap_or("")).unwrap_or_default();
-    render(&LoginPage { error: None, next: safe_next(q.next.as_deref()), username: String::new() })
+    render(&LoginPage {
+        error: None,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -58,31 +64,58 @@ pub async fn login(
     let key = format!("{}|{}", f.username.trim().to_lowercase(), ip);
     let next = safe_next(f.next.as_deref());
     let again = |status: StatusCode, message: String| -> Result<Response, PageError> {
-        let page = LoginPage { error: Some(message), next: next.clone(), username: f.username.clone() };
+        let page = LoginPage {
+            error: Some(message),
+            next: next.clone(),
+            username: f.username.clone(),
+        };
         Ok((status, render(&page)?).into_response())
     };
     if let Err(e) = s.throttle.check(&key) {
         return again(StatusCode::TOO_MANY_REQUESTS, e.to_string());
     }
     if f.username.trim().is_empty() || f.password.is_empty() {
-        return again(StatusCode::UNPROCESSABLE_ENTITY, "请输入用户名和密码".into());
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请输入用户名和密码".into(),
+        );
     }
     let actor = match auth::check_password(&s.db, &f.username, &f.password).await {
         Ok(a) => a,
         Err(e) if e.status() == 422 || e.status() == 403 => {
             s.throttle.fail(&key);
-            return again(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), e.to_string());
+            return again(
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+                e.to_string(),
+            );
         }
         Err(e) => return Err(PageError(e)),
     };
     s.throttle.succeed(&key);
     let session = auth::start_session(&s.db, &actor).await?;
-    Ok((StatusCode::SEE_OTHER, [(SET_COOKIE, session_cookie(&session.cookie, s.secure_cookies)), (LOCATION, next.clone())]).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (
+                SET_COOKIE,
+                session_cookie(&session.cookie, s.secure_cookies),
+            ),
+            (LOCATION, next.clone()),
+        ],
+    )
+        .into_response())
 }
 
 pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
     if let Some(c) = session_from_headers(&headers) {
         auth::end_session(&s.db, &c).await?;
     }
-    Ok((StatusCode::SEE_OTHER, [(SET_COOKIE, clear_cookie()), (LOCATION, "/login".to_string())]).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (SET_COOKIE, clear_cookie()),
+            (LOCATION, "/login".to_string()),
+        ],
+    )
+        .into_response())
 }

@@ -39,7 +39,11 @@ struct UsersPage {
 }
 
 fn role_options(identity: &Identity) -> Vec<(&'static str, &'static str)> {
-    Role::ALL.into_iter().filter(|r| may_assign_role(&identity.actor, *r)).map(|r| (r.as_str(), r.label())).collect()
+    Role::ALL
+        .into_iter()
+        .filter(|r| may_assign_role(&identity.actor, *r))
+        .map(|r| (r.as_str(), r.label()))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -52,10 +56,24 @@ struct ListQuery {
     page: Option<u32>,
 }
 
-pub async fn list(State(s): State<AppState>, PageUser(id): PageUser, uri: Uri) -> Result<Response, PageError> {
+pub async fn list(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let q: ListQuery = parse_query(uri.query().unwrap_or(""))?;
     let page = Page::parse(q.page, Some(50))?;
-    let found = people::list(&s.db, &id.actor, ListUsers { role: q.role, q: q.q.clone(), ..Default::default() }, page).await?;
+    let found = people::list(
+        &s.db,
+        &id.actor,
+        ListUsers {
+            role: q.role,
+            q: q.q.clone(),
+            ..Default::default()
+        },
+        page,
+    )
+    .await?;
     render(&UsersPage {
         chrome: Chrome::new(&id, "/users", "用户管理"),
         total: found.total,
@@ -76,7 +94,10 @@ pub async fn list(State(s): State<AppState>, PageUser(id): PageUser, uri: Uri) -
             .collect(),
         q: q.q.unwrap_or_default(),
         role: q.role.map(|r| r.as_str().to_string()).unwrap_or_default(),
-        roles: Role::ALL.into_iter().map(|r| (r.as_str(), r.label())).collect(),
+        roles: Role::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
         can_manage: can(&id.actor, Action::ManageUsers),
     })
 }
@@ -105,9 +126,23 @@ struct UserForm {
     notice: Option<String>,
 }
 
-fn form_page(id: &Identity, is_new: bool, form: FormValues, error: Option<String>, notice: Option<String>) -> Result<Response, PageError> {
-    let title = if is_new { "新建账号".to_string() } else { format!("账号 {}", form.username) };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+fn form_page(
+    id: &Identity,
+    is_new: bool,
+    form: FormValues,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let title = if is_new {
+        "新建账号".to_string()
+    } else {
+        format!("账号 {}", form.username)
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = UserForm {
         chrome: Chrome::new(id, "/users", title),
         is_new,
@@ -126,10 +161,18 @@ struct NewQuery {
     unit: Option<i64>,
 }
 
-pub async fn new_form(State(s): State<AppState>, PageUser(id): PageUser, uri: Uri) -> Result<Response, PageError> {
+pub async fn new_form(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
     policy::ensure(&id.actor, Action::ManageUsers)?;
     let q: NewQuery = parse_query(uri.query().unwrap_or(""))?;
-    let mut form = FormValues { role: Role::Filer.as_str().into(), active: true, ..Default::default() };
+    let mut form = FormValues {
+        role: Role::Filer.as_str().into(),
+        active: true,
+        ..Default::default()
+    };
     if let Some(unit) = q.unit {
         let u = org::get(&s.db, &id.actor, unit).await?;
         form.unit_id = u.id.to_string();
@@ -171,7 +214,10 @@ impl UserFormInput {
         FormValues {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
-            role: self.role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            role: self
+                .role
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_default(),
             unit_id: self.unit().map(|u| u.to_string()).unwrap_or_default(),
             unit_name,
             phone: self.phone.clone(),
@@ -180,7 +226,11 @@ impl UserFormInput {
     }
 }
 
-pub async fn create(State(s): State<AppState>, PageUser(id): PageUser, FormBody(f): FormBody<UserFormInput>) -> Result<Response, PageError> {
+pub async fn create(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    FormBody(f): FormBody<UserFormInput>,
+) -> Result<Response, PageError> {
     let result = match (f.role, f.unit()) {
         (None, _) => Err(AppError::invalid("role", "不能为空")),
         (_, None) => Err(AppError::invalid("unit_id", "不能为空，请查找并选择单位")),
@@ -198,7 +248,13 @@ pub async fn create(State(s): State<AppState>, PageUser(id): PageUser, FormBody(
     };
     match result {
         Ok(u) => Ok(Redirect::to(&format!("/users/{}?created=1", u.id)).into_response()),
-        Err(e) if matches!(e.status(), 409 | 422) => form_page(&id, true, f.values(&s, &id).await, Some(e.to_string()), None),
+        Err(e) if matches!(e.status(), 409 | 422) => form_page(
+            &id,
+            true,
+            f.values(&s, &id).await,
+            Some(e.to_string()),
+            None,
+        ),
         Err(e) => Err(PageError(e)),
     }
 }
@@ -215,10 +271,22 @@ fn values_of(u: people::User) -> FormValues {
     }
 }
 
-pub async fn edit_form(State(s): State<AppState>, PageUser(id): PageUser, IdPath(user): IdPath, uri: Uri) -> Result<Response, PageError> {
+pub async fn edit_form(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(user): IdPath,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let u = people::get(&s.db, &id.actor, user).await?;
-    let notice = uri.query().is_some_and(|q| q.contains("created=1")).then(|| "账号已创建".to_string());
-    let notice = notice.or_else(|| uri.query().is_some_and(|q| q.contains("saved=1")).then(|| "已保存".to_string()));
+    let notice = uri
+        .query()
+        .is_some_and(|q| q.contains("created=1"))
+        .then(|| "账号已创建".to_string());
+    let notice = notice.or_else(|| {
+        uri.query()
+            .is_some_and(|q| q.contains("saved=1"))
+            .then(|| "已保存".to_string())
+    });
     form_page(&id, false, values_of(u), None, notice)
 }
 

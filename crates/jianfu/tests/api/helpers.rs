@@ -27,7 +27,14 @@ macro_rules! both_backends {
     };
 }
 
-pub const DEMO_ACCOUNTS: [&str; 6] = ["admin", "supervisor", "filer", "township", "village", "inspector"];
+pub const DEMO_ACCOUNTS: [&str; 6] = [
+    "admin",
+    "supervisor",
+    "filer",
+    "township",
+    "village",
+    "inspector",
+];
 
 pub struct TestApp {
     pub base: String,
@@ -40,7 +47,8 @@ pub struct TestApp {
 }
 
 fn postgres_base() -> String {
-    std::env::var("JIANFU_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("JIANFU_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A fresh, migrated database with the demo region, and its URL.
@@ -48,17 +56,33 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            (format!("sqlite://{}/jianfu.db", dir.path().display()), Some(dir))
+            (
+                format!("sqlite://{}/jianfu.db", dir.path().display()),
+                Some(dir),
+            )
         }
         Backend::Postgres => {
             let schema = format!("t_{}", rand::thread_rng().gen::<u64>());
-            let admin = Db::connect(&postgres_base())
+            let admin = Db::connect(&postgres_base()).await.expect(
+                "PostgreSQL must be reachable for the tests (set JIANFU_TEST_POSTGRES); see README",
+            );
+            admin
+                .raw_script(&format!("CREATE SCHEMA {schema}"))
                 .await
-                .expect("PostgreSQL must be reachable for the tests (set JIANFU_TEST_POSTGRES); see README");
-            admin.raw_script(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
+                .expect("create schema");
             admin.close().await;
-            let sep = if postgres_base().contains('?') { '&' } else { '?' };
-            (format!("{}{sep}options=-c%20search_path%3D{schema}", postgres_base()), None)
+            let sep = if postgres_base().contains('?') {
+                '&'
+            } else {
+                '?'
+            };
+            (
+                format!(
+                    "{}{sep}options=-c%20search_path%3D{schema}",
+                    postgres_base()
+                ),
+                None,
+            )
         }
     };
     let db = Db::connect(&url).await.expect("connect");
@@ -69,17 +93,31 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let (db, db_url, dir) = fresh_database(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let state = jianfu_web::AppState::new(db.clone());
     tokio::spawn(async move { jianfu_web::serve(listener, state).await });
     let mut tokens = HashMap::new();
     for name in DEMO_ACCOUNTS {
-        let t = jianfu_domain::auth::issue_token(&db, name, "test").await.expect("token");
+        let t = jianfu_domain::auth::issue_token(&db, name, "test")
+            .await
+            .expect("token");
         tokens.insert(name.to_string(), t);
     }
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base, db, db_url, client, tokens, _dir: dir }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        base,
+        db,
+        db_url,
+        client,
+        tokens,
+        _dir: dir,
+    }
 }
 
 impl TestApp {
@@ -88,23 +126,52 @@ impl TestApp {
     }
 
     pub fn token(&self, user: &str) -> &str {
-        self.tokens.get(user).map(String::as_str).expect("demo user has a token")
+        self.tokens
+            .get(user)
+            .map(String::as_str)
+            .expect("demo user has a token")
     }
 
     pub async fn get(&self, user: &str, path: &str) -> (StatusCode, Value) {
-        let r = self.client.get(self.url(path)).bearer_auth(self.token(user)).send().await.expect("request");
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(self.token(user))
+            .send()
+            .await
+            .expect("request");
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn send(&self, user: &str, method: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+    pub async fn send(
+        &self,
+        user: &str,
+        method: &str,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let r = self.client.request(m, self.url(path)).bearer_auth(self.token(user)).json(body).send().await.expect("request");
+        let r = self
+            .client
+            .request(m, self.url(path))
+            .bearer_auth(self.token(user))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn send_raw(&self, user: &str, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    pub async fn send_raw(
+        &self,
+        user: &str,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
         let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let r = self
             .client
@@ -121,7 +188,12 @@ impl TestApp {
 
     /// The id of the demo unit with this exact name.
     pub async fn unit_id(&self, name: &str) -> i64 {
-        let (status, body) = self.get("admin", &format!("/api/v1/org-units?q={}&per_page=200", urlencode(name))).await;
+        let (status, body) = self
+            .get(
+                "admin",
+                &format!("/api/v1/org-units?q={}&per_page=200", urlencode(name)),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["items"]
             .as_array()
@@ -131,7 +203,9 @@ impl TestApp {
     }
 
     pub async fn user_id(&self, username: &str) -> i64 {
-        let (_, body) = self.get("admin", &format!("/api/v1/users?q={username}")).await;
+        let (_, body) = self
+            .get("admin", &format!("/api/v1/users?q={username}"))
+            .await;
         body["items"]
             .as_array()
             .and_then(|items| items.iter().find(|u| u["username"] == username))
@@ -148,22 +222,38 @@ impl TestApp {
             .expect("client");
         let r = c
             .post(self.url("/login"))
-            .form(&[("username", username), ("password", jianfu_domain::demo::DEMO_PASSWORD)])
+            .form(&[
+                ("username", username),
+                ("password", jianfu_domain::demo::DEMO_PASSWORD),
+            ])
             .send()
             .await
             .expect("login");
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username} failed");
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "login of {username} failed"
+        );
         c
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
-        self.db.scalar(&jianfu_store::Q::new(sql)).await.expect("query")
+        self.db
+            .scalar(&jianfu_store::Q::new(sql))
+            .await
+            .expect("query")
     }
 }
 
 pub fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -171,10 +261,14 @@ pub fn urlencode(s: &str) -> String {
 pub fn assert_error(body: &Value, code: &str, field: Option<&str>) {
     let e = &body["error"];
     assert_eq!(e["code"], code, "unexpected error body {body}");
-    assert!(e["message"].as_str().is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "message not Chinese: {body}");
-    match field {
-        Some(f) => assert_eq!(e["field"], f, "unexpected field in {body}"),
-        None => {}
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+        "message not Chinese: {body}"
+    );
+    if let Some(f) = field {
+        assert_eq!(e["field"], f, "unexpected field in {body}");
     }
 }
 

@@ -1,0 +1,301 @@
+//! Signing in through the web UI: the pages, CSRF, rate limiting, scope in the pages.
+use crate::both_backends;
+use crate::helpers::{csrf_of, spawn_app, Backend};
+use reqwest::StatusCode;
+
+both_backends!(
+    login_home_and_logout,
+    wrong_passwords_are_throttled,
+    forms_need_the_csrf_token,
+    pages_follow_the_callers_scope
+);
+
+async fn login_home_and_logout(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    let page = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("lang=\"zh-CN\"") && page.contains("用户名") && page.contains("密码"));
+
+    let c = app.browser_login("supervisor").await;
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("县专班 王建国") && home.contains("示例县"));
+    // Real counts: 12 towns and streets in the county.
+    assert!(
+        home.contains("<span class=\"figure\">12</span><span class=\"label\">乡镇（街道）</span>"),
+        "{home}"
+    );
+    let r = c
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", csrf_of(&home))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed out");
+
+    // A `next` that leaves the site is ignored.
+    let c2 = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c2
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "village"),
+            ("password", jianfu_domain::demo::DEMO_PASSWORD),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+}
+
+async fn wrong_passwords_are_throttled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for _ in 0..5 {
+        let r = app
+            .client
+            .post(app.url("/login"))
+            .form(&[("username", "filer"), ("password", "wrong-pass1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    }
+    // The sixth attempt is refused even with the right password.
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "filer"),
+            ("password", jianfu_domain::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("登录失败次数过多"));
+    // Another account is not locked, and an unknown user gets the same answer as a wrong password.
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("username", "nobody"), ("password", "whatever1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    app.browser_login("township").await;
+}
+
+async fn forms_need_the_csrf_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("supervisor").await;
+    let dept = app.unit_id("县统计局").await;
+    let page = c
+        .get(app.url(&format!("/org/{dept}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let form = |token: &str| {
+        vec![
+            ("csrf_token", token.to_string()),
+            ("name", "县统计局（县普查中心）".into()),
+            ("code", "139921-D31".into()),
+            ("sort_order", "31".into()),
+            ("active", "on".into()),
+        ]
+    };
+    let r = c
+        .post(app.url(&format!("/org/{dept}/edit")))
+        .form(&form("forged"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("安全令牌"));
+    let r = c
+        .post(app.url(&format!("/org/{dept}/edit")))
+        .json(&serde_json::json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a cookie-only JSON write needs the header"
+    );
+    let r = c
+        .post(app.url(&format!("/org/{dept}/edit")))
+        .header("origin", "http://evil.example")
+        .form(&form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "a foreign origin is refused"
+    );
+    let (_, unit) = app
+        .get("supervisor", &format!("/api/v1/org-units/{dept}"))
+        .await;
+    assert_eq!(unit["name"], "县统计局", "nothing changed");
+
+    let r = c
+        .post(app.url(&format!("/org/{dept}/edit")))
+        .form(&form(&csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, unit) = app
+        .get("supervisor", &format!("/api/v1/org-units/{dept}"))
+        .await;
+    assert_eq!(unit["name"], "县统计局（县普查中心）");
+
+    // The same page reports a bad value on the form, naming the field in Chinese.
+    let town = app.unit_id("青石镇").await;
+    let r = c
+        .post(app.url(&format!("/org/{town}/children")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", "新村"),
+            ("code", "139921102201"),
+            ("level", "village"),
+            ("sort_order", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("单位代码“139921102201”已被使用"));
+    // An htmx request carries the token in its header.
+    let r = c
+        .post(app.url(&format!("/org/{town}/children")))
+        .header("x-csrf-token", &csrf)
+        .form(&[
+            ("name", "新建村"),
+            ("code", "139921102288"),
+            ("level", "village"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+async fn pages_follow_the_callers_scope(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("village").await;
+    let org = c
+        .get(app.url("/org"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(org.contains("李家庄村") && !org.contains("青石镇</a>"));
+    assert!(
+        !org.contains("用户管理"),
+        "no user management in the village's navigation"
+    );
+    let county = app.unit_id("示例县").await;
+    let r = c
+        .get(app.url(&format!("/org/{county}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("无权访问") && page.contains("返回首页"));
+    let r = c.get(app.url("/users")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c.get(app.url("/no-such-page")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("页面不存在"));
+
+    // The office browses the tree, expands a town and searches the county.
+    let c = app.browser_login("supervisor").await;
+    let org = c
+        .get(app.url("/org"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(org.contains("青石镇") && org.contains("县农业农村局"));
+    let town = app.unit_id("青石镇").await;
+    let children = c
+        .get(app.url(&format!("/org/{town}/tree")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(children.contains("李家庄村") && !children.contains("柳河村"));
+    let hits = c
+        .get(app.url(&format!("/org/{county}/search?q=%E5%BA%84")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap(); // 庄
+    assert!(hits.contains("李家庄村") && !hits.contains("张家营村") && hits.contains("吴家庄村"));
+    let users = c
+        .get(app.url("/users?role=grassroots"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(users.contains("青石镇党政办 张伟") && !users.contains("系统管理员</td>"));
+    let new_user = c
+        .get(app.url(&format!("/users/new?unit={town}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        new_user.contains("青石镇") && !new_user.contains("value=\"admin\""),
+        "the office cannot pick the admin role"
+    );
+}

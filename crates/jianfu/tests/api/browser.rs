@@ -1,0 +1,243 @@
+//! Headless Chromium (Debian's chromium and chromedriver): a person signs in, sees the home
+//! page, and expands the region tree, which htmx loads from the server.
+//! WebDriver is spoken directly over reqwest: five JSON calls do not justify a TLS-carrying client crate.
+use crate::helpers::{spawn_app, Backend};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{chromedriver} must be installed for the browser test (.ci/run installs it): {e}"));
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().expect("profile dir");
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }}}});
+        let r: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("json");
+        let session = r["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {r}"))
+            .to_string();
+        Driver {
+            child,
+            base,
+            session,
+            http,
+            _profile: profile,
+        }
+    }
+
+    async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{}", self.base, self.session, path);
+        let req = match method {
+            "GET" => self.http.get(url),
+            _ => self.http.post(url).json(&body),
+        };
+        let r: Value = req
+            .send()
+            .await
+            .expect("webdriver call")
+            .json()
+            .await
+            .expect("webdriver json");
+        assert!(r["value"]["error"].is_null(), "{method} {path}: {r}");
+        r["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", json!({"url": url})).await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self
+            .cmd(
+                "POST",
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v[ELEMENT_KEY].as_str().expect("element id").to_string()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            json!({"text": text}),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        self.cmd("POST", &format!("/element/{e}/click"), json!({}))
+            .await;
+    }
+
+    async fn body_text(&self) -> String {
+        let e = self.find("body").await;
+        self.cmd("GET", &format!("/element/{e}/text"), Value::Null)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until the page's text contains `needle`.
+    async fn wait_for_text(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.body_text().await;
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "“{needle}” did not appear; page text: {text}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until an element matching `css` exists (e.g. after an htmx swap).
+    async fn wait_for_element(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let url = format!("{}/session/{}/element", self.base, self.session);
+        loop {
+            let r: Value = self
+                .http
+                .post(&url)
+                .json(&json!({"using": "css selector", "value": css}))
+                .send()
+                .await
+                .expect("call")
+                .json()
+                .await
+                .expect("json");
+            if r["value"][ELEMENT_KEY].is_string() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no element {css}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let v = self.cmd("GET", "/screenshot", Value::Null).await;
+        if let Some(png) = v.as_str().and_then(base64_decode) {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(name), png);
+        }
+    }
+}
+
+/// Standard base64 (WebDriver screenshots), without pulling in a crate for it.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let v: Vec<u8> = chunk.iter().map(|c| val(*c)).collect::<Option<_>>()?;
+        let n = v
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, x)| acc | (u32::from(*x) << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..v.len()]);
+    }
+    Some(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_in_and_browses_the_region_tree() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let driver = Driver::start().await;
+    driver.goto(&app.url("/")).await;
+    driver.wait_for_text("登录").await;
+    driver.type_into("input[name=username]", "supervisor").await;
+    driver
+        .type_into("input[name=password]", jianfu_domain::demo::DEMO_PASSWORD)
+        .await;
+    driver.click("button[type=submit]").await;
+    let home = driver.wait_for_text("快捷入口").await;
+    assert!(
+        home.contains("县专班 王建国") && home.contains("乡镇（街道）") && home.contains("12"),
+        "{home}"
+    );
+    driver.screenshot("home.png").await;
+
+    driver.goto(&app.url("/org")).await;
+    driver.wait_for_text("组织树").await;
+    // Expanding the county loads its towns through htmx.
+    let town = app.unit_id("青石镇").await;
+    driver.click(".tree .expander").await;
+    driver
+        .wait_for_element(&format!(".tree ul a[href='/org/{town}']"))
+        .await;
+    driver.click("a[href='/users']").await;
+    let users = driver.wait_for_text("用户管理").await;
+    assert!(users.contains("filer"), "{users}");
+    driver.screenshot("users.png").await;
+}

@@ -1,0 +1,170 @@
+//! The `jianfu` command line as an operator uses it.
+use crate::both_backends;
+use crate::helpers::{fresh_database, spawn_app, Backend};
+use std::process::Command;
+
+both_backends!(token_prints_only_the_token, migrate_is_idempotent);
+
+fn jianfu(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jianfu"))
+        .args(args)
+        .env_remove("JIANFU_DATABASE_URL")
+        .env_remove("JIANFU_LISTEN")
+        .output()
+        .expect("run jianfu");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+async fn token_prints_only_the_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for user in [
+        "admin",
+        "supervisor",
+        "filer",
+        "township",
+        "village",
+        "inspector",
+    ] {
+        let (code, out, _) = jianfu(&["token", "--user", user, "--database", &app.db_url]);
+        assert_eq!(code, 0);
+        let token = out.trim_end_matches('\n');
+        assert!(
+            token.starts_with("jf_")
+                && !token.contains(char::is_whitespace)
+                && out.lines().count() == 1,
+            "{out:?}"
+        );
+        let r = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let me: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(me["username"], user);
+    }
+    let (code, out, err) = jianfu(&["token", "--user", "nobody", "--database", &app.db_url]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("用户“nobody”不存在"), "{err}");
+}
+
+async fn migrate_is_idempotent(backend: Backend) {
+    let (_db, url, _dir) = fresh_database(backend).await;
+    let (code, out, err) = jianfu(&["migrate", "--database", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("本次执行0项"), "{out}");
+}
+
+#[test]
+fn bad_flags_and_unreachable_databases_get_chinese_errors() {
+    let (code, _, err) = jianfu(&["serve", "--no-such-flag"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("未知参数") && err.contains("--no-such-flag"),
+        "{err}"
+    );
+    let (code, _, err) = jianfu(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("未知命令"), "{err}");
+    let (code, _, err) = jianfu(&["token"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("缺少必需参数") && err.contains("--user"),
+        "{err}"
+    );
+    let (code, _, err) = jianfu(&[
+        "migrate",
+        "--database",
+        "postgres://nobody@127.0.0.1:1/none",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("无法连接数据库"), "{err}");
+    let (code, _, err) = jianfu(&["migrate", "--database", "mysql://localhost/x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("数据库地址无效"), "{err}");
+    let (code, out, _) = jianfu(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("基层减负在线监管平台"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_copies_a_live_sqlite_database() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("backup.db");
+    let (code, out, err) = jianfu(&[
+        "backup",
+        "--to",
+        target.to_str().unwrap(),
+        "--database",
+        &app.db_url,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("已备份"));
+    let copy = jianfu_store::Db::connect(&format!("sqlite://{}", target.display()))
+        .await
+        .unwrap();
+    let q = jianfu_store::Q::new("SELECT COUNT(*) FROM org_units");
+    assert_eq!(
+        copy.scalar(&q).await.unwrap(),
+        app.db.scalar(&q).await.unwrap()
+    );
+    let (code, out, _) = jianfu(&[
+        "audit",
+        "verify",
+        "--database",
+        &format!("sqlite://{}", target.display()),
+    ]);
+    assert_eq!(code, 0, "the copy's audit trail is intact: {out}");
+    let (code, _, err) = jianfu(&[
+        "backup",
+        "--to",
+        target.to_str().unwrap(),
+        "--database",
+        &app.db_url,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("已存在"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_region_is_created_once() {
+    let (db, _url, _dir) = fresh_database(Backend::Sqlite).await;
+    let q = jianfu_store::Q::new("SELECT COUNT(*) FROM org_units");
+    let units = db.scalar(&q).await.unwrap();
+    let again = jianfu_domain::demo::ensure(&db).await.unwrap();
+    assert!(!again.created);
+    assert_eq!(db.scalar(&q).await.unwrap(), units);
+    let villages = db
+        .scalar(&jianfu_store::Q::new(
+            "SELECT COUNT(*) FROM org_units WHERE level = 'village'",
+        ))
+        .await
+        .unwrap();
+    let depts = db
+        .scalar(&jianfu_store::Q::new(
+            "SELECT COUNT(*) FROM org_units WHERE level = 'department'",
+        ))
+        .await
+        .unwrap();
+    assert!(
+        (140..=160).contains(&villages) && depts >= 30,
+        "{villages} villages, {depts} departments"
+    );
+    let names: Vec<&str> = again.logins.iter().map(|l| l.username).collect();
+    for spec_account in [
+        "admin",
+        "supervisor",
+        "filer",
+        "township",
+        "village",
+        "inspector",
+    ] {
+        assert!(names.contains(&spec_account));
+    }
+}
