@@ -3,9 +3,16 @@
 //! write through `jianfu-store` and record every write in the [`audit`] trail.
 pub mod audit;
 pub mod auth;
+pub mod burden;
 pub mod demo;
+pub mod documents;
+pub mod meetings;
 pub mod org;
 pub mod people;
+pub mod plans;
 pub mod policy;
+pub mod rules;
+pub mod targets;
+pub mod warnings;
 
 pub use jianfu_store::Db;

@@ -17,15 +17,36 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
+    /// Read documents, meetings and burden ledgers in scope.
+    ViewLedger,
+    /// Record documents and meetings (a filer for its own unit, the office for any unit in scope).
+    FileItems,
+    /// Change rule thresholds for the region.
+    ManageRules,
+    /// Read warnings in scope (a filer: its own unit's).
+    ViewWarnings,
+    /// Give a written justification for a warning (说明理由).
+    JustifyWarning,
+    /// Accept a justification or close a warning with a comment.
+    DecideWarning,
+    /// Set annual plans and quotas.
+    ManagePlans,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewOrg,
         Action::ManageOrg,
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAudit,
+        Action::ViewLedger,
+        Action::FileItems,
+        Action::ManageRules,
+        Action::ViewWarnings,
+        Action::JustifyWarning,
+        Action::DecideWarning,
+        Action::ManagePlans,
     ];
 }
 
@@ -39,6 +60,12 @@ pub fn can(actor: &Actor, action: Action) -> bool {
         Action::ViewUsers => matches!(role, Admin | Supervisor | Inspector),
         Action::ManageUsers => matches!(role, Admin | Supervisor),
         Action::ViewAudit => matches!(role, Admin | Inspector),
+        Action::ViewLedger | Action::ViewWarnings => true,
+        Action::FileItems => matches!(role, Admin | Supervisor | Filer | Grassroots),
+        Action::ManageRules | Action::DecideWarning | Action::ManagePlans => {
+            matches!(role, Admin | Supervisor)
+        }
+        Action::JustifyWarning => matches!(role, Admin | Supervisor | Filer | Grassroots),
     }
 }
 
@@ -75,6 +102,28 @@ pub async fn ensure_in_scope(
             field: None,
         },
     })
+}
+
+/// Who may file in the name of a unit: a filer or grassroots account only for its own unit,
+/// the office and the administrator for any unit in scope.
+pub async fn ensure_issuer(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit_id: i64,
+    field: &str,
+) -> AppResult<()> {
+    match actor.role {
+        Role::Filer | Role::Grassroots if unit_id != actor.unit_id => {
+            Err(AppError::forbidden_field(field, "只能以本单位名义登记"))
+        }
+        _ => ensure_in_scope(conn, actor, unit_id, Some(field)).await,
+    }
+}
+
+/// The unit a warning list is limited to: a filer or grassroots account sees its own unit's
+/// warnings; the others see their whole scope.
+pub fn own_unit_only(actor: &Actor) -> Option<i64> {
+    matches!(actor.role, Role::Filer | Role::Grassroots).then_some(actor.unit_id)
 }
 
 /// The scope filter for list queries: `None` means everything (only the system actor).

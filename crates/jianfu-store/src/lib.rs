@@ -5,8 +5,10 @@
 //! functions named for what differs. Rows decode through `sqlx::FromRow`, derived once per type.
 pub mod audit;
 pub mod db;
+pub mod ledger;
 pub mod migrate;
 pub mod org;
+pub mod rules;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -1,0 +1,345 @@
+//! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
+use crate::audit::{self, Change};
+use crate::policy::{self, Action};
+pub use crate::targets::Written;
+use crate::targets::{self, Target};
+use crate::warnings;
+use chrono::NaiveDate;
+use jianfu_core::validate::{optional_text, required_text};
+use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
+pub use jianfu_store::ledger::Document;
+use jianfu_store::ledger::{self as store, ItemFilter, LedgerItem, NewDocument};
+use jianfu_store::{org, Db, Tx};
+use jianfu_text::DocKind;
+use serde::{Deserialize, Serialize};
+
+/// 载体: formal documents and the informal carriers that dodge the count (文件"改头换面").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    /// 正式文件（红头）
+    Formal,
+    /// 白头文件
+    WhiteHeader,
+    /// 便函
+    Letter,
+    /// 便笺
+    Memo,
+    /// OA 通知
+    Oa,
+}
+
+impl Carrier {
+    pub const ALL: [Carrier; 5] = [
+        Carrier::Formal,
+        Carrier::WhiteHeader,
+        Carrier::Letter,
+        Carrier::Memo,
+        Carrier::Oa,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Carrier::Formal => "formal",
+            Carrier::WhiteHeader => "white_header",
+            Carrier::Letter => "letter",
+            Carrier::Memo => "memo",
+            Carrier::Oa => "oa",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Carrier::Formal => "正式文件",
+            Carrier::WhiteHeader => "白头文件",
+            Carrier::Letter => "便函",
+            Carrier::Memo => "便笺",
+            Carrier::Oa => "OA通知",
+        }
+    }
+
+    pub fn is_informal(self) -> bool {
+        self != Carrier::Formal
+    }
+}
+
+impl std::str::FromStr for Carrier {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Carrier::ALL.into_iter().find(|c| c.as_str() == s).ok_or(())
+    }
+}
+
+/// Input of `POST /api/v1/documents` and `PUT /api/v1/documents/{id}`.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInput {
+    /// 发文机关
+    pub issuer_id: i64,
+    /// 发文字号, e.g. 示政办发〔2025〕12号
+    #[serde(default)]
+    pub doc_number: Option<String>,
+    /// 标题
+    pub title: String,
+    /// 文种: one of the 15 lawful kinds, e.g. 通知
+    #[schema(value_type = String, example = "通知")]
+    pub kind: DocKind,
+    pub carrier: Carrier,
+    /// 成文日期
+    #[schema(value_type = String, example = "2025-03-05")]
+    pub issued_on: NaiveDate,
+    /// 主送机关 as written
+    #[serde(default)]
+    pub main_recipients: Option<String>,
+    /// 抄送机关 as written
+    #[serde(default)]
+    pub cc_recipients: Option<String>,
+    /// Units or whole levels the document reaches.
+    pub targets: Vec<Target>,
+    /// A document about a single task (≤ 4,000 characters).
+    #[serde(default)]
+    pub single_task: bool,
+    /// Forwards an upper-level document (转发).
+    #[serde(default)]
+    pub forwards_upper: bool,
+    /// 发文字号 of the forwarded upper document.
+    #[serde(default)]
+    pub upper_doc_number: Option<String>,
+    /// Goes to schools or hospitals.
+    #[serde(default)]
+    pub to_schools_hospitals: bool,
+    /// The issuer's head signed it off.
+    #[serde(default)]
+    pub head_signed: bool,
+    #[serde(default = "yes")]
+    pub in_plan: bool,
+    /// Body text without attachments; its length is counted the way Word's 字数 does.
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub attachment_count: i64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub const MAX_BODY_CHARS: usize = 200_000;
+
+/// Dates the ledger accepts: no document from before 2000 or more than a year ahead.
+pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
+    let today = chrono::Local::now().date_naive();
+    let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(d);
+    if d < earliest || d > today + chrono::Duration::days(366) {
+        return Err(AppError::invalid(field, "超出合理范围（2000年至明年）"));
+    }
+    Ok(d)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListDocuments {
+    pub issuer: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub q: Option<String>,
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: ListDocuments,
+    page: Page,
+) -> AppResult<Paged<Document>> {
+    policy::ensure(actor, Action::ViewLedger)?;
+    let mut conn = db.reader();
+    if let Some(i) = f.issuer {
+        policy::ensure_in_scope(&mut conn, actor, i, Some("issuer")).await?;
+    }
+    let filter = ItemFilter {
+        scope_root: policy::scope_filter(actor),
+        issuer: f.issuer,
+        from: f.from.map(|d| d.to_string()),
+        to: f.to.map(|d| d.to_string()),
+        q: f.q,
+    };
+    let (items, total) =
+        store::list_documents(&mut conn, &filter, page.limit(), page.offset()).await?;
+    Ok(Paged::new(items, total, page))
+}
+
+/// A document with its body and targets, as its page shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub document: Document,
+    pub body: String,
+    pub targets: Vec<Target>,
+}
+
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
+    policy::ensure(actor, Action::ViewLedger)?;
+    let mut conn = db.reader();
+    let document = store::get_document(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    policy::ensure_in_scope(&mut conn, actor, document.issuer_id, None).await?;
+    let body = store::document_body(&mut conn, id).await?;
+    let targets = store::targets_of(&mut conn, "documents", id)
+        .await?
+        .iter()
+        .map(Target::from_row)
+        .collect();
+    Ok(DocumentDetail {
+        document,
+        body,
+        targets,
+    })
+}
+
+/// Records a new document (or replaces one) and re-evaluates the rules it touches, in one
+/// transaction: the warning is there as soon as the document is.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    id: Option<i64>,
+    input: DocumentInput,
+) -> AppResult<DocumentDetail> {
+    let mut tx = db.begin().await?;
+    let written = write(&mut tx, actor, id, input).await?;
+    warnings::evaluate_after_write(&mut tx, written.region_id, &written.dates).await?;
+    tx.commit().await?;
+    get(db, actor, written.id).await
+}
+
+/// Validates and stores a document with its targets and audit entry, without evaluating
+/// rules (the demo seed writes many, then evaluates once).
+pub async fn write(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Option<i64>,
+    input: DocumentInput,
+) -> AppResult<Written> {
+    policy::ensure(actor, Action::FileItems)?;
+    let title = required_text("title", &input.title, 200)?;
+    let doc_number = optional_text("doc_number", input.doc_number.as_deref(), 60)?;
+    let upper_doc_number =
+        optional_text("upper_doc_number", input.upper_doc_number.as_deref(), 60)?;
+    let main_recipients = optional_text("main_recipients", input.main_recipients.as_deref(), 500)?;
+    let cc_recipients = optional_text("cc_recipients", input.cc_recipients.as_deref(), 500)?;
+    if input.body.chars().count() > MAX_BODY_CHARS {
+        return Err(AppError::invalid(
+            "body",
+            &format!("不能超过{MAX_BODY_CHARS}字"),
+        ));
+    }
+    if !(0..=1000).contains(&input.attachment_count) {
+        return Err(AppError::invalid(
+            "attachment_count",
+            "应为0至1000之间的整数",
+        ));
+    }
+    if input.forwards_upper && upper_doc_number.is_none() {
+        return Err(AppError::invalid(
+            "upper_doc_number",
+            "不能为空：转发上级文件时须填写上级文件的发文字号",
+        ));
+    }
+    let issued_on = parse_date("issued_on", input.issued_on)?;
+    let before = match id {
+        Some(id) => {
+            let d = store::get_document(tx, id)
+                .await?
+                .ok_or(AppError::NotFound("文件"))?;
+            policy::ensure_issuer(tx, actor, d.issuer_id, "issuer_id").await?;
+            Some(d)
+        }
+        None => None,
+    };
+    policy::ensure_issuer(tx, actor, input.issuer_id, "issuer_id").await?;
+    let issuer = org::get(tx, input.issuer_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("issuer_id", "不存在"))?;
+    let region_id = issuer.region_id.unwrap_or(issuer.id);
+    let (rows, reach) = targets::resolve(tx, actor, &input.targets).await?;
+    let char_count = jianfu_text::body_word_count(&input.body) as i64;
+    let issued = issued_on.to_string();
+    let new = NewDocument {
+        region_id,
+        issuer_id: input.issuer_id,
+        doc_number: doc_number.as_deref(),
+        title: &title,
+        kind: input.kind.as_str(),
+        carrier: input.carrier.as_str(),
+        issued_on: &issued,
+        main_recipients: main_recipients.as_deref(),
+        cc_recipients: cc_recipients.as_deref(),
+        single_task: input.single_task,
+        forwards_upper: input.forwards_upper,
+        upper_doc_number: upper_doc_number.as_deref(),
+        to_schools_hospitals: input.to_schools_hospitals,
+        head_signed: input.head_signed,
+        in_plan: input.in_plan,
+        body: &input.body,
+        char_count,
+        attachment_count: input.attachment_count,
+        reach,
+        created_by: (!actor.is_system()).then_some(actor.user_id),
+    };
+    let now = jianfu_core::time::now();
+    let id = match id {
+        Some(id) => {
+            store::replace_document(tx, id, &new, &now).await?;
+            id
+        }
+        None => store::insert_document(tx, &new, &now).await?,
+    };
+    let item = LedgerItem {
+        channel: "documents",
+        item_id: id,
+        region_id,
+        issuer_id: input.issuer_id,
+        on_date: &issued,
+        measure: char_count,
+    };
+    store::set_targets(tx, &item, &rows).await?;
+    let after = store::get_document(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: if before.is_some() {
+                "document.update"
+            } else {
+                "document.create"
+            },
+            entity: "document",
+            entity_id: id.to_string(),
+            region_id: Some(region_id),
+            before: before
+                .as_ref()
+                .map(|b| serde_json::to_value(b).unwrap_or_default())
+                .as_ref(),
+            after: Some(&serde_json::to_value(&after).unwrap_or_default()),
+            summary: format!(
+                "{}文件《{}》（{}）",
+                if before.is_some() { "修改" } else { "登记" },
+                title,
+                issuer.name
+            ),
+        },
+    )
+    .await?;
+    let mut dates = vec![issued_on];
+    if let Some(b) = &before {
+        if let Ok(d) = b.issued_on.parse::<NaiveDate>() {
+            dates.push(d);
+        }
+    }
+    Ok(Written {
+        id,
+        region_id,
+        dates,
+    })
+}

@@ -1,0 +1,353 @@
+//! 会议: the ledger of meetings with duration, reach, speeches, plan and approval.
+use crate::audit::{self, Change};
+use crate::documents::parse_date;
+use crate::policy::{self, Action};
+pub use crate::targets::Written;
+use crate::targets::{self, Target};
+use crate::warnings;
+use chrono::{NaiveDate, NaiveDateTime};
+use jianfu_core::validate::required_text;
+use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
+pub use jianfu_store::ledger::Meeting;
+use jianfu_store::ledger::{self as store, ItemFilter, LedgerItem, NewMeeting};
+use jianfu_store::{org, Db, Tx};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    /// 全体会议
+    Plenary,
+    /// 专题会
+    Special,
+    /// 推进会
+    Progress,
+    /// 调度会
+    Dispatch,
+    /// 视频会
+    Video,
+    /// 套开/合开
+    Combined,
+}
+
+impl MeetingKind {
+    pub const ALL: [MeetingKind; 6] = [
+        MeetingKind::Plenary,
+        MeetingKind::Special,
+        MeetingKind::Progress,
+        MeetingKind::Dispatch,
+        MeetingKind::Video,
+        MeetingKind::Combined,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingKind::Plenary => "plenary",
+            MeetingKind::Special => "special",
+            MeetingKind::Progress => "progress",
+            MeetingKind::Dispatch => "dispatch",
+            MeetingKind::Video => "video",
+            MeetingKind::Combined => "combined",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingKind::Plenary => "全体会议",
+            MeetingKind::Special => "专题会",
+            MeetingKind::Progress => "推进会",
+            MeetingKind::Dispatch => "调度会",
+            MeetingKind::Video => "视频会",
+            MeetingKind::Combined => "套开/合开",
+        }
+    }
+}
+
+impl std::str::FromStr for MeetingKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        MeetingKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// Input of `POST /api/v1/meetings` and `PUT /api/v1/meetings/{id}`.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingInput {
+    /// 主办单位
+    pub organizer_id: i64,
+    pub title: String,
+    /// 议题; defaults to the title. Cascades are found by comparing topics.
+    #[serde(default)]
+    pub topic: Option<String>,
+    pub kind: MeetingKind,
+    /// Start, local time, e.g. 2025-03-05T09:00
+    #[schema(value_type = String, example = "2025-03-05T09:00")]
+    pub starts_at: NaiveDateTime,
+    pub planned_minutes: i64,
+    #[serde(default)]
+    pub actual_minutes: Option<i64>,
+    /// How far down the meeting reaches (开到哪一级): county|township|village|department
+    pub reach_level: Level,
+    /// Units or whole levels that attend.
+    pub targets: Vec<Target>,
+    pub attendee_count: i64,
+    /// 要求一把手参会
+    #[serde(default)]
+    pub heads_required: bool,
+    #[serde(default)]
+    pub heads_approved: bool,
+    /// Approval for reaching more than one level down or villages.
+    #[serde(default)]
+    pub reach_approved: bool,
+    /// Minutes of the leader's main speech.
+    #[serde(default)]
+    pub leader_speech_minutes: Option<i64>,
+    /// Number of exchange speeches (交流发言).
+    #[serde(default)]
+    pub exchange_speeches: i64,
+    /// Length of the longest exchange speech, minutes.
+    #[serde(default)]
+    pub exchange_speech_minutes: Option<i64>,
+    #[serde(default = "yes")]
+    pub in_plan: bool,
+    /// Out-of-plan meeting approved beforehand.
+    #[serde(default)]
+    pub approved: bool,
+    /// The upper meeting this one relays (传达).
+    #[serde(default)]
+    pub relays_meeting_id: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn minutes(field: &str, v: i64, max: i64) -> AppResult<i64> {
+    if !(0..=max).contains(&v) {
+        return Err(AppError::invalid(
+            field,
+            &format!("应为0至{max}之间的分钟数"),
+        ));
+    }
+    Ok(v)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListMeetings {
+    pub organizer: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub q: Option<String>,
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: ListMeetings,
+    page: Page,
+) -> AppResult<Paged<Meeting>> {
+    policy::ensure(actor, Action::ViewLedger)?;
+    let mut conn = db.reader();
+    if let Some(i) = f.organizer {
+        policy::ensure_in_scope(&mut conn, actor, i, Some("organizer")).await?;
+    }
+    let filter = ItemFilter {
+        scope_root: policy::scope_filter(actor),
+        issuer: f.organizer,
+        from: f.from.map(|d| d.to_string()),
+        to: f.to.map(|d| d.to_string()),
+        q: f.q,
+    };
+    let (items, total) =
+        store::list_meetings(&mut conn, &filter, page.limit(), page.offset()).await?;
+    Ok(Paged::new(items, total, page))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeetingDetail {
+    #[serde(flatten)]
+    pub meeting: Meeting,
+    pub targets: Vec<Target>,
+}
+
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
+    policy::ensure(actor, Action::ViewLedger)?;
+    let mut conn = db.reader();
+    let meeting = store::get_meeting(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound("会议"))?;
+    policy::ensure_in_scope(&mut conn, actor, meeting.organizer_id, None).await?;
+    let targets = store::targets_of(&mut conn, "meetings", id)
+        .await?
+        .iter()
+        .map(Target::from_row)
+        .collect();
+    Ok(MeetingDetail { meeting, targets })
+}
+
+/// Records a new meeting (or replaces one) and re-evaluates the rules it touches.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    id: Option<i64>,
+    input: MeetingInput,
+) -> AppResult<MeetingDetail> {
+    let mut tx = db.begin().await?;
+    let written = write(&mut tx, actor, id, input).await?;
+    warnings::evaluate_after_write(&mut tx, written.region_id, &written.dates).await?;
+    tx.commit().await?;
+    get(db, actor, written.id).await
+}
+
+/// Validates and stores a meeting with its targets and audit entry, without evaluating rules.
+pub async fn write(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Option<i64>,
+    input: MeetingInput,
+) -> AppResult<Written> {
+    policy::ensure(actor, Action::FileItems)?;
+    let title = required_text("title", &input.title, 200)?;
+    let topic = match &input.topic {
+        Some(t) => required_text("topic", t, 200)?,
+        None => title.clone(),
+    };
+    let planned = minutes("planned_minutes", input.planned_minutes, 24 * 60)?;
+    if planned == 0 {
+        return Err(AppError::invalid("planned_minutes", "应大于0"));
+    }
+    let actual = input
+        .actual_minutes
+        .map(|m| minutes("actual_minutes", m, 24 * 60))
+        .transpose()?;
+    let speech = input
+        .leader_speech_minutes
+        .map(|m| minutes("leader_speech_minutes", m, 24 * 60))
+        .transpose()?;
+    let exchange_minutes = input
+        .exchange_speech_minutes
+        .map(|m| minutes("exchange_speech_minutes", m, 24 * 60))
+        .transpose()?;
+    if !(0..=200).contains(&input.exchange_speeches) {
+        return Err(AppError::invalid(
+            "exchange_speeches",
+            "应为0至200之间的整数",
+        ));
+    }
+    if !(0..=100_000).contains(&input.attendee_count) {
+        return Err(AppError::invalid(
+            "attendee_count",
+            "应为0至100000之间的整数",
+        ));
+    }
+    let held_on = parse_date("starts_at", input.starts_at.date())?;
+    let before = match id {
+        Some(id) => {
+            let m = store::get_meeting(tx, id)
+                .await?
+                .ok_or(AppError::NotFound("会议"))?;
+            policy::ensure_issuer(tx, actor, m.organizer_id, "organizer_id").await?;
+            Some(m)
+        }
+        None => None,
+    };
+    policy::ensure_issuer(tx, actor, input.organizer_id, "organizer_id").await?;
+    let organizer = org::get(tx, input.organizer_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("organizer_id", "不存在"))?;
+    if let Some(r) = input.relays_meeting_id {
+        if store::get_meeting(tx, r).await?.is_none() {
+            return Err(AppError::invalid("relays_meeting_id", "不存在"));
+        }
+    }
+    let region_id = organizer.region_id.unwrap_or(organizer.id);
+    let (rows, reach) = targets::resolve(tx, actor, &input.targets).await?;
+    let held = held_on.to_string();
+    let starts = input.starts_at.format("%Y-%m-%dT%H:%M").to_string();
+    let new = NewMeeting {
+        region_id,
+        organizer_id: input.organizer_id,
+        title: &title,
+        topic: &topic,
+        kind: input.kind.as_str(),
+        held_on: &held,
+        starts_at: &starts,
+        planned_minutes: planned,
+        actual_minutes: actual,
+        reach_level: input.reach_level.as_str(),
+        attendee_count: input.attendee_count,
+        heads_required: input.heads_required,
+        heads_approved: input.heads_approved,
+        reach_approved: input.reach_approved,
+        leader_speech_minutes: speech,
+        exchange_speeches: input.exchange_speeches,
+        exchange_speech_minutes: exchange_minutes,
+        in_plan: input.in_plan,
+        approved: input.approved,
+        relays_meeting_id: input.relays_meeting_id,
+        reach,
+        created_by: (!actor.is_system()).then_some(actor.user_id),
+    };
+    let now = jianfu_core::time::now();
+    let id = match id {
+        Some(id) => {
+            store::replace_meeting(tx, id, &new, &now).await?;
+            id
+        }
+        None => store::insert_meeting(tx, &new, &now).await?,
+    };
+    let measure = actual.unwrap_or(planned);
+    let item = LedgerItem {
+        channel: "meetings",
+        item_id: id,
+        region_id,
+        issuer_id: input.organizer_id,
+        on_date: &held,
+        measure,
+    };
+    store::set_targets(tx, &item, &rows).await?;
+    let after = store::get_meeting(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("会议"))?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: if before.is_some() {
+                "meeting.update"
+            } else {
+                "meeting.create"
+            },
+            entity: "meeting",
+            entity_id: id.to_string(),
+            region_id: Some(region_id),
+            before: before
+                .as_ref()
+                .map(|b| serde_json::to_value(b).unwrap_or_default())
+                .as_ref(),
+            after: Some(&serde_json::to_value(&after).unwrap_or_default()),
+            summary: format!(
+                "{}会议“{}”（{}）",
+                if before.is_some() { "修改" } else { "登记" },
+                title,
+                organizer.name
+            ),
+        },
+    )
+    .await?;
+    let mut dates = vec![held_on];
+    if let Some(b) = &before {
+        if let Ok(d) = b.held_on.parse::<NaiveDate>() {
+            dates.push(d);
+        }
+    }
+    Ok(Written {
+        id,
+        region_id,
+        dates,
+    })
+}

@@ -1,0 +1,98 @@
+//! Whom a burden item reaches: a unit itself, or every unit of one level below a unit
+//! (e.g. "各乡镇（街道）" of the county, or all villages of a town).
+use crate::policy;
+use jianfu_core::{Actor, AppError, AppResult, Level};
+use jianfu_store::ledger::{self, TargetRow};
+use jianfu_store::{org, Conn};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub unit_id: i64,
+    /// Every unit of this level below `unit_id`; absent for the unit itself.
+    #[serde(default)]
+    pub level: Option<Level>,
+}
+
+impl Target {
+    pub fn row(&self) -> TargetRow {
+        TargetRow {
+            target_unit_id: self.unit_id,
+            target_level: self
+                .level
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn from_row(r: &TargetRow) -> Target {
+        Target {
+            unit_id: r.target_unit_id,
+            level: r.target_level.parse().ok(),
+        }
+    }
+}
+
+pub const MAX_TARGETS: usize = 500;
+
+/// Validates targets against the actor's scope and the tree; returns the rows and the number
+/// of townships and villages they reach.
+pub async fn resolve(
+    conn: &mut Conn,
+    actor: &Actor,
+    targets: &[Target],
+) -> AppResult<(Vec<TargetRow>, i64)> {
+    if targets.is_empty() {
+        return Err(AppError::invalid(
+            "targets",
+            "不能为空，请选择主送单位或层级",
+        ));
+    }
+    if targets.len() > MAX_TARGETS {
+        return Err(AppError::invalid(
+            "targets",
+            &format!("不能超过{MAX_TARGETS}项"),
+        ));
+    }
+    let mut rows = Vec::with_capacity(targets.len());
+    let mut reach = 0;
+    for t in targets {
+        let unit = org::get(conn, t.unit_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("targets", &format!("中的单位{}不存在", t.unit_id)))?;
+        policy::ensure_in_scope(conn, actor, t.unit_id, Some("targets")).await?;
+        if let Some(level) = t.level {
+            let own: Level = unit
+                .level
+                .parse()
+                .map_err(|_| AppError::internal("bad level in database"))?;
+            let below = match (own.rank(), level.rank()) {
+                (Some(o), Some(l)) => l > o,
+                (Some(o), None) => o < 5,
+                (None, _) => false,
+            };
+            if !below {
+                return Err(AppError::invalid(
+                    "targets",
+                    &format!("中“{}”之下没有{}", unit.name, level.label()),
+                ));
+            }
+        }
+        let row = t.row();
+        reach += ledger::grassroots_reach(conn, row.target_unit_id, &row.target_level).await?;
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
+    }
+    Ok((rows, reach))
+}
+
+/// What a write of a burden item did, for the rule evaluation that follows it.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub id: i64,
+    pub region_id: i64,
+    /// The item's date, and its old date when it moved.
+    pub dates: Vec<chrono::NaiveDate>,
+}

@@ -1,0 +1,471 @@
+//! 预警: findings of the rules become warnings, one live warning per rule and subject.
+//! Evaluation runs inside every write's transaction (the warning appears at once), for the
+//! whole region over the years the write touches, and as a full run (`jianfu rules run`).
+//! Warnings whose cause went away are resolved automatically; their history is kept.
+use crate::audit::{self, Change};
+use crate::policy::{self, Action};
+use crate::rules::{self, Facts, Finding, RuleDef, Settings};
+use chrono::{Datelike, NaiveDate};
+use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
+use jianfu_store::rules::{self as store, NewWarning, Warning, WarningEvent, WarningFilter};
+use jianfu_store::{org, Conn, Db, Tx};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// What an evaluation changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub raised: usize,
+    pub updated: usize,
+    pub resolved: usize,
+    pub live: usize,
+}
+
+impl Outcome {
+    fn add(&mut self, o: Outcome) {
+        self.raised += o.raised;
+        self.updated += o.updated;
+        self.resolved += o.resolved;
+        self.live += o.live;
+    }
+}
+
+async fn load_facts(conn: &mut Conn, region: i64, years: &[i32]) -> AppResult<Facts> {
+    let (first, last) = (
+        years.iter().min().copied().unwrap_or(2000),
+        years.iter().max().copied().unwrap_or(2000),
+    );
+    // A week of slack on both sides: cascades and merged weeks cross year boundaries.
+    let from = format!("{}-12-01", first - 1);
+    let to = format!("{}-01-31", last + 1);
+    let regions = store::region_and_ancestors(conn, region).await?;
+    let mut meeting_targets: HashMap<i64, HashSet<(i64, String)>> = HashMap::new();
+    for (id, unit, level) in store::meeting_targets(conn, region, &from, &to).await? {
+        meeting_targets.entry(id).or_default().insert((unit, level));
+    }
+    Ok(Facts {
+        region_id: region,
+        documents: store::documents(conn, region, &from, &to).await?,
+        meetings: store::meetings(conn, &regions, &from, &to).await?,
+        meeting_targets,
+        document_counts: store::document_year_counts(conn, region).await?,
+        meeting_counts: store::meeting_year_counts(conn, region).await?,
+        plans: store::plans(conn, region).await?,
+        unit_names: store::unit_names(conn, region).await?.into_iter().collect(),
+        years: years.to_vec(),
+    })
+}
+
+/// Evaluates every rule of a region over some years and reconciles its warnings.
+pub async fn evaluate_region(tx: &mut Tx, region: i64, years: &[i32]) -> AppResult<Outcome> {
+    let facts = load_facts(tx, region, years).await?;
+    let settings = Settings::from_overrides(&store::settings(tx, region).await?);
+    let findings = rules::evaluate(&facts, &settings);
+    reconcile(tx, region, years, findings).await
+}
+
+async fn reconcile(
+    tx: &mut Tx,
+    region: i64,
+    years: &[i32],
+    findings: Vec<Finding>,
+) -> AppResult<Outcome> {
+    let (first, last) = (
+        years.iter().min().copied().unwrap_or(2000),
+        years.iter().max().copied().unwrap_or(2000),
+    );
+    let live = store::live_warnings(
+        tx,
+        region,
+        &format!("{first}-01-01"),
+        &format!("{last}-12-31"),
+    )
+    .await?;
+    let mut by_key: HashMap<(String, String), Warning> = live
+        .into_iter()
+        .map(|w| ((w.rule_id.clone(), w.subject_key.clone()), w))
+        .collect();
+    let now = jianfu_core::time::now();
+    let mut out = Outcome::default();
+    let mut seen = HashSet::new();
+    for f in findings {
+        if !seen.insert((f.rule_id, f.subject_key.clone())) {
+            continue;
+        }
+        let figures = f.figures.to_string();
+        let records = serde_json::to_string(&f.records).unwrap_or_else(|_| "[]".into());
+        let new = NewWarning {
+            region_id: region,
+            rule_id: f.rule_id,
+            severity: f.severity.as_str(),
+            subject_key: &f.subject_key,
+            subject: &f.subject,
+            unit_id: f.unit_id,
+            figures: &figures,
+            records: &records,
+            on_date: &f.on_date,
+        };
+        out.live += 1;
+        match by_key.remove(&(f.rule_id.to_string(), f.subject_key.clone())) {
+            Some(w) if w.figures == figures && w.subject == f.subject && w.records == records => {}
+            Some(w) => {
+                store::refresh_warning(tx, w.id, &new, &now).await?;
+                store::add_event(tx, w.id, "系统", "updated", Some(&f.subject), &now).await?;
+                out.updated += 1;
+            }
+            None => {
+                let id = store::insert_warning(tx, &new, &now).await?;
+                store::add_event(tx, id, "系统", "raised", Some(&f.subject), &now).await?;
+                out.raised += 1;
+            }
+        }
+    }
+    for w in by_key
+        .into_values()
+        .filter(|w| rules::rule(&w.rule_id).is_some())
+    {
+        store::set_status(tx, w.id, "resolved", None, &now).await?;
+        store::add_event(
+            tx,
+            w.id,
+            "系统",
+            "resolved",
+            Some("原因已消除，自动解除"),
+            &now,
+        )
+        .await?;
+        out.resolved += 1;
+    }
+    Ok(out)
+}
+
+/// After a write: the years of the changed dates and the years after them (this year's
+/// count is next year's baseline).
+pub async fn evaluate_after_write(
+    tx: &mut Tx,
+    region: i64,
+    dates: &[NaiveDate],
+) -> AppResult<Outcome> {
+    let mut years: Vec<i32> = dates
+        .iter()
+        .flat_map(|d| [d.year(), d.year() + 1])
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    evaluate_region(tx, region, &years).await
+}
+
+/// The full re-evaluation of every region and year (`jianfu rules run`).
+pub async fn run_all(db: &Db) -> AppResult<Outcome> {
+    let regions = store::regions_with_items(&mut db.reader()).await?;
+    let mut total = Outcome::default();
+    for region in regions {
+        total.add(run_region(db, region).await?);
+    }
+    Ok(total)
+}
+
+async fn run_region(db: &Db, region: i64) -> AppResult<Outcome> {
+    let mut years = store::years_with_items(&mut db.reader(), region).await?;
+    if let Some(last) = years.last().copied() {
+        years.push(last + 1);
+    }
+    let mut tx = db.begin().await?;
+    let o = evaluate_region(&mut tx, region, &years).await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+/// A rule as `GET /api/v1/rules` shows it: the definition and the values in force in the caller's region.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RuleView {
+    #[serde(flatten)]
+    pub rule: RuleDef,
+    pub enabled: bool,
+    pub values: std::collections::BTreeMap<String, i64>,
+}
+
+async fn region_of(conn: &mut Conn, actor: &Actor) -> AppResult<i64> {
+    let root = org::get(conn, actor.scope_root)
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
+    Ok(root.region_id.unwrap_or(root.id))
+}
+
+pub async fn list_rules(db: &Db, actor: &Actor) -> AppResult<Vec<RuleView>> {
+    policy::ensure(actor, Action::ViewWarnings)?;
+    let mut conn = db.reader();
+    let region = region_of(&mut conn, actor).await?;
+    let settings = Settings::from_overrides(&store::settings(&mut conn, region).await?);
+    Ok(rules::CATALOG
+        .iter()
+        .map(|r| {
+            let (enabled, params) = settings.0.get(r.id).cloned().unwrap_or_default();
+            RuleView {
+                rule: r.clone(),
+                enabled,
+                values: params.0,
+            }
+        })
+        .collect())
+}
+
+/// Input of `PUT /api/v1/rules/{id}`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleUpdate {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Parameter values by key; keys not given keep their value.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, i64>,
+}
+
+/// Changes a rule for the actor's region and re-evaluates the region.
+pub async fn update_rule(
+    db: &Db,
+    actor: &Actor,
+    rule_id: &str,
+    input: RuleUpdate,
+) -> AppResult<RuleView> {
+    policy::ensure(actor, Action::ManageRules)?;
+    let def = rules::rule(rule_id).ok_or(AppError::NotFound("规则"))?;
+    let mut tx = db.begin().await?;
+    let region = region_of(&mut tx, actor).await?;
+    let own = store::own_settings(&mut tx, region).await?;
+    let current = Settings::from_overrides(&store::settings(&mut tx, region).await?);
+    let (was_enabled, mut values) = current.0.get(def.id).cloned().unwrap_or_default();
+    let mut stored: std::collections::BTreeMap<String, i64> = own
+        .iter()
+        .find(|o| o.rule_id == def.id)
+        .and_then(|o| serde_json::from_str(&o.params).ok())
+        .unwrap_or_default();
+    for (k, v) in &input.params {
+        let pd = def
+            .params
+            .iter()
+            .find(|p| p.key == k)
+            .ok_or_else(|| AppError::Validation {
+                code: "unknown_field",
+                message: format!("规则“{}”没有参数“{k}”", def.name),
+                field: Some(format!("params.{k}")),
+            })?;
+        if *v < pd.min || *v > pd.max {
+            return Err(AppError::Validation {
+                code: "invalid_field",
+                message: format!("{}应在{}至{}之间", pd.label, pd.min, pd.max),
+                field: Some(format!("params.{k}")),
+            });
+        }
+        stored.insert(k.clone(), *v);
+        values.0.insert(k.clone(), *v);
+    }
+    let enabled = input.enabled.unwrap_or(was_enabled);
+    let params_json = serde_json::to_string(&stored).unwrap_or_else(|_| "{}".into());
+    store::save_setting(
+        &mut tx,
+        region,
+        def.id,
+        enabled,
+        &params_json,
+        &jianfu_core::time::now(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "rule.update",
+            entity: "rule_setting",
+            entity_id: format!("{region}:{}", def.id),
+            region_id: Some(region),
+            before: None,
+            after: Some(&serde_json::json!({"enabled": enabled, "params": stored})),
+            summary: format!(
+                "调整规则“{}”：{}",
+                def.name,
+                if enabled {
+                    params_json.clone()
+                } else {
+                    "停用".into()
+                }
+            ),
+        },
+    )
+    .await?;
+    // Re-evaluate every region under this one: a city's setting applies to its counties.
+    let regions: Vec<i64> = store::regions_with_items(&mut tx).await?;
+    for r in regions {
+        if org::is_within(&mut tx, region, r).await? {
+            let mut years = store::years_with_items(&mut tx, r).await?;
+            if let Some(last) = years.last().copied() {
+                years.push(last + 1);
+            }
+            evaluate_region(&mut tx, r, &years).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(RuleView {
+        rule: def.clone(),
+        enabled,
+        values: values.0,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListWarnings {
+    pub rule: Option<String>,
+    pub unit: Option<i64>,
+    pub status: Option<String>,
+    pub severity: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+pub const STATUSES: [&str; 5] = ["open", "justified", "acknowledged", "closed", "resolved"];
+
+pub fn status_label(s: &str) -> &'static str {
+    match s {
+        "open" => "待处理",
+        "justified" => "已说明理由",
+        "acknowledged" => "已确认",
+        "closed" => "已办结",
+        "resolved" => "已自动解除",
+        _ => "",
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: ListWarnings,
+    page: Page,
+) -> AppResult<Paged<Warning>> {
+    policy::ensure(actor, Action::ViewWarnings)?;
+    let mut conn = db.reader();
+    if let Some(u) = f.unit {
+        policy::ensure_in_scope(&mut conn, actor, u, Some("unit")).await?;
+    }
+    if let Some(r) = &f.rule {
+        if rules::rule(r).is_none() {
+            return Err(AppError::invalid("rule", "不存在"));
+        }
+    }
+    let filter = WarningFilter {
+        scope_root: policy::scope_filter(actor),
+        unit: policy::own_unit_only(actor).or(f.unit),
+        rule: f.rule,
+        status: f.status,
+        severity: f.severity,
+        from: f.from.map(|d| d.to_string()),
+        to: f.to.map(|d| d.to_string()),
+    };
+    let (items, total) =
+        store::list_warnings(&mut conn, &filter, page.limit(), page.offset()).await?;
+    Ok(Paged::new(items, total, page))
+}
+
+/// A warning with its rule, its history and the records it is about.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WarningDetail {
+    #[serde(flatten)]
+    pub warning: Warning,
+    pub rule: RuleDef,
+    pub events: Vec<WarningEvent>,
+}
+
+async fn visible_warning(conn: &mut Conn, actor: &Actor, id: i64) -> AppResult<Warning> {
+    let w = store::get_warning(conn, id)
+        .await?
+        .ok_or(AppError::NotFound("预警"))?;
+    let unit = w.unit_id.ok_or(AppError::NotFound("预警"))?;
+    policy::ensure_in_scope(conn, actor, unit, None).await?;
+    if policy::own_unit_only(actor).is_some_and(|own| own != unit) {
+        return Err(AppError::forbidden());
+    }
+    Ok(w)
+}
+
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<WarningDetail> {
+    policy::ensure(actor, Action::ViewWarnings)?;
+    let mut conn = db.reader();
+    let warning = visible_warning(&mut conn, actor, id).await?;
+    let rule = rules::rule(&warning.rule_id)
+        .cloned()
+        .ok_or(AppError::NotFound("规则"))?;
+    let events = store::events(&mut conn, id).await?;
+    Ok(WarningDetail {
+        warning,
+        rule,
+        events,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningAction {
+    /// The responsible unit explains why (说明理由).
+    Justify,
+    /// The office accepts the justification or takes note (确认).
+    Acknowledge,
+    /// The office closes the warning with a comment (办结).
+    Close,
+}
+
+/// Input of `POST /api/v1/warnings/{id}/actions`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarningActionInput {
+    pub action: WarningAction,
+    pub note: String,
+}
+
+pub async fn act(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    input: WarningActionInput,
+) -> AppResult<WarningDetail> {
+    let needed = if input.action == WarningAction::Justify {
+        Action::JustifyWarning
+    } else {
+        Action::DecideWarning
+    };
+    policy::ensure(actor, needed)?;
+    let note = jianfu_core::validate::required_text("note", &input.note, 2000)?;
+    let mut tx = db.begin().await?;
+    let w = visible_warning(&mut tx, actor, id).await?;
+    if matches!(w.status.as_str(), "resolved" | "closed") {
+        return Err(AppError::Conflict {
+            code: "warning_closed",
+            message: "该预警已解除或办结，不能再处理".into(),
+            field: None,
+        });
+    }
+    let (status, verb) = match input.action {
+        WarningAction::Justify => ("justified", "说明理由"),
+        WarningAction::Acknowledge => ("acknowledged", "确认"),
+        WarningAction::Close => ("closed", "办结"),
+    };
+    let now = jianfu_core::time::now();
+    let justification = (input.action == WarningAction::Justify).then_some(note.as_str());
+    store::set_status(&mut tx, id, status, justification, &now).await?;
+    let actor_name = format!("{}（{}）", actor.display_name, actor.unit_name);
+    store::add_event(&mut tx, id, &actor_name, status, Some(&note), &now).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "warning.act",
+            entity: "warning",
+            entity_id: id.to_string(),
+            region_id: Some(w.region_id),
+            before: Some(&serde_json::json!({"status": w.status})),
+            after: Some(&serde_json::json!({"status": status, "note": note})),
+            summary: format!("预警{verb}：{}", w.subject),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}

@@ -1,0 +1,574 @@
+//! SQL of the burden ledger: documents, meetings, what they reach, and the ledger queries.
+use crate::db::{Conn, StoreError, Tx, Q};
+use serde::Serialize;
+
+/// A document as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Document {
+    pub id: i64,
+    pub region_id: i64,
+    pub issuer_id: i64,
+    pub issuer_name: String,
+    pub doc_number: Option<String>,
+    pub title: String,
+    /// 文种, e.g. 通知
+    pub kind: String,
+    /// formal|white_header|letter|memo|oa
+    pub carrier: String,
+    pub issued_on: String,
+    pub main_recipients: Option<String>,
+    pub cc_recipients: Option<String>,
+    pub single_task: bool,
+    pub forwards_upper: bool,
+    pub upper_doc_number: Option<String>,
+    pub to_schools_hospitals: bool,
+    pub head_signed: bool,
+    pub in_plan: bool,
+    pub char_count: i64,
+    pub attachment_count: i64,
+    /// Townships and villages reached.
+    pub reach: i64,
+}
+
+const DOC_COLS: &str = "d.id, d.region_id, d.issuer_id, o.name AS issuer_name, d.doc_number, d.title, d.kind, d.carrier, d.issued_on, \
+     d.main_recipients, d.cc_recipients, d.single_task, d.forwards_upper, d.upper_doc_number, d.to_schools_hospitals, d.head_signed, \
+     d.in_plan, d.char_count, d.attachment_count, d.reach";
+
+/// A meeting as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: i64,
+    pub region_id: i64,
+    pub organizer_id: i64,
+    pub organizer_name: String,
+    pub title: String,
+    pub topic: String,
+    /// plenary|special|progress|dispatch|video|combined
+    pub kind: String,
+    pub held_on: String,
+    pub starts_at: String,
+    pub planned_minutes: i64,
+    pub actual_minutes: Option<i64>,
+    /// How far down the meeting reaches (开到哪一级).
+    pub reach_level: String,
+    pub attendee_count: i64,
+    pub heads_required: bool,
+    pub heads_approved: bool,
+    pub reach_approved: bool,
+    pub leader_speech_minutes: Option<i64>,
+    pub exchange_speeches: i64,
+    pub exchange_speech_minutes: Option<i64>,
+    pub in_plan: bool,
+    pub approved: bool,
+    pub relays_meeting_id: Option<i64>,
+    pub reach: i64,
+}
+
+const MEETING_COLS: &str = "m.id, m.region_id, m.organizer_id, o.name AS organizer_name, m.title, m.topic, m.kind, m.held_on, m.starts_at, \
+     m.planned_minutes, m.actual_minutes, m.reach_level, m.attendee_count, m.heads_required, m.heads_approved, m.reach_approved, \
+     m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, m.approved, m.relays_meeting_id, m.reach";
+
+/// One row of `burden_targets`.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TargetRow {
+    pub target_unit_id: i64,
+    /// '' for the unit itself, else every unit of this level below it.
+    pub target_level: String,
+}
+
+pub struct NewDocument<'a> {
+    pub region_id: i64,
+    pub issuer_id: i64,
+    pub doc_number: Option<&'a str>,
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub carrier: &'a str,
+    pub issued_on: &'a str,
+    pub main_recipients: Option<&'a str>,
+    pub cc_recipients: Option<&'a str>,
+    pub single_task: bool,
+    pub forwards_upper: bool,
+    pub upper_doc_number: Option<&'a str>,
+    pub to_schools_hospitals: bool,
+    pub head_signed: bool,
+    pub in_plan: bool,
+    pub body: &'a str,
+    pub char_count: i64,
+    pub attachment_count: i64,
+    pub reach: i64,
+    pub created_by: Option<i64>,
+}
+
+fn doc_args(q: Q, d: &NewDocument<'_>) -> Q {
+    q.bind(d.region_id)
+        .bind(d.issuer_id)
+        .bind(d.doc_number)
+        .bind(d.title)
+        .bind(d.kind)
+        .bind(d.carrier)
+        .bind(d.issued_on)
+        .bind(d.main_recipients)
+        .bind(d.cc_recipients)
+        .bind(d.single_task)
+        .bind(d.forwards_upper)
+        .bind(d.upper_doc_number)
+        .bind(d.to_schools_hospitals)
+        .bind(d.head_signed)
+        .bind(d.in_plan)
+        .bind(d.body)
+        .bind(d.char_count)
+        .bind(d.attachment_count)
+        .bind(d.reach)
+}
+
+pub async fn insert_document(
+    tx: &mut Tx,
+    d: &NewDocument<'_>,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let q = Q::new(
+        "INSERT INTO documents (region_id, issuer_id, doc_number, title, kind, carrier, issued_on, main_recipients, cc_recipients, \
+         single_task, forwards_upper, upper_doc_number, to_schools_hospitals, head_signed, in_plan, body, char_count, attachment_count, \
+         reach, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id",
+    );
+    tx.scalar(&doc_args(q, d).bind(d.created_by).bind(now))
+        .await
+}
+
+pub async fn replace_document(
+    tx: &mut Tx,
+    id: i64,
+    d: &NewDocument<'_>,
+    now: &str,
+) -> Result<(), StoreError> {
+    let q = Q::new(
+        "UPDATE documents SET region_id = $1, issuer_id = $2, doc_number = $3, title = $4, kind = $5, carrier = $6, issued_on = $7, \
+         main_recipients = $8, cc_recipients = $9, single_task = $10, forwards_upper = $11, upper_doc_number = $12, \
+         to_schools_hospitals = $13, head_signed = $14, in_plan = $15, body = $16, char_count = $17, attachment_count = $18, reach = $19, \
+         updated_at = $20 WHERE id = $21",
+    );
+    tx.execute(&doc_args(q, d).bind(now).bind(id)).await?;
+    Ok(())
+}
+
+pub async fn get_document(conn: &mut Conn, id: i64) -> Result<Option<Document>, StoreError> {
+    conn.fetch_optional(&Q::new(format!("SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id WHERE d.id = $1")).bind(id))
+        .await
+}
+
+pub async fn document_body(conn: &mut Conn, id: i64) -> Result<String, StoreError> {
+    let (b,): (String,) = conn
+        .fetch_one(&Q::new("SELECT body FROM documents WHERE id = $1").bind(id))
+        .await?;
+    Ok(b)
+}
+
+/// Filters of ledger lists; the scope is the subtree whose units issued the items.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub scope_root: Option<i64>,
+    pub issuer: Option<i64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub q: Option<String>,
+}
+
+fn item_where(q: &mut Q, f: &ItemFilter, alias: &str, unit_col: &str, date_col: &str) {
+    q.push(" WHERE 1 = 1");
+    if let Some(root) = f.scope_root {
+        let p = q.arg(root);
+        q.push(&format!(" AND EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = {alias}.{unit_col})"));
+    }
+    if let Some(i) = f.issuer {
+        let p = q.arg(i);
+        q.push(&format!(" AND {alias}.{unit_col} = {p}"));
+    }
+    if let Some(d) = &f.from {
+        let p = q.arg(d.as_str());
+        q.push(&format!(" AND {alias}.{date_col} >= {p}"));
+    }
+    if let Some(d) = &f.to {
+        let p = q.arg(d.as_str());
+        q.push(&format!(" AND {alias}.{date_col} <= {p}"));
+    }
+    if let Some(t) = f.q.as_deref().filter(|t| !t.is_empty()) {
+        let p = q.arg(crate::org::like_pattern(t));
+        q.push(&format!(" AND {alias}.title LIKE {p} ESCAPE '\\'"));
+    }
+}
+
+pub async fn list_documents(
+    conn: &mut Conn,
+    f: &ItemFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Document>, i64), StoreError> {
+    let mut count = Q::new("SELECT COUNT(*) FROM documents d");
+    item_where(&mut count, f, "d", "issuer_id", "issued_on");
+    let total = conn.scalar(&count).await?;
+    let mut q = Q::new(format!(
+        "SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id"
+    ));
+    item_where(&mut q, f, "d", "issuer_id", "issued_on");
+    let l = q.arg(limit);
+    let o = q.arg(offset);
+    q.push(&format!(
+        " ORDER BY d.issued_on DESC, d.id DESC LIMIT {l} OFFSET {o}"
+    ));
+    Ok((conn.fetch_all(&q).await?, total))
+}
+
+pub struct NewMeeting<'a> {
+    pub region_id: i64,
+    pub organizer_id: i64,
+    pub title: &'a str,
+    pub topic: &'a str,
+    pub kind: &'a str,
+    pub held_on: &'a str,
+    pub starts_at: &'a str,
+    pub planned_minutes: i64,
+    pub actual_minutes: Option<i64>,
+    pub reach_level: &'a str,
+    pub attendee_count: i64,
+    pub heads_required: bool,
+    pub heads_approved: bool,
+    pub reach_approved: bool,
+    pub leader_speech_minutes: Option<i64>,
+    pub exchange_speeches: i64,
+    pub exchange_speech_minutes: Option<i64>,
+    pub in_plan: bool,
+    pub approved: bool,
+    pub relays_meeting_id: Option<i64>,
+    pub reach: i64,
+    pub created_by: Option<i64>,
+}
+
+fn meeting_args(q: Q, m: &NewMeeting<'_>) -> Q {
+    q.bind(m.region_id)
+        .bind(m.organizer_id)
+        .bind(m.title)
+        .bind(m.topic)
+        .bind(m.kind)
+        .bind(m.held_on)
+        .bind(m.starts_at)
+        .bind(m.planned_minutes)
+        .bind(m.actual_minutes)
+        .bind(m.reach_level)
+        .bind(m.attendee_count)
+        .bind(m.heads_required)
+        .bind(m.heads_approved)
+        .bind(m.reach_approved)
+        .bind(m.leader_speech_minutes)
+        .bind(m.exchange_speeches)
+        .bind(m.exchange_speech_minutes)
+        .bind(m.in_plan)
+        .bind(m.approved)
+        .bind(m.relays_meeting_id)
+        .bind(m.reach)
+}
+
+pub async fn insert_meeting(tx: &mut Tx, m: &NewMeeting<'_>, now: &str) -> Result<i64, StoreError> {
+    let q = Q::new(
+        "INSERT INTO meetings (region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, actual_minutes, reach_level, \
+         attendee_count, heads_required, heads_approved, reach_approved, leader_speech_minutes, exchange_speeches, exchange_speech_minutes, \
+         in_plan, approved, relays_meeting_id, reach, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) RETURNING id",
+    );
+    tx.scalar(&meeting_args(q, m).bind(m.created_by).bind(now))
+        .await
+}
+
+pub async fn replace_meeting(
+    tx: &mut Tx,
+    id: i64,
+    m: &NewMeeting<'_>,
+    now: &str,
+) -> Result<(), StoreError> {
+    let q = Q::new(
+        "UPDATE meetings SET region_id = $1, organizer_id = $2, title = $3, topic = $4, kind = $5, held_on = $6, starts_at = $7, \
+         planned_minutes = $8, actual_minutes = $9, reach_level = $10, attendee_count = $11, heads_required = $12, heads_approved = $13, \
+         reach_approved = $14, leader_speech_minutes = $15, exchange_speeches = $16, exchange_speech_minutes = $17, in_plan = $18, \
+         approved = $19, relays_meeting_id = $20, reach = $21, updated_at = $22 WHERE id = $23",
+    );
+    tx.execute(&meeting_args(q, m).bind(now).bind(id)).await?;
+    Ok(())
+}
+
+pub async fn get_meeting(conn: &mut Conn, id: i64) -> Result<Option<Meeting>, StoreError> {
+    conn.fetch_optional(
+        &Q::new(format!("SELECT {MEETING_COLS} FROM meetings m JOIN org_units o ON o.id = m.organizer_id WHERE m.id = $1")).bind(id),
+    )
+    .await
+}
+
+pub async fn list_meetings(
+    conn: &mut Conn,
+    f: &ItemFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Meeting>, i64), StoreError> {
+    let mut count = Q::new("SELECT COUNT(*) FROM meetings m");
+    item_where(&mut count, f, "m", "organizer_id", "held_on");
+    let total = conn.scalar(&count).await?;
+    let mut q = Q::new(format!(
+        "SELECT {MEETING_COLS} FROM meetings m JOIN org_units o ON o.id = m.organizer_id"
+    ));
+    item_where(&mut q, f, "m", "organizer_id", "held_on");
+    let l = q.arg(limit);
+    let o = q.arg(offset);
+    q.push(&format!(
+        " ORDER BY m.held_on DESC, m.id DESC LIMIT {l} OFFSET {o}"
+    ));
+    Ok((conn.fetch_all(&q).await?, total))
+}
+
+/// An item as the ledger indexes it.
+pub struct LedgerItem<'a> {
+    /// documents|meetings
+    pub channel: &'a str,
+    pub item_id: i64,
+    pub region_id: i64,
+    pub issuer_id: i64,
+    pub on_date: &'a str,
+    /// Characters for documents, minutes for meetings.
+    pub measure: i64,
+}
+
+/// Replaces the targets of an item.
+pub async fn set_targets(
+    tx: &mut Tx,
+    item: &LedgerItem<'_>,
+    targets: &[TargetRow],
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new("DELETE FROM burden_targets WHERE channel = $1 AND item_id = $2")
+            .bind(item.channel)
+            .bind(item.item_id),
+    )
+    .await?;
+    for t in targets {
+        tx.execute(
+            &Q::new(
+                "INSERT INTO burden_targets (channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            )
+            .bind(item.channel)
+            .bind(item.item_id)
+            .bind(item.region_id)
+            .bind(t.target_unit_id)
+            .bind(t.target_level.as_str())
+            .bind(item.issuer_id)
+            .bind(item.on_date)
+            .bind(item.measure),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn targets_of(
+    conn: &mut Conn,
+    channel: &str,
+    item_id: i64,
+) -> Result<Vec<TargetRow>, StoreError> {
+    conn.fetch_all(
+        &Q::new("SELECT target_unit_id, target_level FROM burden_targets WHERE channel = $1 AND item_id = $2 ORDER BY target_unit_id")
+            .bind(channel)
+            .bind(item_id),
+    )
+    .await
+}
+
+/// Grassroots units (townships and villages) a target covers.
+pub async fn grassroots_reach(
+    conn: &mut Conn,
+    unit_id: i64,
+    level: &str,
+) -> Result<i64, StoreError> {
+    if level.is_empty() {
+        return conn.scalar(&Q::new("SELECT COUNT(*) FROM org_units WHERE id = $1 AND level IN ('township', 'village')").bind(unit_id)).await;
+    }
+    conn.scalar(
+        &Q::new(
+            "SELECT COUNT(*) FROM org_closure c JOIN org_units u ON u.id = c.descendant_id \
+             WHERE c.ancestor_id = $1 AND c.depth > 0 AND u.level = $2 AND u.level IN ('township', 'village')",
+        )
+        .bind(unit_id)
+        .bind(level),
+    )
+    .await
+}
+
+/// One line of a unit's ledger: per channel and issuer, items and their summed measure.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct LedgerLine {
+    pub channel: String,
+    pub issuer_id: i64,
+    pub issuer_name: String,
+    pub items: i64,
+    /// Characters for documents, minutes for meetings.
+    pub measure: i64,
+}
+
+/// What landed on a unit in a period: items that target the unit itself, or every unit of
+/// its level below one of its ancestors. Each item counts once however many targets cover it.
+pub async fn ledger(
+    conn: &mut Conn,
+    unit_id: i64,
+    unit_level: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<LedgerLine>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT x.channel, x.issuer_id, o.name AS issuer_name, COUNT(*) AS items, CAST(COALESCE(SUM(x.measure), 0) AS BIGINT) AS measure \
+             FROM (SELECT DISTINCT t.channel, t.item_id, t.issuer_id, t.measure FROM burden_targets t \
+                   WHERE t.on_date >= $1 AND t.on_date <= $2 AND ( \
+                     (t.target_unit_id = $3 AND t.target_level = '') OR \
+                     (t.target_level = $4 AND t.target_unit_id IN (SELECT a.ancestor_id FROM org_closure a WHERE a.descendant_id = $5 AND a.depth > 0)))) x \
+             JOIN org_units o ON o.id = x.issuer_id \
+             GROUP BY x.channel, x.issuer_id, o.name ORDER BY x.channel, items DESC, x.issuer_id",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(unit_id)
+        .bind(unit_level)
+        .bind(unit_id),
+    )
+    .await
+}
+
+/// Issuers in a subtree ranked by the grassroots reach of what they issued in a period.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct IssuerRank {
+    pub issuer_id: i64,
+    pub issuer_name: String,
+    pub documents: i64,
+    pub meetings: i64,
+    /// Sum over items of the townships and villages each reached.
+    pub grassroots_reach: i64,
+}
+
+pub async fn issuer_ranking(
+    conn: &mut Conn,
+    root: i64,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<IssuerRank>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT x.issuer_id, o.name AS issuer_name, CAST(SUM(x.docs) AS BIGINT) AS documents, CAST(SUM(x.meets) AS BIGINT) AS meetings, \
+             CAST(SUM(x.reach) AS BIGINT) AS grassroots_reach FROM ( \
+               SELECT issuer_id, 1 AS docs, 0 AS meets, reach FROM documents WHERE issued_on >= $1 AND issued_on <= $2 \
+                 AND issuer_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $3) \
+               UNION ALL \
+               SELECT organizer_id, 0, 1, reach FROM meetings WHERE held_on >= $4 AND held_on <= $5 \
+                 AND organizer_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $6)) x \
+             JOIN org_units o ON o.id = x.issuer_id \
+             GROUP BY x.issuer_id, o.name ORDER BY grassroots_reach DESC, documents DESC, x.issuer_id LIMIT $7",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(root)
+        .bind(from)
+        .bind(to)
+        .bind(root)
+        .bind(limit),
+    )
+    .await
+}
+
+pub struct PlanValues {
+    pub unit_id: i64,
+    pub year: i64,
+    pub region_id: i64,
+    pub planned_documents: i64,
+    pub planned_meetings: i64,
+    pub document_quota: Option<i64>,
+    pub meeting_quota: Option<i64>,
+    pub base_year: Option<i64>,
+}
+
+pub async fn upsert_plan(tx: &mut Tx, p: &PlanValues, now: &str) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new(
+            "INSERT INTO annual_plans (unit_id, year, region_id, planned_documents, planned_meetings, document_quota, meeting_quota, base_year, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (unit_id, year) DO UPDATE SET region_id = excluded.region_id, \
+             planned_documents = excluded.planned_documents, planned_meetings = excluded.planned_meetings, document_quota = excluded.document_quota, \
+             meeting_quota = excluded.meeting_quota, base_year = excluded.base_year, updated_at = excluded.updated_at",
+        )
+        .bind(p.unit_id)
+        .bind(p.year)
+        .bind(p.region_id)
+        .bind(p.planned_documents)
+        .bind(p.planned_meetings)
+        .bind(p.document_quota)
+        .bind(p.meeting_quota)
+        .bind(p.base_year)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A unit's plan for a year beside what it actually issued, last year and in the base year.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct PlanRow {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub year: i64,
+    pub planned_documents: Option<i64>,
+    pub planned_meetings: Option<i64>,
+    pub document_quota: Option<i64>,
+    pub meeting_quota: Option<i64>,
+    pub base_year: Option<i64>,
+    pub documents: i64,
+    pub meetings: i64,
+    pub last_year_documents: i64,
+    pub last_year_meetings: i64,
+    pub base_year_documents: Option<i64>,
+    pub base_year_meetings: Option<i64>,
+}
+
+/// Plans and actual counts of every unit in a subtree that has a plan or issued something in the year.
+pub async fn plan_overview(
+    conn: &mut Conn,
+    root: i64,
+    year: i64,
+) -> Result<Vec<PlanRow>, StoreError> {
+    let (y, ly) = (year.to_string(), (year - 1).to_string());
+    conn.fetch_all(
+        &Q::new(
+            "SELECT u.id AS unit_id, u.name AS unit_name, CAST($1 AS BIGINT) AS year, p.planned_documents, p.planned_meetings, \
+             p.document_quota, p.meeting_quota, p.base_year, \
+             (SELECT COUNT(*) FROM documents d WHERE d.issuer_id = u.id AND SUBSTR(d.issued_on, 1, 4) = $2) AS documents, \
+             (SELECT COUNT(*) FROM meetings m WHERE m.organizer_id = u.id AND SUBSTR(m.held_on, 1, 4) = $3) AS meetings, \
+             (SELECT COUNT(*) FROM documents d WHERE d.issuer_id = u.id AND SUBSTR(d.issued_on, 1, 4) = $4) AS last_year_documents, \
+             (SELECT COUNT(*) FROM meetings m WHERE m.organizer_id = u.id AND SUBSTR(m.held_on, 1, 4) = $5) AS last_year_meetings, \
+             CASE WHEN p.base_year IS NULL THEN NULL ELSE (SELECT COUNT(*) FROM documents d WHERE d.issuer_id = u.id \
+                  AND SUBSTR(d.issued_on, 1, 4) = CAST(p.base_year AS TEXT)) END AS base_year_documents, \
+             CASE WHEN p.base_year IS NULL THEN NULL ELSE (SELECT COUNT(*) FROM meetings m WHERE m.organizer_id = u.id \
+                  AND SUBSTR(m.held_on, 1, 4) = CAST(p.base_year AS TEXT)) END AS base_year_meetings \
+             FROM org_closure c JOIN org_units u ON u.id = c.descendant_id \
+             LEFT JOIN annual_plans p ON p.unit_id = u.id AND p.year = $6 \
+             WHERE c.ancestor_id = $7 AND (p.unit_id IS NOT NULL \
+               OR EXISTS (SELECT 1 FROM documents d WHERE d.issuer_id = u.id AND SUBSTR(d.issued_on, 1, 4) IN ($8, $9)) \
+               OR EXISTS (SELECT 1 FROM meetings m WHERE m.organizer_id = u.id AND SUBSTR(m.held_on, 1, 4) IN ($10, $11))) \
+             ORDER BY u.depth, u.sort_order, u.id",
+        )
+        .bind(year)
+        .bind(y.as_str())
+        .bind(y.as_str())
+        .bind(ly.as_str())
+        .bind(ly.as_str())
+        .bind(year)
+        .bind(root)
+        .bind(y.as_str())
+        .bind(ly.as_str())
+        .bind(y.as_str())
+        .bind(ly.as_str()),
+    )
+    .await
+}

@@ -1,0 +1,499 @@
+//! SQL for rule evaluation: the facts a region's rules read, rule settings, warnings.
+use crate::db::{Conn, StoreError, Tx, Q};
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DocFact {
+    pub id: i64,
+    pub issuer_id: i64,
+    pub issuer_name: String,
+    pub title: String,
+    pub kind: String,
+    pub carrier: String,
+    pub issued_on: String,
+    pub char_count: i64,
+    pub single_task: bool,
+    pub to_schools_hospitals: bool,
+    pub head_signed: bool,
+    pub forwards_upper: bool,
+    pub upper_doc_number: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeetingFact {
+    pub id: i64,
+    pub region_id: i64,
+    pub organizer_id: i64,
+    pub organizer_name: String,
+    /// The organizer's level, or for a department the level of the government it belongs to.
+    pub organizer_level: String,
+    pub title: String,
+    pub topic: String,
+    pub kind: String,
+    pub held_on: String,
+    pub starts_at: String,
+    pub planned_minutes: i64,
+    pub actual_minutes: Option<i64>,
+    pub reach_level: String,
+    pub heads_required: bool,
+    pub heads_approved: bool,
+    pub reach_approved: bool,
+    pub leader_speech_minutes: Option<i64>,
+    pub exchange_speeches: i64,
+    pub exchange_speech_minutes: Option<i64>,
+    pub in_plan: bool,
+    pub approved: bool,
+    pub relays_meeting_id: Option<i64>,
+}
+
+/// Items per issuer and year, for the count rules (只减不增, quota, base year).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct YearCount {
+    pub issuer_id: i64,
+    pub year: String,
+    pub total: i64,
+    pub informal: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlanFact {
+    pub unit_id: i64,
+    pub year: i64,
+    pub document_quota: Option<i64>,
+    pub meeting_quota: Option<i64>,
+    pub base_year: Option<i64>,
+}
+
+pub async fn documents(
+    conn: &mut Conn,
+    region: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<DocFact>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT d.id, d.issuer_id, o.name AS issuer_name, d.title, d.kind, d.carrier, d.issued_on, d.char_count, d.single_task, \
+             d.to_schools_hospitals, d.head_signed, d.forwards_upper, d.upper_doc_number \
+             FROM documents d JOIN org_units o ON o.id = d.issuer_id \
+             WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id",
+        )
+        .bind(region)
+        .bind(from)
+        .bind(to),
+    )
+    .await
+}
+
+/// Meetings of the given regions in a period.
+pub async fn meetings(
+    conn: &mut Conn,
+    regions: &[i64],
+    from: &str,
+    to: &str,
+) -> Result<Vec<MeetingFact>, StoreError> {
+    let mut q = Q::new(
+        "SELECT m.id, m.region_id, m.organizer_id, o.name AS organizer_name, \
+         CASE WHEN o.level = 'department' THEN COALESCE(p.level, 'department') ELSE o.level END AS organizer_level, \
+         m.title, m.topic, m.kind, m.held_on, m.starts_at, m.planned_minutes, m.actual_minutes, m.reach_level, m.heads_required, \
+         m.heads_approved, m.reach_approved, m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, \
+         m.approved, m.relays_meeting_id \
+         FROM meetings m JOIN org_units o ON o.id = m.organizer_id LEFT JOIN org_units p ON p.id = o.parent_id WHERE m.region_id IN (",
+    );
+    for (i, r) in regions.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        let p = q.arg(*r);
+        q.push(&p);
+    }
+    let a = q.arg(from);
+    let b = q.arg(to);
+    q.push(&format!(
+        ") AND m.held_on >= {a} AND m.held_on <= {b} ORDER BY m.starts_at, m.id"
+    ));
+    conn.fetch_all(&q).await
+}
+
+/// Targets of the region's meetings in a period: (meeting id, unit, level).
+pub async fn meeting_targets(
+    conn: &mut Conn,
+    region: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT item_id, target_unit_id, target_level FROM burden_targets \
+             WHERE channel = 'meetings' AND region_id = $1 AND on_date >= $2 AND on_date <= $3",
+        )
+        .bind(region)
+        .bind(from)
+        .bind(to),
+    )
+    .await
+}
+
+pub async fn document_year_counts(
+    conn: &mut Conn,
+    region: i64,
+) -> Result<Vec<YearCount>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT issuer_id, SUBSTR(issued_on, 1, 4) AS year, COUNT(*) AS total, \
+             CAST(SUM(CASE WHEN carrier <> 'formal' THEN 1 ELSE 0 END) AS BIGINT) AS informal \
+             FROM documents WHERE region_id = $1 GROUP BY issuer_id, SUBSTR(issued_on, 1, 4)",
+        )
+        .bind(region),
+    )
+    .await
+}
+
+pub async fn meeting_year_counts(
+    conn: &mut Conn,
+    region: i64,
+) -> Result<Vec<YearCount>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT organizer_id AS issuer_id, SUBSTR(held_on, 1, 4) AS year, COUNT(*) AS total, CAST(0 AS BIGINT) AS informal \
+             FROM meetings WHERE region_id = $1 GROUP BY organizer_id, SUBSTR(held_on, 1, 4)",
+        )
+        .bind(region),
+    )
+    .await
+}
+
+pub async fn plans(conn: &mut Conn, region: i64) -> Result<Vec<PlanFact>, StoreError> {
+    conn.fetch_all(
+        &Q::new("SELECT unit_id, year, document_quota, meeting_quota, base_year FROM annual_plans WHERE region_id = $1").bind(region),
+    )
+    .await
+}
+
+pub async fn unit_names(conn: &mut Conn, region: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    conn.fetch_all(&Q::new("SELECT id, name FROM org_units WHERE region_id = $1").bind(region))
+        .await
+}
+
+/// The regions whose meetings a region's cascade rule compares with: itself and the regions above it.
+pub async fn region_and_ancestors(conn: &mut Conn, region: i64) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(
+            &Q::new(
+                "SELECT DISTINCT u.region_id FROM org_closure c JOIN org_units u ON u.id = c.ancestor_id \
+                 WHERE c.descendant_id = $1 AND u.region_id IS NOT NULL",
+            )
+            .bind(region),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(r,)| r).collect())
+}
+
+/// Every region key that holds documents or meetings.
+pub async fn regions_with_items(conn: &mut Conn) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(&Q::new(
+            "SELECT region_id FROM documents UNION SELECT region_id FROM meetings ORDER BY 1",
+        ))
+        .await?;
+    Ok(rows.into_iter().map(|(r,)| r).collect())
+}
+
+/// Years with items in a region.
+pub async fn years_with_items(conn: &mut Conn, region: i64) -> Result<Vec<i32>, StoreError> {
+    let rows: Vec<(String,)> = conn
+        .fetch_all(
+            &Q::new(
+                "SELECT SUBSTR(issued_on, 1, 4) FROM documents WHERE region_id = $1 UNION \
+                 SELECT SUBSTR(held_on, 1, 4) FROM meetings WHERE region_id = $2",
+            )
+            .bind(region)
+            .bind(region),
+        )
+        .await?;
+    let mut years: Vec<i32> = rows.into_iter().filter_map(|(y,)| y.parse().ok()).collect();
+    years.sort_unstable();
+    years.dedup();
+    Ok(years)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleSetting {
+    pub rule_id: String,
+    pub enabled: bool,
+    pub params: String,
+}
+
+/// Overrides that apply to a region: its own and those of the regions above it, top first,
+/// so that a county's setting wins over its city's and the city's over the province's.
+pub async fn settings(conn: &mut Conn, region: i64) -> Result<Vec<RuleSetting>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT s.rule_id, s.enabled, s.params FROM rule_settings s JOIN org_units u ON u.id = s.region_id \
+             WHERE s.region_id IN (SELECT ancestor_id FROM org_closure WHERE descendant_id = $1) ORDER BY u.depth",
+        )
+        .bind(region),
+    )
+    .await
+}
+
+/// Overrides stored for exactly this region.
+pub async fn own_settings(conn: &mut Conn, region: i64) -> Result<Vec<RuleSetting>, StoreError> {
+    conn.fetch_all(
+        &Q::new("SELECT rule_id, enabled, params FROM rule_settings WHERE region_id = $1")
+            .bind(region),
+    )
+    .await
+}
+
+pub async fn save_setting(
+    tx: &mut Tx,
+    region: i64,
+    rule_id: &str,
+    enabled: bool,
+    params: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new(
+            "INSERT INTO rule_settings (region_id, rule_id, enabled, params, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (region_id, rule_id) DO UPDATE SET enabled = excluded.enabled, params = excluded.params, updated_at = excluded.updated_at",
+        )
+        .bind(region)
+        .bind(rule_id)
+        .bind(enabled)
+        .bind(params)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A warning as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Warning {
+    pub id: i64,
+    pub region_id: i64,
+    pub rule_id: String,
+    /// violation|warning
+    pub severity: String,
+    pub subject_key: String,
+    pub subject: String,
+    pub unit_id: Option<i64>,
+    /// JSON object of the figures that broke the rule.
+    pub figures: String,
+    /// JSON array of the offending records, e.g. [["documents", 12]].
+    pub records: String,
+    /// open|justified|accepted|closed|resolved
+    pub status: String,
+    pub on_date: String,
+    pub raised_at: String,
+    pub updated_at: String,
+    pub resolved_at: Option<String>,
+    pub justification: Option<String>,
+}
+
+const WARNING_COLS: &str = "w.id, w.region_id, w.rule_id, w.severity, w.subject_key, w.subject, w.unit_id, w.figures, w.records, w.status, \
+     w.on_date, w.raised_at, w.updated_at, w.resolved_at, w.justification";
+
+/// Live (not resolved) warnings of a region whose date falls in a period.
+pub async fn live_warnings(
+    conn: &mut Conn,
+    region: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Warning>, StoreError> {
+    conn.fetch_all(
+        &Q::new(format!(
+            "SELECT {WARNING_COLS} FROM warnings w WHERE w.region_id = $1 AND w.status <> 'resolved' AND w.on_date >= $2 AND w.on_date <= $3"
+        ))
+        .bind(region)
+        .bind(from)
+        .bind(to),
+    )
+    .await
+}
+
+pub struct NewWarning<'a> {
+    pub region_id: i64,
+    pub rule_id: &'a str,
+    pub severity: &'a str,
+    pub subject_key: &'a str,
+    pub subject: &'a str,
+    pub unit_id: Option<i64>,
+    pub figures: &'a str,
+    pub records: &'a str,
+    pub on_date: &'a str,
+}
+
+pub async fn insert_warning(tx: &mut Tx, w: &NewWarning<'_>, now: &str) -> Result<i64, StoreError> {
+    tx.scalar(
+        &Q::new(
+            "INSERT INTO warnings (region_id, rule_id, severity, subject_key, subject, unit_id, figures, records, status, on_date, raised_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10) RETURNING id",
+        )
+        .bind(w.region_id)
+        .bind(w.rule_id)
+        .bind(w.severity)
+        .bind(w.subject_key)
+        .bind(w.subject)
+        .bind(w.unit_id)
+        .bind(w.figures)
+        .bind(w.records)
+        .bind(w.on_date)
+        .bind(now),
+    )
+    .await
+}
+
+pub async fn refresh_warning(
+    tx: &mut Tx,
+    id: i64,
+    w: &NewWarning<'_>,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new("UPDATE warnings SET subject = $1, unit_id = $2, figures = $3, records = $4, severity = $5, updated_at = $6 WHERE id = $7")
+            .bind(w.subject)
+            .bind(w.unit_id)
+            .bind(w.figures)
+            .bind(w.records)
+            .bind(w.severity)
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    justification: Option<&str>,
+    now: &str,
+) -> Result<(), StoreError> {
+    let resolved_at = (status == "resolved").then_some(now);
+    tx.execute(
+        &Q::new(
+            "UPDATE warnings SET status = $1, justification = COALESCE($2, justification), resolved_at = COALESCE($3, resolved_at), \
+             updated_at = $4 WHERE id = $5",
+        )
+        .bind(status)
+        .bind(justification)
+        .bind(resolved_at)
+        .bind(now)
+        .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn add_event(
+    tx: &mut Tx,
+    warning_id: i64,
+    actor_name: &str,
+    action: &str,
+    note: Option<&str>,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new("INSERT INTO warning_events (warning_id, at, actor_name, action, note) VALUES ($1, $2, $3, $4, $5)")
+            .bind(warning_id)
+            .bind(now)
+            .bind(actor_name)
+            .bind(action)
+            .bind(note),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct WarningEvent {
+    pub at: String,
+    pub actor_name: String,
+    /// raised|updated|justified|accepted|closed|resolved
+    pub action: String,
+    pub note: Option<String>,
+}
+
+pub async fn events(conn: &mut Conn, warning_id: i64) -> Result<Vec<WarningEvent>, StoreError> {
+    conn.fetch_all(&Q::new("SELECT at, actor_name, action, note FROM warning_events WHERE warning_id = $1 ORDER BY id").bind(warning_id)).await
+}
+
+pub async fn get_warning(conn: &mut Conn, id: i64) -> Result<Option<Warning>, StoreError> {
+    conn.fetch_optional(
+        &Q::new(format!(
+            "SELECT {WARNING_COLS} FROM warnings w WHERE w.id = $1"
+        ))
+        .bind(id),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WarningFilter {
+    pub scope_root: Option<i64>,
+    pub unit: Option<i64>,
+    pub rule: Option<String>,
+    pub status: Option<String>,
+    pub severity: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn warning_where(q: &mut Q, f: &WarningFilter) {
+    q.push(" FROM warnings w WHERE 1 = 1");
+    if let Some(root) = f.scope_root {
+        let p = q.arg(root);
+        q.push(&format!(" AND EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = w.unit_id)"));
+    }
+    for (col, v) in [("w.rule_id", &f.rule), ("w.severity", &f.severity)] {
+        if let Some(v) = v {
+            let p = q.arg(v.as_str());
+            q.push(&format!(" AND {col} = {p}"));
+        }
+    }
+    match f.status.as_deref() {
+        // "open" in a filter means every warning still to be dealt with.
+        Some("open") => {
+            q.push(" AND w.status NOT IN ('resolved', 'closed')");
+        }
+        Some(s) => {
+            let p = q.arg(s);
+            q.push(&format!(" AND w.status = {p}"));
+        }
+        None => {}
+    }
+    if let Some(u) = f.unit {
+        let p = q.arg(u);
+        q.push(&format!(" AND w.unit_id = {p}"));
+    }
+    if let Some(d) = &f.from {
+        let p = q.arg(d.as_str());
+        q.push(&format!(" AND w.on_date >= {p}"));
+    }
+    if let Some(d) = &f.to {
+        let p = q.arg(d.as_str());
+        q.push(&format!(" AND w.on_date <= {p}"));
+    }
+}
+
+pub async fn list_warnings(
+    conn: &mut Conn,
+    f: &WarningFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Warning>, i64), StoreError> {
+    let mut count = Q::new("SELECT COUNT(*)");
+    warning_where(&mut count, f);
+    let total = conn.scalar(&count).await?;
+    let mut q = Q::new(format!("SELECT {WARNING_COLS}"));
+    warning_where(&mut q, f);
+    let l = q.arg(limit);
+    let o = q.arg(offset);
+    q.push(&format!(
+        " ORDER BY w.raised_at DESC, w.id DESC LIMIT {l} OFFSET {o}"
+    ));
+    Ok((conn.fetch_all(&q).await?, total))
+}
