@@ -86,6 +86,7 @@ pub struct MeetingInput {
     pub kind: MeetingKind,
     /// Start, local time, e.g. 2025-03-05T09:00
     #[schema(value_type = String, example = "2025-03-05T09:00")]
+    #[serde(deserialize_with = "local_minute")]
     pub starts_at: NaiveDateTime,
     pub planned_minutes: i64,
     #[serde(default)]
@@ -124,6 +125,15 @@ pub struct MeetingInput {
 
 fn yes() -> bool {
     true
+}
+
+/// Accepts `YYYY-MM-DDTHH:MM` (what a datetime-local input sends) and the same with seconds.
+fn local_minute<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+    let s = String::deserialize(d)?;
+    let s = s.trim().replace(' ', "T");
+    NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| serde::de::Error::custom("invalid datetime"))
 }
 
 fn minutes(field: &str, v: i64, max: i64) -> AppResult<i64> {

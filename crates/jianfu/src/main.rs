@@ -51,11 +51,22 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    #[command(about = "规则与预警")]
+    Rules {
+        #[command(subcommand)]
+        action: RulesCommand,
+    },
     #[command(about = "备份正在运行的 SQLite 数据库（一致性副本）")]
     Backup {
         #[arg(long, help = "备份文件路径")]
         to: std::path::PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    #[command(about = "对全部发文、会议重新运行规则，产生或解除预警")]
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -78,11 +89,11 @@ fn chinese_usage_error(e: &clap::Error) -> String {
     match e.kind() {
         ErrorKind::UnknownArgument => format!("未知参数：{arg}"),
         ErrorKind::InvalidSubcommand => format!(
-            "未知命令：{arg}（可用命令：serve、demo、migrate、token、audit verify、backup）"
+            "未知命令：{arg}（可用命令：serve、demo、migrate、token、rules run、audit verify、backup）"
         ),
         ErrorKind::MissingRequiredArgument => format!("缺少必需参数：{arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令（可用命令：serve、demo、migrate、token、audit verify、backup）".to_string()
+            "缺少命令（可用命令：serve、demo、migrate、token、rules run、audit verify、backup）".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("参数 {arg} 的值“{value}”无效")
@@ -200,6 +211,24 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Rules {
+            action: RulesCommand::Run,
+        } => {
+            let db = open(&cli.database).await?;
+            let started = std::time::Instant::now();
+            let o = jianfu_domain::warnings::run_all(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "规则运行完成（{:.1}秒）：新增预警{}条，更新{}条，自动解除{}条，现有预警{}条。",
+                started.elapsed().as_secs_f64(),
+                o.raised,
+                o.updated,
+                o.resolved,
+                o.live
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to } => {
             if to.exists() {

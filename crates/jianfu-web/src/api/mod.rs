@@ -2,9 +2,11 @@
 //! by `routes!`, so `/api/v1/openapi.json` is generated from the code and lists every route
 //! (the permission-matrix test walks that list).
 mod audit;
+mod ledger;
 mod me;
 mod org;
 mod users;
+mod warnings;
 
 use crate::AppState;
 use axum::extract::State;
@@ -26,6 +28,8 @@ use utoipa_axum::routes;
         (name = "users", description = "用户"),
         (name = "audit", description = "审计日志"),
         (name = "session", description = "当前用户"),
+        (name = "ledger", description = "发文、会议与基层负担台账"),
+        (name = "warnings", description = "规则与预警"),
     )
 )]
 struct ApiDoc;
@@ -52,6 +56,18 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(audit::list_audit))
         .routes(routes!(me::me))
+        .routes(routes!(ledger::list_documents, ledger::create_document))
+        .routes(routes!(ledger::get_document, ledger::replace_document))
+        .routes(routes!(ledger::list_meetings, ledger::create_meeting))
+        .routes(routes!(ledger::get_meeting, ledger::replace_meeting))
+        .routes(routes!(ledger::burden_ledger))
+        .routes(routes!(ledger::issuer_ranking))
+        .routes(routes!(ledger::list_plans, ledger::set_plan))
+        .routes(routes!(warnings::list_rules))
+        .routes(routes!(warnings::update_rule))
+        .routes(routes!(warnings::list_warnings))
+        .routes(routes!(warnings::get_warning))
+        .routes(routes!(warnings::act_on_warning))
         .split_for_parts();
     let router = router.route("/api/v1/openapi.json", get(openapi_json));
     (router, doc)

@@ -100,7 +100,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let state = jianfu_web::AppState::new(db.clone());
     tokio::spawn(async move { jianfu_web::serve(listener, state).await });
     let mut tokens = HashMap::new();
-    for name in DEMO_ACCOUNTS {
+    for name in DEMO_ACCOUNTS
+        .iter()
+        .chain(&["filer_edu", "city_supervisor"])
+    {
         let t = jianfu_domain::auth::issue_token(&db, name, "test")
             .await
             .expect("token");

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod browser;
 mod cli;
+mod ledger;
 mod org;
 mod permissions;
 mod users;

@@ -20,61 +20,157 @@ struct Row {
 }
 
 const ROWS: &[Row] = &[
-    Row {
-        method: "GET",
-        template: "/api/v1/me",
-        expect: [200, 200, 200, 200, 200, 200],
-    },
-    Row {
-        method: "GET",
-        template: "/api/v1/org-units",
-        expect: [200, 200, 200, 200, 200, 200],
-    },
-    Row {
-        method: "POST",
-        template: "/api/v1/org-units",
-        expect: [201, 201, 403, 403, 403, 403],
-    },
-    Row {
-        method: "GET",
-        template: "/api/v1/org-units/{id}",
-        expect: [200, 200, 200, 403, 403, 200],
-    },
-    Row {
-        method: "PATCH",
-        template: "/api/v1/org-units/{id}",
-        expect: [200, 200, 403, 403, 403, 403],
-    },
-    Row {
-        method: "GET",
-        template: "/api/v1/users",
-        expect: [200, 200, 403, 403, 403, 200],
-    },
-    Row {
-        method: "POST",
-        template: "/api/v1/users",
-        expect: [201, 201, 403, 403, 403, 403],
-    },
-    Row {
-        method: "GET",
-        template: "/api/v1/users/{id}",
-        expect: [200, 200, 403, 403, 403, 200],
-    },
-    Row {
-        method: "PATCH",
-        template: "/api/v1/users/{id}",
-        expect: [200, 200, 403, 403, 403, 403],
-    },
-    Row {
-        method: "GET",
-        template: "/api/v1/audit",
-        expect: [200, 403, 403, 403, 403, 200],
-    },
+    row("GET", "/api/v1/me", [200, 200, 200, 200, 200, 200]),
+    row("GET", "/api/v1/org-units", [200, 200, 200, 200, 200, 200]),
+    row("POST", "/api/v1/org-units", [201, 201, 403, 403, 403, 403]),
+    row(
+        "GET",
+        "/api/v1/org-units/{id}",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    row(
+        "PATCH",
+        "/api/v1/org-units/{id}",
+        [200, 200, 403, 403, 403, 403],
+    ),
+    row("GET", "/api/v1/users", [200, 200, 403, 403, 403, 200]),
+    row("POST", "/api/v1/users", [201, 201, 403, 403, 403, 403]),
+    row("GET", "/api/v1/users/{id}", [200, 200, 403, 403, 403, 200]),
+    row(
+        "PATCH",
+        "/api/v1/users/{id}",
+        [200, 200, 403, 403, 403, 403],
+    ),
+    row("GET", "/api/v1/audit", [200, 403, 403, 403, 403, 200]),
+    row("GET", "/api/v1/documents", [200, 200, 200, 200, 200, 200]),
+    row("POST", "/api/v1/documents", [201, 201, 201, 201, 201, 403]),
+    row(
+        "GET",
+        "/api/v1/documents/{id}",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    row(
+        "PUT",
+        "/api/v1/documents/{id}",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    row("GET", "/api/v1/meetings", [200, 200, 200, 200, 200, 200]),
+    row("POST", "/api/v1/meetings", [201, 201, 201, 201, 201, 403]),
+    row(
+        "GET",
+        "/api/v1/meetings/{id}",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    row(
+        "PUT",
+        "/api/v1/meetings/{id}",
+        [200, 200, 200, 403, 403, 403],
+    ),
+    row("GET", "/api/v1/burden", [200, 200, 200, 200, 200, 200]),
+    row(
+        "GET",
+        "/api/v1/burden/issuers",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    row("GET", "/api/v1/plans", [200, 200, 200, 200, 200, 200]),
+    row("PUT", "/api/v1/plans", [200, 200, 403, 403, 403, 403]),
+    row("GET", "/api/v1/rules", [200, 200, 200, 200, 200, 200]),
+    row("PUT", "/api/v1/rules/{id}", [200, 200, 403, 403, 403, 403]),
+    row("GET", "/api/v1/warnings", [200, 200, 200, 200, 200, 200]),
+    row(
+        "GET",
+        "/api/v1/warnings/{id}",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    row(
+        "POST",
+        "/api/v1/warnings/{id}/actions",
+        [200, 200, 200, 403, 403, 403],
+    ),
 ];
 
-/// A concrete request for a row: the path and, for writes, a body that would succeed.
-async fn request_for(app: &TestApp, row: &Row, account: &str, n: usize) -> (String, Value) {
+const fn row(method: &'static str, template: &'static str, expect: [u16; 6]) -> Row {
+    Row {
+        method,
+        template,
+        expect,
+    }
+}
+
+/// Records the matrix's requests act on: a county department's document (long enough to
+/// raise a warning) and meeting.
+struct Fixtures {
+    county: i64,
+    document: i64,
+    meeting: i64,
+    warning: i64,
+}
+
+fn document_body(issuer: i64, target: Value, n: usize) -> Value {
+    json!({"issuer_id": issuer, "title": format!("矩阵测试通知{n}"), "kind": "通知", "carrier": "formal", "issued_on": "2026-06-01",
+           "targets": [target], "body": "落实基层减负要求。".repeat(700)})
+}
+
+fn meeting_body(organizer: i64, target: Value, n: usize) -> Value {
+    json!({"organizer_id": organizer, "title": format!("矩阵测试会议{n}"), "kind": "special", "starts_at": "2026-06-02T09:00",
+           "planned_minutes": 60, "reach_level": "township", "targets": [target], "attendee_count": 20})
+}
+
+async fn fixtures(app: &TestApp) -> Fixtures {
     let county = app.unit_id("示例县").await;
+    let agri = app.unit_id("县农业农村局").await;
+    let target = json!({"unit_id": county, "level": "township"});
+    let (_, d) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/documents",
+            &document_body(agri, target.clone(), 0),
+        )
+        .await;
+    let (_, m) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/meetings",
+            &meeting_body(agri, target, 0),
+        )
+        .await;
+    let (_, w) = app.get("filer", "/api/v1/warnings?rule=doc.length").await;
+    Fixtures {
+        county,
+        document: d["id"].as_i64().expect("fixture document"),
+        meeting: m["id"].as_i64().expect("fixture meeting"),
+        warning: w["items"][0]["id"].as_i64().expect("fixture warning"),
+    }
+}
+
+/// A concrete request for a row: the path and, for writes, a body that would succeed.
+async fn request_for(
+    app: &TestApp,
+    fx: &Fixtures,
+    row: &Row,
+    account: &str,
+    n: usize,
+) -> (String, Value) {
+    let county = fx.county;
+    // Each account files in its own unit's name, to units of its own scope.
+    let me: Value = app.get(account, "/api/v1/me").await.1;
+    let own = me["unit_id"].as_i64().unwrap_or(0);
+    let own_target = if own == app.unit_id("县农业农村局").await
+        || account == "admin"
+        || account == "supervisor"
+    {
+        json!({"unit_id": county, "level": "township"})
+    } else {
+        json!({"unit_id": own})
+    };
+    let issuer = if account == "admin" || account == "supervisor" {
+        app.unit_id("县农业农村局").await
+    } else {
+        own
+    };
+    let agri = app.unit_id("县农业农村局").await;
     let body = match (row.method, row.template) {
         ("POST", "/api/v1/org-units") => {
             json!({"parent_id": county, "name": format!("矩阵测试局{n}"), "code": format!("M-{account}-{n}"), "level": "department"})
@@ -85,14 +181,33 @@ async fn request_for(app: &TestApp, row: &Row, account: &str, n: usize) -> (Stri
             "role": "filer", "unit_id": app.unit_id("县水利局").await})
         }
         ("PATCH", "/api/v1/users/{id}") => json!({"phone": format!("1380000{n:04}")}),
+        ("POST", "/api/v1/documents") => document_body(issuer, own_target, n),
+        ("PUT", "/api/v1/documents/{id}") => {
+            document_body(agri, json!({"unit_id": county, "level": "township"}), n)
+        }
+        ("POST", "/api/v1/meetings") => meeting_body(issuer, own_target, n),
+        ("PUT", "/api/v1/meetings/{id}") => {
+            meeting_body(agri, json!({"unit_id": county, "level": "township"}), n)
+        }
+        ("PUT", "/api/v1/plans") => {
+            json!({"unit_id": agri, "year": 2026, "planned_documents": n, "planned_meetings": 5})
+        }
+        ("PUT", "/api/v1/rules/{id}") => json!({"params": {"notice_limit": 3000 + n as i64}}),
+        ("POST", "/api/v1/warnings/{id}/actions") => {
+            json!({"action": "justify", "note": format!("说明{n}")})
+        }
         _ => Value::Null,
     };
     let id = match row.template {
-        "/api/v1/org-units/{id}" => county,
-        "/api/v1/users/{id}" => app.user_id("filer_edu").await,
-        _ => 0,
+        "/api/v1/org-units/{id}" => county.to_string(),
+        "/api/v1/users/{id}" => app.user_id("filer_edu").await.to_string(),
+        "/api/v1/documents/{id}" => fx.document.to_string(),
+        "/api/v1/meetings/{id}" => fx.meeting.to_string(),
+        "/api/v1/rules/{id}" => "doc.length".to_string(),
+        "/api/v1/warnings/{id}" | "/api/v1/warnings/{id}/actions" => fx.warning.to_string(),
+        _ => String::new(),
     };
-    (row.template.replace("{id}", &id.to_string()), body)
+    (row.template.replace("{id}", &id), body)
 }
 
 async fn every_route_allows_and_denies_by_role(backend: Backend) {
@@ -122,11 +237,12 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
         "the permission table must list exactly the documented API routes"
     );
 
+    let fx = fixtures(&app).await;
     let mut n = 0;
     for row in ROWS {
         for (i, account) in DEMO_ACCOUNTS.iter().enumerate() {
             n += 1;
-            let (path, body) = request_for(&app, row, account, n).await;
+            let (path, body) = request_for(&app, &fx, row, account, n).await;
             let (status, resp) = if row.method == "GET" {
                 app.get(account, &path).await
             } else {

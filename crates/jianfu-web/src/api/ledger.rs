@@ -1,0 +1,255 @@
+//! `/api/v1/documents`, `/api/v1/meetings`, `/api/v1/burden`, `/api/v1/plans`: the burden ledger.
+use crate::auth::ApiActor;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{empty_as_none, ApiQuery, IdPath, JsonBody};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{Datelike, NaiveDate};
+use jianfu_core::{Page, Paged};
+use jianfu_domain::burden::{self, BurdenLedger};
+use jianfu_domain::documents::{self, Document, DocumentDetail, DocumentInput, ListDocuments};
+use jianfu_domain::meetings::{self, ListMeetings, Meeting, MeetingDetail, MeetingInput};
+use jianfu_domain::plans::{self, PlanInput, PlanRow};
+use jianfu_store::ledger::IssuerRank;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ItemQuery {
+    /// Only items of this issuer (organizer).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    issuer: Option<i64>,
+    /// From this date (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>)]
+    from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>)]
+    to: Option<NaiveDate>,
+    /// Part of the title.
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    page: Option<u32>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    per_page: Option<u32>,
+}
+
+/// Documents issued in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/documents", tag = "ledger", params(ItemQuery),
+    responses((status = 200, body = Paged<Document>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_documents(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ItemQuery>,
+) -> Result<Json<Paged<Document>>, ApiError> {
+    let page = Page::parse(q.page, q.per_page)?;
+    let f = ListDocuments {
+        issuer: q.issuer,
+        from: q.from,
+        to: q.to,
+        q: q.q,
+    };
+    Ok(Json(documents::list(&s.db, &actor, f, page).await?))
+}
+
+/// One document with its body and targets.
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "ledger", params(("id" = i64, Path, description = "文件编号")),
+    responses((status = 200, body = DocumentDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_document(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<DocumentDetail>, ApiError> {
+    Ok(Json(documents::get(&s.db, &actor, id).await?))
+}
+
+/// Record a document; the rules run at once and any warning is raised in the same write.
+#[utoipa::path(post, path = "/api/v1/documents", tag = "ledger", request_body = DocumentInput,
+    responses((status = 201, body = DocumentDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_document(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    JsonBody(input): JsonBody<DocumentInput>,
+) -> Result<(StatusCode, Json<DocumentDetail>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(documents::save(&s.db, &actor, None, input).await?),
+    ))
+}
+
+/// Replace a document; warnings whose cause went away are resolved.
+#[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "ledger", params(("id" = i64, Path, description = "文件编号")), request_body = DocumentInput,
+    responses((status = 200, body = DocumentDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn replace_document(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    JsonBody(input): JsonBody<DocumentInput>,
+) -> Result<Json<DocumentDetail>, ApiError> {
+    Ok(Json(documents::save(&s.db, &actor, Some(id), input).await?))
+}
+
+/// Meetings held in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "ledger", params(ItemQuery),
+    responses((status = 200, body = Paged<Meeting>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_meetings(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ItemQuery>,
+) -> Result<Json<Paged<Meeting>>, ApiError> {
+    let page = Page::parse(q.page, q.per_page)?;
+    let f = ListMeetings {
+        organizer: q.issuer,
+        from: q.from,
+        to: q.to,
+        q: q.q,
+    };
+    Ok(Json(meetings::list(&s.db, &actor, f, page).await?))
+}
+
+/// One meeting with its targets.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "ledger", params(("id" = i64, Path, description = "会议编号")),
+    responses((status = 200, body = MeetingDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_meeting(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    Ok(Json(meetings::get(&s.db, &actor, id).await?))
+}
+
+/// Record a meeting; the rules run at once.
+#[utoipa::path(post, path = "/api/v1/meetings", tag = "ledger", request_body = MeetingInput,
+    responses((status = 201, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_meeting(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    JsonBody(input): JsonBody<MeetingInput>,
+) -> Result<(StatusCode, Json<MeetingDetail>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(meetings::save(&s.db, &actor, None, input).await?),
+    ))
+}
+
+/// Replace a meeting.
+#[utoipa::path(put, path = "/api/v1/meetings/{id}", tag = "ledger", params(("id" = i64, Path, description = "会议编号")), request_body = MeetingInput,
+    responses((status = 200, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn replace_meeting(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    JsonBody(input): JsonBody<MeetingInput>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    Ok(Json(meetings::save(&s.db, &actor, Some(id), input).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BurdenQuery {
+    /// The receiving unit; the caller's own unit when absent.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    unit: Option<i64>,
+    /// Start of the period (YYYY-MM-DD); 1 January of this year when absent.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>)]
+    from: Option<NaiveDate>,
+    /// End of the period; today when absent.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>)]
+    to: Option<NaiveDate>,
+    /// For the issuer ranking: how many issuers.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    limit: Option<i64>,
+}
+
+fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
+    let today = chrono::Local::now().date_naive();
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
+    (from, to)
+}
+
+/// The burden ledger of a unit: what landed on it per channel and issuer, with the same period a year earlier.
+#[utoipa::path(get, path = "/api/v1/burden", tag = "ledger", params(BurdenQuery),
+    responses((status = 200, body = BurdenLedger), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn burden_ledger(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<BurdenQuery>,
+) -> Result<Json<BurdenLedger>, ApiError> {
+    let (from, to) = period(q.from, q.to);
+    Ok(Json(
+        burden::ledger(&s.db, &actor, q.unit.unwrap_or(actor.unit_id), from, to).await?,
+    ))
+}
+
+/// Issuers in the caller's scope ranked by the townships and villages their documents and meetings reached.
+#[utoipa::path(get, path = "/api/v1/burden/issuers", tag = "ledger", params(BurdenQuery),
+    responses((status = 200, body = Vec<IssuerRank>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn issuer_ranking(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<BurdenQuery>,
+) -> Result<Json<Vec<IssuerRank>>, ApiError> {
+    let (from, to) = period(q.from, q.to);
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError(jianfu_core::AppError::invalid(
+            "limit",
+            "应为1至500之间的整数",
+        )));
+    }
+    Ok(Json(
+        burden::issuer_ranking(&s.db, &actor, from, to, limit).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PlanQuery {
+    /// The plan year; this year when absent.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    year: Option<i64>,
+}
+
+/// Annual plans, quotas and actual counts of the units in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "ledger", params(PlanQuery),
+    responses((status = 200, body = Vec<PlanRow>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_plans(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PlanQuery>,
+) -> Result<Json<Vec<PlanRow>>, ApiError> {
+    let year = q
+        .year
+        .unwrap_or_else(|| i64::from(chrono::Local::now().year()));
+    Ok(Json(plans::overview(&s.db, &actor, year).await?))
+}
+
+/// Set a unit's plan for a year (专班办公室); the count rules are re-evaluated.
+#[utoipa::path(put, path = "/api/v1/plans", tag = "ledger", request_body = PlanInput,
+    responses((status = 200, body = Vec<PlanRow>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_plan(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    JsonBody(input): JsonBody<PlanInput>,
+) -> Result<Json<Vec<PlanRow>>, ApiError> {
+    Ok(Json(plans::set(&s.db, &actor, input).await?))
+}

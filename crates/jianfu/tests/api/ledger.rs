@@ -1,0 +1,852 @@
+//! The burden ledger as its users try it: a filer records documents and meetings, warnings
+//! appear at once, the office changes a threshold and the warnings follow, the grassroots
+//! unit reads what landed on it, with last year beside it.
+use crate::both_backends;
+use crate::helpers::{assert_error, spawn_app, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+both_backends!(
+    documents_raise_and_clear_warnings,
+    thresholds_reevaluate_without_duplicates,
+    meetings_trip_their_rules,
+    warnings_are_justified_acknowledged_and_closed,
+    burden_ledger_from_below,
+    plans_quotas_and_forwarding,
+    bad_ledger_input_changes_nothing
+);
+
+fn notice(issuer: i64, county: i64, title: &str, body_chars: usize, date: &str) -> Value {
+    json!({
+        "issuer_id": issuer, "doc_number": null, "title": title, "kind": "通知", "carrier": "formal", "issued_on": date,
+        "main_recipients": "各乡镇人民政府、街道办事处：",
+        "targets": [{"unit_id": county, "level": "township"}],
+        "body": "为切实减轻基层负担，现就有关事项通知如下。".repeat(body_chars / 20 + 1).chars().take(body_chars).collect::<String>()
+    })
+}
+
+async fn open_warnings(app: &TestApp, user: &str, query: &str) -> Vec<Value> {
+    let (status, body) = app
+        .get(
+            user,
+            &format!("/api/v1/warnings?status=open&per_page=200&{query}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().cloned().unwrap_or_default()
+}
+
+async fn documents_raise_and_clear_warnings(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let (status, doc) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/documents",
+            &notice(
+                agri,
+                county,
+                "关于开展秋冬季农田水利建设的通知",
+                5600,
+                "2026-10-10",
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    assert_eq!(doc["char_count"], 5600);
+    assert_eq!(doc["reach"], 12, "the twelve towns and streets");
+    let id = doc["id"].as_i64().unwrap();
+
+    // The warning is there at once, for the filer and for the office.
+    let mine = open_warnings(&app, "filer", "rule=doc.length").await;
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    let w = &mine[0];
+    assert_eq!(
+        (w["severity"].as_str(), w["unit_id"].as_i64()),
+        (Some("warning"), Some(agri))
+    );
+    assert!(w["subject"].as_str().unwrap().contains("5600字"));
+    assert!(w["raised_at"].is_string() && w["id"].is_i64() && w["rule_id"] == "doc.length");
+    assert_eq!(
+        open_warnings(&app, "supervisor", "rule=doc.length")
+            .await
+            .len(),
+        1
+    );
+
+    // Shortened below the limit: the warning resolves itself, with its history.
+    let (status, _) = app
+        .send(
+            "filer",
+            "PUT",
+            &format!("/api/v1/documents/{id}"),
+            &notice(
+                agri,
+                county,
+                "关于开展秋冬季农田水利建设的通知",
+                2000,
+                "2026-10-10",
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(open_warnings(&app, "filer", "rule=doc.length")
+        .await
+        .is_empty());
+    let (_, resolved) = app
+        .get(
+            "supervisor",
+            "/api/v1/warnings?rule=doc.length&status=resolved",
+        )
+        .await;
+    assert_eq!(resolved["total"], 1);
+    let wid = resolved["items"][0]["id"].as_i64().unwrap();
+    let (_, detail) = app
+        .get("supervisor", &format!("/api/v1/warnings/{wid}"))
+        .await;
+    let actions: Vec<&str> = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["raised", "resolved"]);
+    assert_eq!(
+        detail["rule"]["source"]
+            .as_str()
+            .map(|s| s.contains("整治形式主义为基层减负若干规定")),
+        Some(true)
+    );
+    assert!(detail["resolved_at"].is_string());
+
+    // Lengthened again: a new warning, the old one stays resolved.
+    app.send(
+        "filer",
+        "PUT",
+        &format!("/api/v1/documents/{id}"),
+        &notice(
+            agri,
+            county,
+            "关于开展秋冬季农田水利建设的通知",
+            6000,
+            "2026-10-10",
+        ),
+    )
+    .await;
+    assert_eq!(
+        open_warnings(&app, "filer", "rule=doc.length").await.len(),
+        1
+    );
+    let (_, all) = app
+        .get("supervisor", "/api/v1/warnings?rule=doc.length")
+        .await;
+    assert_eq!(all["total"], 2);
+
+    // The document page data: body, targets, elements.
+    let (status, got) = app
+        .get("township", &format!("/api/v1/documents/{id}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a town does not read the county's filing ledger: {got}"
+    );
+    let (_, got) = app
+        .get("supervisor", &format!("/api/v1/documents/{id}"))
+        .await;
+    assert_eq!(
+        got["targets"],
+        json!([{"unit_id": county, "level": "township"}])
+    );
+    assert_eq!(got["issuer_name"], "县农业农村局");
+}
+
+async fn thresholds_reevaluate_without_duplicates(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    app.send(
+        "filer",
+        "POST",
+        "/api/v1/documents",
+        &notice(
+            agri,
+            county,
+            "关于做好农村人居环境整治的通知",
+            3500,
+            "2026-09-01",
+        ),
+    )
+    .await;
+    assert!(
+        open_warnings(&app, "supervisor", "rule=doc.length")
+            .await
+            .is_empty(),
+        "3,500 characters are within 5,000"
+    );
+
+    let (status, rule) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/doc.length",
+            &json!({"params": {"notice_limit": 3000}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rule}");
+    assert_eq!(rule["values"]["notice_limit"], 3000);
+    assert_eq!(
+        open_warnings(&app, "supervisor", "rule=doc.length")
+            .await
+            .len(),
+        1
+    );
+    // Saving the same threshold again does not duplicate the warning.
+    app.send(
+        "supervisor",
+        "PUT",
+        "/api/v1/rules/doc.length",
+        &json!({"params": {"notice_limit": 3000}}),
+    )
+    .await;
+    assert_eq!(
+        open_warnings(&app, "supervisor", "rule=doc.length")
+            .await
+            .len(),
+        1
+    );
+    let (_, rules) = app.get("filer", "/api/v1/rules").await;
+    let length = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "doc.length")
+        .unwrap();
+    assert_eq!(length["values"]["notice_limit"], 3000);
+    assert_eq!(length["severity"], "warning");
+    assert!(length["name"].as_str().unwrap().contains("篇幅"));
+
+    // Relaxed: the warning clears. Switched off entirely: nothing is raised.
+    app.send(
+        "supervisor",
+        "PUT",
+        "/api/v1/rules/doc.length",
+        &json!({"params": {"notice_limit": 4000}}),
+    )
+    .await;
+    assert!(open_warnings(&app, "supervisor", "rule=doc.length")
+        .await
+        .is_empty());
+    app.send(
+        "supervisor",
+        "PUT",
+        "/api/v1/rules/doc.length",
+        &json!({"enabled": false, "params": {"notice_limit": 3000}}),
+    )
+    .await;
+    assert!(open_warnings(&app, "supervisor", "rule=doc.length")
+        .await
+        .is_empty());
+
+    // Only the office changes rules, and only within range.
+    let (status, _) = app
+        .send(
+            "filer",
+            "PUT",
+            "/api/v1/rules/doc.length",
+            &json!({"params": {"notice_limit": 3000}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/doc.length",
+            &json!({"params": {"notice_limit": 10}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_field", Some("params.notice_limit"));
+    let (status, body) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/doc.length",
+            &json!({"params": {"no_such": 1}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "unknown_field", Some("params.no_such"));
+    let (status, _) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/no.such.rule",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+fn meeting(
+    organizer: i64,
+    target: Value,
+    title: &str,
+    starts_at: &str,
+    minutes: i64,
+    reach_level: &str,
+) -> Value {
+    json!({"organizer_id": organizer, "title": title, "kind": "special", "starts_at": starts_at, "planned_minutes": minutes,
+           "reach_level": reach_level, "targets": [target], "attendee_count": 80})
+}
+
+async fn meetings_trip_their_rules(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    app.send(
+        "supervisor",
+        "PUT",
+        "/api/v1/rules/meet.no_meeting_day",
+        &json!({"params": {"weekday": 1}}),
+    )
+    .await;
+    // 2026-11-16 is a Monday.
+    let mut m = meeting(
+        agri,
+        json!({"unit_id": county, "level": "village"}),
+        "全县高标准农田建设推进会",
+        "2026-11-16T09:00",
+        120,
+        "village",
+    );
+    m["heads_required"] = json!(true);
+    m["in_plan"] = json!(false);
+    m["leader_speech_minutes"] = json!(75);
+    m["exchange_speeches"] = json!(9);
+    let (status, created) = app.send("filer", "POST", "/api/v1/meetings", &m).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        created["reach"], 150,
+        "every village and community of the county"
+    );
+    let id = created["id"].as_i64().unwrap();
+    let found = open_warnings(&app, "supervisor", "").await;
+    let mut rules: Vec<&str> = found.iter().filter_map(|w| w["rule_id"].as_str()).collect();
+    rules.sort_unstable();
+    assert_eq!(
+        rules,
+        [
+            "meet.duration",
+            "meet.heads_required",
+            "meet.no_meeting_day",
+            "meet.out_of_plan",
+            "meet.reach_down",
+            "meet.speech",
+            "meet.to_villages"
+        ]
+    );
+    let severity = |r: &str| {
+        found
+            .iter()
+            .find(|w| w["rule_id"] == r)
+            .map(|w| w["severity"].clone())
+            .unwrap()
+    };
+    assert_eq!(severity("meet.to_villages"), "violation");
+    assert_eq!(severity("meet.out_of_plan"), "violation");
+    assert_eq!(severity("meet.duration"), "warning");
+
+    // Approved and shortened on a Tuesday: everything clears.
+    let mut fixed = meeting(
+        agri,
+        json!({"unit_id": county, "level": "township"}),
+        "全县高标准农田建设推进会",
+        "2026-11-17T09:00",
+        80,
+        "township",
+    );
+    fixed["heads_required"] = json!(true);
+    fixed["heads_approved"] = json!(true);
+    let (status, _) = app
+        .send("filer", "PUT", &format!("/api/v1/meetings/{id}"), &fixed)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(open_warnings(&app, "supervisor", "").await.is_empty());
+
+    // A city meeting relayed by the county within days: a cascade; two same-week meetings
+    // with the same attendees: a merge suggestion.
+    let city_dept = app.unit_id("示例市应急管理局").await;
+    let (status, upper) = app
+        .send(
+            "admin",
+            "POST",
+            "/api/v1/meetings",
+            &meeting(
+                city_dept,
+                json!({"unit_id": county}),
+                "全市安全生产工作会议",
+                "2026-11-02T09:00",
+                60,
+                "county",
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{upper}");
+    let ems = app.unit_id("县应急管理局").await;
+    let relay = meeting(
+        ems,
+        json!({"unit_id": county, "level": "township"}),
+        "传达学习全市安全生产工作会议精神",
+        "2026-11-04T09:00",
+        60,
+        "township",
+    );
+    app.send("supervisor", "POST", "/api/v1/meetings", &relay)
+        .await;
+    let again = meeting(
+        agri,
+        json!({"unit_id": county, "level": "township"}),
+        "秋冬季农业生产调度会",
+        "2026-11-05T15:00",
+        60,
+        "township",
+    );
+    app.send("supervisor", "POST", "/api/v1/meetings", &again)
+        .await;
+    let found = open_warnings(&app, "supervisor", "").await;
+    let cascade = found
+        .iter()
+        .find(|w| w["rule_id"] == "meet.cascade")
+        .expect("cascade");
+    assert!(
+        cascade["subject"]
+            .as_str()
+            .unwrap()
+            .contains("全市安全生产工作会议"),
+        "{cascade}"
+    );
+    assert!(
+        found.iter().any(|w| w["rule_id"] == "meet.merge"),
+        "{found:?}"
+    );
+}
+
+async fn warnings_are_justified_acknowledged_and_closed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    app.send(
+        "filer",
+        "POST",
+        "/api/v1/documents",
+        &notice(
+            agri,
+            county,
+            "关于印发农业面源污染治理方案的通知",
+            5200,
+            "2026-08-08",
+        ),
+    )
+    .await;
+    let w = open_warnings(&app, "filer", "").await.remove(0);
+    let id = w["id"].as_i64().unwrap();
+    let path = format!("/api/v1/warnings/{id}/actions");
+
+    let (status, _) = app
+        .send(
+            "filer",
+            "POST",
+            &path,
+            &json!({"action": "close", "note": "自行办结"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the office closes");
+    let (status, body) = app
+        .send(
+            "filer",
+            "POST",
+            &path,
+            &json!({"action": "justify", "note": ""}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_field", Some("note"));
+    let (status, j) = app
+        .send(
+            "filer",
+            "POST",
+            &path,
+            &json!({"action": "justify", "note": "方案含技术规范，确需超出篇幅"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{j}");
+    assert_eq!(
+        (j["status"].as_str(), j["justification"].as_str()),
+        (Some("justified"), Some("方案含技术规范，确需超出篇幅"))
+    );
+    let (_, a) = app
+        .send(
+            "supervisor",
+            "POST",
+            &path,
+            &json!({"action": "acknowledge", "note": "理由成立"}),
+        )
+        .await;
+    assert_eq!(a["status"], "acknowledged");
+    let (_, c) = app
+        .send(
+            "supervisor",
+            "POST",
+            &path,
+            &json!({"action": "close", "note": "已督促精简，办结"}),
+        )
+        .await;
+    assert_eq!(c["status"], "closed");
+    let (status, body) = app
+        .send(
+            "supervisor",
+            "POST",
+            &path,
+            &json!({"action": "close", "note": "再次办结"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_error(&body, "warning_closed", None);
+    let actions: Vec<&str> = c["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["raised", "justified", "acknowledged", "closed"]);
+    // A closed warning stays closed while its cause remains: no new warning on re-evaluation.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"))
+        .args(["rules", "run", "--database", &app.db_url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("规则运行完成"));
+    assert!(open_warnings(&app, "supervisor", "").await.is_empty());
+    let (_, all) = app.get("supervisor", "/api/v1/warnings").await;
+    assert_eq!(all["total"], 1);
+    let (_, trail) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?entity=warning&entity_id={id}"),
+        )
+        .await;
+    assert_eq!(trail["total"], 3, "each action is audited");
+}
+
+async fn burden_ledger_from_below(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let town = app.unit_id("青石镇").await;
+    let village = app.unit_id("李家庄村").await;
+    let other_town = app.unit_id("柳河镇").await;
+    let doc = |title: &str, targets: Value, date: &str, chars: usize| {
+        let mut d = notice(agri, county, title, chars, date);
+        d["targets"] = targets;
+        d
+    };
+    for (title, targets, date, chars) in [
+        (
+            "关于报送2026年春耕生产情况的通知",
+            json!([{"unit_id": county, "level": "village"}]),
+            "2026-03-02",
+            1200,
+        ),
+        (
+            "关于开展村级农业统计的通知",
+            json!([{"unit_id": town, "level": "village"}]),
+            "2026-04-02",
+            800,
+        ),
+        (
+            "关于柳河镇水毁修复的通知",
+            json!([{"unit_id": other_town, "level": "village"}]),
+            "2026-04-03",
+            900,
+        ),
+        (
+            "关于报送2025年春耕生产情况的通知",
+            json!([{"unit_id": county, "level": "village"}, {"unit_id": village}]),
+            "2025-03-03",
+            1000,
+        ),
+        (
+            "关于镇级统计的通知",
+            json!([{"unit_id": town}]),
+            "2026-05-05",
+            700,
+        ),
+    ] {
+        let (status, body) = app
+            .send(
+                "filer",
+                "POST",
+                "/api/v1/documents",
+                &doc(title, targets, date, chars),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let m = meeting(
+        agri,
+        json!({"unit_id": town, "level": "village"}),
+        "青石镇村级农业统计培训会",
+        "2026-06-09T09:00",
+        60,
+        "village",
+    );
+    let (status, body) = app.send("filer", "POST", "/api/v1/meetings", &m).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let (status, ledger) = app
+        .get(
+            "village",
+            &format!("/api/v1/burden?unit={village}&from=2026-01-01&to=2026-11-20"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ledger}");
+    let docs = &ledger["channels"]["documents"];
+    assert_eq!(
+        (docs["items"].as_i64(), docs["measure"].as_i64()),
+        (Some(2), Some(2000)),
+        "{ledger}"
+    );
+    assert_eq!(
+        (
+            docs["previous_items"].as_i64(),
+            docs["previous_measure"].as_i64()
+        ),
+        (Some(1), Some(1000)),
+        "counted once despite two targets"
+    );
+    assert_eq!(docs["change_percent"], 100.0);
+    assert_eq!(ledger["channels"]["meetings"]["items"], 1);
+    assert_eq!(ledger["channels"]["meetings"]["measure"], 60);
+    assert_eq!(ledger["previous_from"], "2025-01-01");
+    let line = &ledger["by_issuer"][0];
+    assert_eq!(
+        (line["issuer_name"].as_str(), line["items"].as_i64()),
+        (Some("县农业农村局"), Some(2))
+    );
+
+    // The town's own ledger holds what was addressed to the town itself.
+    let (_, t) = app
+        .get(
+            "township",
+            &format!("/api/v1/burden?unit={town}&from=2026-01-01&to=2026-12-31"),
+        )
+        .await;
+    assert_eq!(t["channels"]["documents"]["items"], 1);
+    // A village cannot read another village's ledger; the period must make sense.
+    let other = app.unit_id("柳河村").await;
+    let (status, body) = app
+        .get("village", &format!("/api/v1/burden?unit={other}"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_error(&body, "forbidden", Some("unit"));
+    let (status, body) = app
+        .get("village", "/api/v1/burden?from=2026-05-01&to=2026-01-01")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_field", Some("to"));
+    let (status, body) = app.get("village", "/api/v1/burden?from=2026-02-30").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_field", Some("from"));
+
+    // The office ranks issuers by the grassroots units they reached.
+    let (_, ranking) = app
+        .get(
+            "supervisor",
+            "/api/v1/burden/issuers?from=2026-01-01&to=2026-12-31",
+        )
+        .await;
+    assert_eq!(ranking[0]["issuer_name"], "县农业农村局");
+    assert_eq!(ranking[0]["documents"], 4);
+    assert_eq!(ranking[0]["meetings"], 1);
+}
+
+async fn plans_quotas_and_forwarding(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let edu = app.unit_id("县教育局").await;
+    let county = app.unit_id("示例县").await;
+    let (status, plan) = app
+        .send("supervisor", "PUT", "/api/v1/plans", &json!({"unit_id": agri, "year": 2026, "planned_documents": 1, "planned_meetings": 1, "document_quota": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let (status, _) = app
+        .send(
+            "filer",
+            "PUT",
+            "/api/v1/plans",
+            &json!({"unit_id": agri, "year": 2026, "planned_documents": 9, "planned_meetings": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    for (issuer, user, title) in [
+        (agri, "filer", "转发市农业农村局关于秋粮收购的通知"),
+        (agri, "filer", "关于秋粮收购的补充通知"),
+        (edu, "filer_edu", "转发市农业农村局关于秋粮收购的通知"),
+    ] {
+        let mut d = notice(issuer, county, title, 900, "2026-10-20");
+        d["forwards_upper"] = json!(true);
+        d["upper_doc_number"] = json!("示市农发〔2026〕30号");
+        let (status, body) = app.send(user, "POST", "/api/v1/documents", &d).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let found = open_warnings(&app, "supervisor", "").await;
+    let quota = found
+        .iter()
+        .find(|w| w["rule_id"] == "doc.quota")
+        .expect("quota warning");
+    assert_eq!(quota["unit_id"], agri);
+    assert!(quota["subject"]
+        .as_str()
+        .unwrap()
+        .contains("超出年度计划1件"));
+    let fwd = found
+        .iter()
+        .find(|w| w["rule_id"] == "doc.forwarded_twice")
+        .expect("forwarded twice");
+    assert!(fwd["subject"]
+        .as_str()
+        .unwrap()
+        .contains("示市农发〔2026〕30号"));
+    let (_, rows) = app.get("supervisor", "/api/v1/plans?year=2026").await;
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == agri)
+        .unwrap();
+    assert_eq!(
+        (row["documents"].as_i64(), row["document_quota"].as_i64()),
+        (Some(2), Some(1))
+    );
+    // The education filer sees the forwarding warning only if it is its own unit's.
+    let edu_view = open_warnings(&app, "filer_edu", "").await;
+    assert!(edu_view.iter().all(|w| w["unit_id"] == edu));
+}
+
+async fn bad_ledger_input_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let city_dept = app.unit_id("示例市教育局").await;
+    let edu = app.unit_id("县教育局").await;
+    let base = notice(
+        agri,
+        county,
+        "关于做好冬春农田水利建设的通知",
+        500,
+        "2026-10-10",
+    );
+    let with = |k: &str, v: Value| {
+        let mut d = base.clone();
+        d[k] = v;
+        d
+    };
+    let cases = [
+        (
+            with("issued_on", json!("2026-02-30")),
+            422,
+            "invalid_field",
+            "issued_on",
+        ),
+        (
+            with("issued_on", json!("1899-01-01")),
+            422,
+            "invalid_field",
+            "issued_on",
+        ),
+        (with("kind", json!("通告书")), 422, "invalid_field", "kind"),
+        (
+            with("carrier", json!("wechat")),
+            422,
+            "invalid_field",
+            "carrier",
+        ),
+        (with("title", json!("")), 422, "invalid_field", "title"),
+        (with("targets", json!([])), 422, "invalid_field", "targets"),
+        (
+            with("targets", json!([{"unit_id": city_dept}])),
+            403,
+            "forbidden",
+            "targets",
+        ),
+        (
+            with("targets", json!([{"unit_id": county, "level": "city"}])),
+            422,
+            "invalid_field",
+            "targets",
+        ),
+        (with("issuer_id", json!(edu)), 403, "forbidden", "issuer_id"),
+        (
+            with("forwards_upper", json!(true)),
+            422,
+            "invalid_field",
+            "upper_doc_number",
+        ),
+        (
+            with("attachment_count", json!(-1)),
+            422,
+            "invalid_field",
+            "attachment_count",
+        ),
+    ];
+    let before = app.scalar("SELECT COUNT(*) FROM documents").await;
+    for (body, status, code, field) in cases {
+        let (s, resp) = app.send("filer", "POST", "/api/v1/documents", &body).await;
+        assert_eq!(s.as_u16(), status, "{body} → {resp}");
+        assert_error(&resp, code, Some(field));
+    }
+    let m = meeting(
+        agri,
+        json!({"unit_id": county, "level": "township"}),
+        "会议",
+        "2026-11-17T09:00",
+        60,
+        "township",
+    );
+    let mwith = |k: &str, v: Value| {
+        let mut d = m.clone();
+        d[k] = v;
+        d
+    };
+    for (body, field) in [
+        (mwith("planned_minutes", json!(-30)), "planned_minutes"),
+        (mwith("planned_minutes", json!(100000)), "planned_minutes"),
+        (mwith("actual_minutes", json!(99999)), "actual_minutes"),
+        (mwith("starts_at", json!("2026-13-01T09:00")), "starts_at"),
+        (mwith("attendee_count", json!(-1)), "attendee_count"),
+        (
+            mwith("relays_meeting_id", json!(987654)),
+            "relays_meeting_id",
+        ),
+    ] {
+        let (s, resp) = app.send("filer", "POST", "/api/v1/meetings", &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body} → {resp}");
+        assert_error(&resp, "invalid_field", Some(field));
+    }
+    let (s, resp) = app
+        .get("supervisor", "/api/v1/warnings?status=pending")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&resp, "invalid_field", Some("status"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM documents").await, before);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM meetings").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM warnings").await, 0);
+}
