@@ -15,27 +15,25 @@ struct Entry {
 }
 
 const ENTRIES: &[Entry] = &[
-    Entry {
-        href: "/",
-        label: "首页",
-        action: Action::ViewOrg,
-    },
-    Entry {
-        href: "/org",
-        label: "组织机构",
-        action: Action::ViewOrg,
-    },
-    Entry {
-        href: "/users",
-        label: "用户管理",
-        action: Action::ViewUsers,
-    },
-    Entry {
-        href: "/audit",
-        label: "审计日志",
-        action: Action::ViewAudit,
-    },
+    entry("/", "首页", Action::ViewOrg),
+    entry("/warnings", "预警", Action::ViewWarnings),
+    entry("/burden", "负担台账", Action::ViewLedger),
+    entry("/documents", "发文台账", Action::ViewLedger),
+    entry("/meetings", "会议台账", Action::ViewLedger),
+    entry("/plans", "年度计划", Action::ViewLedger),
+    entry("/rules", "规则", Action::ViewWarnings),
+    entry("/org", "组织机构", Action::ViewOrg),
+    entry("/users", "用户管理", Action::ViewUsers),
+    entry("/audit", "审计日志", Action::ViewAudit),
 ];
+
+const fn entry(href: &'static str, label: &'static str, action: Action) -> Entry {
+    Entry {
+        href,
+        label,
+        action,
+    }
+}
 
 pub fn items(actor: &Actor, current: &str) -> Vec<NavItem> {
     ENTRIES

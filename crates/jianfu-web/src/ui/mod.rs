@@ -1,9 +1,11 @@
 //! The server-rendered Chinese UI. Pages call the same domain functions as the API.
 mod audit;
 mod home;
+mod ledger;
 mod org;
 mod session;
 mod users;
+mod warnings;
 
 use crate::auth::Identity;
 use crate::error::PageError;
@@ -34,6 +36,24 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(users::new_form).post(users::create))
         .route("/users/{id}", get(users::edit_form).post(users::update))
         .route("/audit", get(audit::list))
+        .route("/burden", get(ledger::burden_page))
+        .route("/documents", get(ledger::documents_page))
+        .route(
+            "/documents/new",
+            get(ledger::new_document).post(ledger::create_document),
+        )
+        .route("/documents/{id}", get(ledger::document_detail))
+        .route("/meetings", get(ledger::meetings_page))
+        .route(
+            "/meetings/new",
+            get(ledger::new_meeting).post(ledger::create_meeting),
+        )
+        .route("/meetings/{id}", get(ledger::meeting_detail))
+        .route("/plans", get(ledger::plans_page))
+        .route("/warnings", get(warnings::list))
+        .route("/warnings/{id}", get(warnings::detail).post(warnings::act))
+        .route("/rules", get(warnings::rules_list))
+        .route("/rules/{id}", post(warnings::rule_save))
 }
 
 /// What every page around its content shows: who is signed in, the navigation, the CSRF token.

@@ -240,4 +240,14 @@ async fn a_person_signs_in_and_browses_the_region_tree() {
     let users = driver.wait_for_text("用户管理").await;
     assert!(users.contains("filer"), "{users}");
     driver.screenshot("users.png").await;
+
+    // The burden ledger draws its chart with ECharts (embedded from npm).
+    let town = app.unit_id("青石镇").await;
+    driver.goto(&app.url(&format!("/burden?unit={town}"))).await;
+    driver.wait_for_text("负担台账 · 青石镇").await;
+    driver.wait_for_element("#burden-chart canvas").await;
+    driver.goto(&app.url("/warnings")).await;
+    driver.wait_for_text("筛选").await;
+    driver.goto(&app.url("/burden")).await;
+    driver.screenshot("burden.png").await;
 }

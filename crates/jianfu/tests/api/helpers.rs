@@ -13,7 +13,9 @@ pub enum Backend {
 /// Generates one `#[tokio::test]` per backend for a story `async fn name(backend: Backend)`.
 #[macro_export]
 macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident),* $(,)?) => { $crate::both_backends!(backends: $($name),*); };
+    ($group:ident: $($name:ident),* $(,)?) => { mod $group { use super::*; $crate::both_backends!(@inner $($name),*); } };
+    (@inner $($name:ident),* $(,)?) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() { super::$name($crate::helpers::Backend::Sqlite).await }

@@ -850,3 +850,234 @@ async fn bad_ledger_input_changes_nothing(backend: Backend) {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM meetings").await, 0);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM warnings").await, 0);
 }
+
+both_backends!(pages: ledger_pages_work_as_the_office_uses_them);
+
+async fn ledger_pages_work_as_the_office_uses_them(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("supervisor").await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let form = c
+        .get(app.url("/documents/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("登记文件")
+            && form.contains("县农业农村局")
+            && form.contains("示例县所属各乡镇（街道）")
+    );
+    let csrf = crate::helpers::csrf_of(&form);
+    let long_body = "各乡镇要高度重视农田水利建设，按时报送进展情况。".repeat(250);
+    let agri_s = agri.to_string();
+    let target = format!("{county}:township");
+    let fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("issuer_id", agri_s.as_str()),
+        ("doc_number", "示农发〔2026〕41号"),
+        ("title", "关于做好冬春农田水利建设的通知"),
+        ("kind", "通知"),
+        ("carrier", "formal"),
+        ("issued_on", "2026-11-02"),
+        ("target", target.as_str()),
+        ("in_plan", "on"),
+        ("body", long_body.as_str()),
+    ];
+    let r = c
+        .post(app.url("/documents/new"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let page = c
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("已登记") && page.contains("发现 1 项预警") && page.contains("超过"),
+        "{page}"
+    );
+    assert!(page.contains("示农发〔2026〕41号") && page.contains("12个"));
+
+    // A form with an impossible date comes back with the message and the values kept.
+    let mut bad = fields.clone();
+    bad[6] = ("issued_on", "2026-02-30");
+    let r = c
+        .post(app.url("/documents/new"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let back = r.text().await.unwrap();
+    assert!(
+        back.contains("成文日期格式不正确") && back.contains("关于做好冬春农田水利建设的通知"),
+        "{back}"
+    );
+
+    let list = c
+        .get(app.url("/warnings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("文件篇幅超标") && list.contains("县农业农村局") && list.contains("待处理")
+    );
+    let (_, w) = app
+        .get("supervisor", "/api/v1/warnings?rule=doc.length")
+        .await;
+    let wid = w["items"][0]["id"].as_i64().unwrap();
+    let detail = c
+        .get(app.url(&format!("/warnings/{wid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        detail.contains("整治形式主义为基层减负若干规定")
+            && detail.contains("正文字数")
+            && detail.contains("办结")
+    );
+    let r = c
+        .post(app.url(&format!("/warnings/{wid}")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "close"),
+            ("note", "已责成精简"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, w) = app
+        .get("supervisor", &format!("/api/v1/warnings/{wid}"))
+        .await;
+    assert_eq!(w["status"], "closed");
+
+    let rules = c
+        .get(app.url("/rules"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(rules.contains("无会日、无会周开会") && rules.contains("name=\"weekday\""));
+    let r = c
+        .post(app.url("/rules/meet.no_meeting_day"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("weekday", "1"),
+            ("week_of_month", "0"),
+            ("enabled", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, rules) = app.get("supervisor", "/api/v1/rules").await;
+    let day = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "meet.no_meeting_day")
+        .unwrap();
+    assert_eq!(day["values"]["weekday"], 1);
+
+    let meeting_form = c
+        .get(app.url("/meetings/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(meeting_form.contains("开到哪一级"));
+    let r = c
+        .post(app.url("/meetings/new"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("organizer_id", agri_s.as_str()),
+            ("title", "全县秋冬种工作推进会"),
+            ("kind", "progress"),
+            ("starts_at", "2026-11-16T09:00"),
+            ("planned_minutes", "60"),
+            ("reach_level", "township"),
+            ("target", target.as_str()),
+            ("attendee_count", "40"),
+            ("in_plan", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(app.url(r.headers()["location"].to_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("无会日"),
+        "Monday is the no-meeting day now: {page}"
+    );
+
+    let v = app.browser_login("village").await;
+    let burden = v
+        .get(app.url("/burden"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(burden.contains("负担台账 · 李家庄村") && burden.contains("burden-chart-data"));
+    let town = app.browser_login("township").await;
+    let burden = town
+        .get(app.url("/burden"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        burden.contains("县农业农村局"),
+        "the town received the county's notice: {burden}"
+    );
+    let plans = c
+        .get(app.url("/plans?year=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(plans.contains("县农业农村局"));
+    let docs = c
+        .get(app.url("/documents?q=%E5%86%AC%E6%98%A5"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap(); // 冬春
+    assert!(docs.contains("关于做好冬春农田水利建设的通知"));
+}

@@ -1,0 +1,942 @@
+//! 负担台账, 发文台账, 会议台账, 年度计划: the ledger pages.
+use super::{render, Chrome};
+use crate::auth::{Identity, PageUser};
+use crate::error::PageError;
+use crate::extract::{empty_as_none, parse_query, IdPath};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use jianfu_core::{Actor, AppError, Level, Page, Role};
+use jianfu_domain::burden::{self, BurdenLedger};
+use jianfu_domain::documents::{self, Carrier, DocumentInput, ListDocuments};
+use jianfu_domain::meetings::{self, ListMeetings, MeetingInput, MeetingKind};
+use jianfu_domain::org::{self, ListUnits};
+use jianfu_domain::policy::{can, Action};
+use jianfu_domain::rules::Severity;
+use jianfu_domain::targets::Target;
+use jianfu_domain::warnings::{self, ListWarnings};
+use jianfu_domain::{plans, Db};
+use serde::Deserialize;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Deserialize, Default)]
+struct PeriodQuery {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    unit: Option<i64>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    to: Option<NaiveDate>,
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    page: Option<u32>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    year: Option<i64>,
+}
+
+pub struct Card {
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub items: i64,
+    pub measure: i64,
+    pub previous_items: i64,
+    /// "+12.5%" or "-20%"
+    pub change: Option<String>,
+    pub up: bool,
+}
+
+#[derive(Template)]
+#[template(path = "burden.html")]
+struct BurdenPage {
+    chrome: Chrome,
+    ledger: BurdenLedger,
+    cards: Vec<Card>,
+    units: Vec<(i64, String)>,
+    chart_json: String,
+    ranking: Vec<jianfu_store::ledger::IssuerRank>,
+}
+
+/// Units whose ledger the actor may pick: its own, its scope root and the root's children.
+async fn ledger_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
+    let mut out = vec![(actor.unit_id, actor.unit_name.clone())];
+    let root = org::scope_root(db, actor).await?;
+    if root.id != actor.unit_id {
+        out.push((root.id, root.name.clone()));
+    }
+    let kids = org::list(
+        db,
+        actor,
+        ListUnits {
+            parent: Some(root.id),
+            ..Default::default()
+        },
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    out.extend(
+        kids.items
+            .into_iter()
+            .filter(|u| u.id != actor.unit_id)
+            .map(|u| (u.id, u.name)),
+    );
+    Ok(out)
+}
+
+pub async fn burden_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
+    let to = q.to.unwrap_or_else(today);
+    let from = q
+        .from
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
+    let actor = &id.actor;
+    // A grassroots unit opens its own ledger; the offices open their government's.
+    let default_unit = if actor.role == Role::Grassroots {
+        actor.unit_id
+    } else {
+        actor.scope_root
+    };
+    let ledger = burden::ledger(&s.db, actor, q.unit.unwrap_or(default_unit), from, to).await?;
+    let cards = burden::CHANNELS
+        .iter()
+        .map(|(key, label, unit)| {
+            let f = ledger.channels.get(*key).cloned().unwrap_or_default();
+            Card {
+                label,
+                unit,
+                items: f.items,
+                measure: f.measure,
+                previous_items: f.previous_items,
+                change: f
+                    .change_percent
+                    .map(|p| format!("{}{p}%", if p > 0.0 { "+" } else { "" })),
+                up: f.change_percent.is_some_and(|p| p > 0.0),
+            }
+        })
+        .collect();
+    let top: Vec<_> = ledger
+        .by_issuer
+        .iter()
+        .filter(|l| l.channel == "documents")
+        .take(15)
+        .collect();
+    let chart_json = serde_json::json!({
+        "title": format!("{}收文来源（件）", ledger.unit.name),
+        "issuers": top.iter().map(|l| l.issuer_name.as_str()).collect::<Vec<_>>(),
+        "now": top.iter().map(|l| l.items).collect::<Vec<_>>(),
+        "before": top.iter().map(|l| l.previous_items).collect::<Vec<_>>(),
+    })
+    .to_string()
+    .replace("</", "<\\/");
+    let ranking = match actor.role {
+        Role::Admin | Role::Supervisor | Role::Inspector => {
+            burden::issuer_ranking(&s.db, actor, from, to, 20).await?
+        }
+        _ => Vec::new(),
+    };
+    render(&BurdenPage {
+        chrome: Chrome::new(&id, "/burden", "负担台账"),
+        units: ledger_units(&s.db, actor).await?,
+        ledger,
+        cards,
+        chart_json,
+        ranking,
+    })
+}
+
+pub struct ItemRow {
+    pub id: i64,
+    pub title: String,
+    pub who: String,
+    pub date: String,
+    pub detail: String,
+    pub reach: i64,
+}
+
+#[derive(Template)]
+#[template(path = "items.html")]
+struct ItemsPage {
+    chrome: Chrome,
+    base: &'static str,
+    noun: &'static str,
+    measure_word: &'static str,
+    headers: [&'static str; 5],
+    rows: Vec<ItemRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    q: String,
+    from: String,
+    to: String,
+    can_file: bool,
+}
+
+fn carrier_label(c: &str) -> &'static str {
+    c.parse::<Carrier>().map(Carrier::label).unwrap_or("")
+}
+
+fn kind_label(k: &str) -> &'static str {
+    k.parse::<MeetingKind>()
+        .map(MeetingKind::label)
+        .unwrap_or("")
+}
+
+pub async fn documents_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
+    let page = Page::parse(q.page, Some(50))?;
+    let f = ListDocuments {
+        issuer: None,
+        from: q.from,
+        to: q.to,
+        q: q.q.clone(),
+    };
+    let found = documents::list(&s.db, &id.actor, f, page).await?;
+    render(&ItemsPage {
+        chrome: Chrome::new(&id, "/documents", "发文台账"),
+        base: "/documents",
+        noun: "文件",
+        measure_word: "件",
+        headers: [
+            "标题",
+            "发文机关",
+            "成文日期",
+            "文种 · 载体 · 字数",
+            "覆盖乡镇、村",
+        ],
+        total: found.total,
+        page: i64::from(found.page),
+        pages: found.pages().max(1),
+        rows: found
+            .items
+            .into_iter()
+            .map(|d| ItemRow {
+                id: d.id,
+                detail: format!(
+                    "{} · {} · {}字",
+                    d.kind,
+                    carrier_label(&d.carrier),
+                    d.char_count
+                ),
+                title: d.title,
+                who: d.issuer_name,
+                date: d.issued_on,
+                reach: d.reach,
+            })
+            .collect(),
+        q: q.q.unwrap_or_default(),
+        from: q.from.map(|d| d.to_string()).unwrap_or_default(),
+        to: q.to.map(|d| d.to_string()).unwrap_or_default(),
+        can_file: can(&id.actor, Action::FileItems),
+    })
+}
+
+pub async fn meetings_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
+    let page = Page::parse(q.page, Some(50))?;
+    let f = ListMeetings {
+        organizer: None,
+        from: q.from,
+        to: q.to,
+        q: q.q.clone(),
+    };
+    let found = meetings::list(&s.db, &id.actor, f, page).await?;
+    render(&ItemsPage {
+        chrome: Chrome::new(&id, "/meetings", "会议台账"),
+        base: "/meetings",
+        noun: "会议",
+        measure_word: "次",
+        headers: [
+            "会议名称",
+            "主办单位",
+            "日期",
+            "类型 · 时长",
+            "覆盖乡镇、村",
+        ],
+        total: found.total,
+        page: i64::from(found.page),
+        pages: found.pages().max(1),
+        rows: found
+            .items
+            .into_iter()
+            .map(|m| ItemRow {
+                id: m.id,
+                detail: format!(
+                    "{} · {}分钟",
+                    kind_label(&m.kind),
+                    m.actual_minutes.unwrap_or(m.planned_minutes)
+                ),
+                title: m.title,
+                who: m.organizer_name,
+                date: m.starts_at.replace('T', " "),
+                reach: m.reach,
+            })
+            .collect(),
+        q: q.q.unwrap_or_default(),
+        from: q.from.map(|d| d.to_string()).unwrap_or_default(),
+        to: q.to.map(|d| d.to_string()).unwrap_or_default(),
+        can_file: can(&id.actor, Action::FileItems),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    base: &'static str,
+    list_title: &'static str,
+    title: String,
+    saved: bool,
+    facts: Vec<(&'static str, String)>,
+    body: String,
+    /// (severity, label, warning id, subject)
+    warnings: Vec<(String, &'static str, i64, String)>,
+}
+
+/// Live warnings whose records include this item.
+async fn item_warnings(
+    db: &Db,
+    actor: &Actor,
+    unit: i64,
+    channel: &str,
+    item: i64,
+) -> Result<Vec<(String, &'static str, i64, String)>, PageError> {
+    let f = ListWarnings {
+        unit: Some(unit),
+        status: Some("open".into()),
+        ..Default::default()
+    };
+    let found = warnings::list(
+        db,
+        actor,
+        f,
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    let needle = format!("[\"{channel}\",{item}]");
+    Ok(found
+        .items
+        .into_iter()
+        .filter(|w| w.records.contains(&needle))
+        .map(|w| {
+            let label = if w.severity == "violation" {
+                Severity::Violation.label()
+            } else {
+                Severity::Warning.label()
+            };
+            (w.severity, label, w.id, w.subject)
+        })
+        .collect())
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.to_string()
+}
+
+async fn targets_text(db: &Db, actor: &Actor, targets: &[Target]) -> String {
+    let mut parts = Vec::new();
+    for t in targets {
+        let name = org::get(db, actor, t.unit_id)
+            .await
+            .map(|u| u.name)
+            .unwrap_or_else(|_| format!("单位{}", t.unit_id));
+        parts.push(match t.level {
+            Some(l) => format!("{name}所属各{}", l.label()),
+            None => name,
+        });
+    }
+    parts.join("、")
+}
+
+pub async fn document_detail(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(doc): IdPath,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let d = documents::get(&s.db, &id.actor, doc).await?;
+    let x = &d.document;
+    let facts = vec![
+        ("发文机关", x.issuer_name.clone()),
+        (
+            "发文字号",
+            x.doc_number.clone().unwrap_or_else(|| "（无）".into()),
+        ),
+        ("文种", x.kind.clone()),
+        ("载体", carrier_label(&x.carrier).to_string()),
+        ("成文日期", x.issued_on.clone()),
+        ("主送机关", x.main_recipients.clone().unwrap_or_default()),
+        ("发至", targets_text(&s.db, &id.actor, &d.targets).await),
+        ("覆盖乡镇、村", format!("{}个", x.reach)),
+        (
+            "正文字数",
+            format!(
+                "{}字（不含附件，附件{}件）",
+                x.char_count, x.attachment_count
+            ),
+        ),
+        ("专项工作文件", yes_no(x.single_task)),
+        (
+            "转发上级文件",
+            x.upper_doc_number
+                .clone()
+                .map(|n| format!("是（{n}）"))
+                .unwrap_or_else(|| "否".into()),
+        ),
+        ("发往学校、医院", yes_no(x.to_schools_hospitals)),
+        ("主要负责同志签批", yes_no(x.head_signed)),
+        ("列入年度计划", yes_no(x.in_plan)),
+    ];
+    render(&ItemPage {
+        chrome: Chrome::new(&id, "/documents", x.title.clone()),
+        base: "/documents",
+        list_title: "发文台账",
+        title: x.title.clone(),
+        saved: uri.query().is_some_and(|q| q.contains("saved=1")),
+        warnings: item_warnings(&s.db, &id.actor, x.issuer_id, "documents", x.id).await?,
+        facts,
+        body: d.body.clone(),
+    })
+}
+
+pub async fn meeting_detail(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(mid): IdPath,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let d = meetings::get(&s.db, &id.actor, mid).await?;
+    let m = &d.meeting;
+    let opt = |v: Option<i64>, unit: &str| {
+        v.map(|n| format!("{n}{unit}"))
+            .unwrap_or_else(|| "—".into())
+    };
+    let facts = vec![
+        ("主办单位", m.organizer_name.clone()),
+        ("议题", m.topic.clone()),
+        ("类型", kind_label(&m.kind).to_string()),
+        ("时间", m.starts_at.replace('T', " ")),
+        ("计划时长", format!("{}分钟", m.planned_minutes)),
+        ("实际时长", opt(m.actual_minutes, "分钟")),
+        (
+            "开到哪一级",
+            m.reach_level
+                .parse::<Level>()
+                .map(Level::label)
+                .unwrap_or("")
+                .to_string(),
+        ),
+        ("参会单位", targets_text(&s.db, &id.actor, &d.targets).await),
+        ("参会人数", format!("{}人", m.attendee_count)),
+        ("领导讲话", opt(m.leader_speech_minutes, "分钟")),
+        ("交流发言", format!("{}人", m.exchange_speeches)),
+        (
+            "要求一把手参会",
+            format!(
+                "{}{}",
+                yes_no(m.heads_required),
+                if m.heads_required && m.heads_approved {
+                    "（已批准）"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (
+            "列入年度计划",
+            format!(
+                "{}{}",
+                yes_no(m.in_plan),
+                if !m.in_plan && m.approved {
+                    "（已审批）"
+                } else {
+                    ""
+                }
+            ),
+        ),
+    ];
+    render(&ItemPage {
+        chrome: Chrome::new(&id, "/meetings", m.title.clone()),
+        base: "/meetings",
+        list_title: "会议台账",
+        title: m.title.clone(),
+        saved: uri.query().is_some_and(|q| q.contains("saved=1")),
+        warnings: item_warnings(&s.db, &id.actor, m.organizer_id, "meetings", m.id).await?,
+        facts,
+        body: String::new(),
+    })
+}
+
+/// A submitted form as pairs, so that repeated fields (targets) and values can be shown again.
+#[derive(Default)]
+pub struct FormPairs {
+    pairs: Vec<(String, String)>,
+    pub posted: bool,
+}
+
+impl FormPairs {
+    fn parse(body: &[u8]) -> FormPairs {
+        FormPairs {
+            pairs: form_urlencoded::parse(body).into_owned().collect(),
+            posted: true,
+        }
+    }
+
+    pub fn get(&self, k: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn flag(&self, k: &str) -> bool {
+        !self.get(k).is_empty()
+    }
+
+    fn all(&self, k: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn int(&self, k: &str) -> Result<Option<i64>, AppError> {
+        match self.get(k).trim() {
+            "" => Ok(None),
+            v => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(k, "应为整数")),
+        }
+    }
+
+    fn required_int(&self, k: &str) -> Result<i64, AppError> {
+        self.int(k)?.ok_or_else(|| AppError::invalid(k, "不能为空"))
+    }
+
+    fn text(&self, k: &str) -> Option<String> {
+        Some(self.get(k).trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    fn targets(&self) -> Result<Vec<Target>, AppError> {
+        self.all("target")
+            .into_iter()
+            .map(|t| {
+                let (unit, level) = t.split_once(':').unwrap_or((t, ""));
+                let unit_id = unit
+                    .parse()
+                    .map_err(|_| AppError::invalid("targets", "取值无效"))?;
+                let level = if level.is_empty() {
+                    None
+                } else {
+                    Some(
+                        level
+                            .parse()
+                            .map_err(|_| AppError::invalid("targets", "取值无效"))?,
+                    )
+                };
+                Ok(Target { unit_id, level })
+            })
+            .collect()
+    }
+}
+
+/// Units the actor may file for: a filer or grassroots account its own unit, the office the
+/// government of its scope and the departments under it.
+async fn filing_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
+    if matches!(actor.role, Role::Filer | Role::Grassroots) {
+        return Ok(vec![(actor.unit_id, actor.unit_name.clone())]);
+    }
+    let root = org::scope_root(db, actor).await?;
+    let f = ListUnits {
+        parent: Some(root.id),
+        level: Some(Level::Department),
+        ..Default::default()
+    };
+    let depts = org::list(
+        db,
+        actor,
+        f,
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    let mut out = vec![(root.id, root.name)];
+    out.extend(depts.items.into_iter().map(|u| (u.id, u.name)));
+    Ok(out)
+}
+
+/// Target choices: whole levels under the actor's scope, then each unit one level down.
+async fn target_options(db: &Db, actor: &Actor) -> Result<Vec<(String, String)>, PageError> {
+    let root = org::scope_root(db, actor).await?;
+    let level: Option<Level> = root.level.parse().ok();
+    let mut out = Vec::new();
+    for l in [Level::Township, Level::Village, Level::Department] {
+        if level.is_some_and(|r| {
+            r.rank()
+                .zip(l.rank())
+                .map(|(a, b)| b > a)
+                .unwrap_or(r.rank().is_some_and(|a| a < 5))
+        }) {
+            out.push((
+                format!("{}:{}", root.id, l.as_str()),
+                format!("{}所属各{}", root.name, l.label()),
+            ));
+        }
+    }
+    let kids = org::list(
+        db,
+        actor,
+        ListUnits {
+            parent: Some(root.id),
+            ..Default::default()
+        },
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    out.extend(
+        kids.items
+            .into_iter()
+            .filter(|u| u.level != "department")
+            .map(|u| (format!("{}:", u.id), u.name)),
+    );
+    if out.is_empty() {
+        out.push((format!("{}:", root.id), root.name));
+    }
+    Ok(out)
+}
+
+fn mark<T: ToString + Clone>(opts: Vec<(T, String)>, chosen: &[&str]) -> Vec<(T, String, bool)> {
+    opts.into_iter()
+        .map(|(v, l)| (v.clone(), l, chosen.contains(&v.to_string().as_str())))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "document_form.html")]
+struct DocumentForm {
+    chrome: Chrome,
+    form: FormPairs,
+    issuers: Vec<(i64, String, bool)>,
+    targets: Vec<(String, String, bool)>,
+    kinds: Vec<(&'static str, bool)>,
+    carriers: Vec<(&'static str, &'static str, bool)>,
+    error: Option<String>,
+}
+
+const DOC_KINDS: [&str; 15] = [
+    "通知",
+    "通报",
+    "意见",
+    "决定",
+    "报告",
+    "请示",
+    "批复",
+    "函",
+    "纪要",
+    "决议",
+    "命令（令）",
+    "公报",
+    "公告",
+    "通告",
+    "议案",
+];
+
+async fn document_form(
+    s: &AppState,
+    id: &Identity,
+    form: FormPairs,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let issuers = filing_units(&s.db, &id.actor).await?;
+    let targets = target_options(&s.db, &id.actor).await?;
+    let issuer_chosen = [form.get("issuer_id")];
+    let chosen = form.all("target");
+    let page = DocumentForm {
+        chrome: Chrome::new(id, "/documents", "登记文件"),
+        issuers: mark(issuers, &issuer_chosen),
+        targets: mark(targets, &chosen),
+        kinds: DOC_KINDS
+            .iter()
+            .map(|k| (*k, form.get("kind") == *k))
+            .collect(),
+        carriers: Carrier::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label(), form.get("carrier") == c.as_str()))
+            .collect(),
+        form,
+        error,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn new_document(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+) -> Result<Response, PageError> {
+    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    let form = FormPairs {
+        pairs: vec![("issued_on".into(), today().to_string())],
+        posted: false,
+    };
+    document_form(&s, &id, form, None).await
+}
+
+fn parse_document(f: &FormPairs) -> Result<DocumentInput, AppError> {
+    Ok(DocumentInput {
+        issuer_id: f.required_int("issuer_id")?,
+        doc_number: f.text("doc_number"),
+        title: f.get("title").to_string(),
+        kind: f
+            .get("kind")
+            .parse()
+            .map_err(|_| AppError::invalid("kind", "取值无效"))?,
+        carrier: f
+            .get("carrier")
+            .parse()
+            .map_err(|_| AppError::invalid("carrier", "取值无效"))?,
+        issued_on: f
+            .get("issued_on")
+            .parse()
+            .map_err(|_| AppError::invalid("issued_on", "格式不正确"))?,
+        main_recipients: f.text("main_recipients"),
+        cc_recipients: None,
+        targets: f.targets()?,
+        single_task: f.flag("single_task"),
+        forwards_upper: f.flag("forwards_upper"),
+        upper_doc_number: f.text("upper_doc_number"),
+        to_schools_hospitals: f.flag("to_schools_hospitals"),
+        head_signed: f.flag("head_signed"),
+        in_plan: f.flag("in_plan"),
+        body: f.get("body").replace("\r\n", "\n"),
+        attachment_count: f.int("attachment_count")?.unwrap_or(0),
+    })
+}
+
+pub async fn create_document(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormPairs::parse(&body);
+    let result = match parse_document(&form) {
+        Ok(input) => documents::save(&s.db, &id.actor, None, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(d) => Ok(Redirect::to(&format!("/documents/{}?saved=1", d.document.id)).into_response()),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) && e.field().is_some() => {
+            document_form(&s, &id, form, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct MeetingForm {
+    chrome: Chrome,
+    form: FormPairs,
+    issuers: Vec<(i64, String, bool)>,
+    targets: Vec<(String, String, bool)>,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    levels: Vec<(&'static str, &'static str, bool)>,
+    error: Option<String>,
+}
+
+async fn meeting_form(
+    s: &AppState,
+    id: &Identity,
+    form: FormPairs,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let issuers = filing_units(&s.db, &id.actor).await?;
+    let targets = target_options(&s.db, &id.actor).await?;
+    let issuer_chosen = [form.get("organizer_id")];
+    let chosen = form.all("target");
+    let page = MeetingForm {
+        chrome: Chrome::new(id, "/meetings", "登记会议"),
+        issuers: mark(issuers, &issuer_chosen),
+        targets: mark(targets, &chosen),
+        kinds: MeetingKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label(), form.get("kind") == k.as_str()))
+            .collect(),
+        levels: [
+            Level::County,
+            Level::Department,
+            Level::Township,
+            Level::Village,
+        ]
+        .iter()
+        .map(|l| (l.as_str(), l.label(), form.get("reach_level") == l.as_str()))
+        .collect(),
+        form,
+        error,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn new_meeting(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+) -> Result<Response, PageError> {
+    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    let form = FormPairs {
+        pairs: vec![
+            ("planned_minutes".into(), "60".into()),
+            ("reach_level".into(), "township".into()),
+        ],
+        posted: false,
+    };
+    meeting_form(&s, &id, form, None).await
+}
+
+fn parse_meeting(f: &FormPairs) -> Result<MeetingInput, AppError> {
+    let starts_at = NaiveDateTime::parse_from_str(f.get("starts_at"), "%Y-%m-%dT%H:%M")
+        .map_err(|_| AppError::invalid("starts_at", "格式不正确"))?;
+    Ok(MeetingInput {
+        organizer_id: f.required_int("organizer_id")?,
+        title: f.get("title").to_string(),
+        topic: f.text("topic"),
+        kind: f
+            .get("kind")
+            .parse()
+            .map_err(|_| AppError::invalid("kind", "取值无效"))?,
+        starts_at,
+        planned_minutes: f.required_int("planned_minutes")?,
+        actual_minutes: None,
+        reach_level: f
+            .get("reach_level")
+            .parse()
+            .map_err(|_| AppError::invalid("reach_level", "取值无效"))?,
+        targets: f.targets()?,
+        attendee_count: f.int("attendee_count")?.unwrap_or(0),
+        heads_required: f.flag("heads_required"),
+        heads_approved: f.flag("heads_approved"),
+        reach_approved: f.flag("reach_approved"),
+        leader_speech_minutes: f.int("leader_speech_minutes")?,
+        exchange_speeches: f.int("exchange_speeches")?.unwrap_or(0),
+        exchange_speech_minutes: None,
+        in_plan: f.flag("in_plan"),
+        approved: f.flag("approved"),
+        relays_meeting_id: None,
+    })
+}
+
+pub async fn create_meeting(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormPairs::parse(&body);
+    let result = match parse_meeting(&form) {
+        Ok(input) => meetings::save(&s.db, &id.actor, None, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(m) => Ok(Redirect::to(&format!("/meetings/{}?saved=1", m.meeting.id)).into_response()),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) && e.field().is_some() => {
+            meeting_form(&s, &id, form, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+pub struct PlanLine {
+    pub unit_name: String,
+    pub planned_documents: String,
+    pub document_quota: String,
+    pub documents: i64,
+    pub last_year_documents: i64,
+    pub base: String,
+    pub planned_meetings: String,
+    pub meetings: i64,
+    pub last_year_meetings: i64,
+    pub docs_over: bool,
+    pub meetings_up: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    chrome: Chrome,
+    year: i64,
+    rows: Vec<PlanLine>,
+}
+
+pub async fn plans_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
+    let year = q.year.unwrap_or_else(|| i64::from(today().year()));
+    let rows = plans::overview(&s.db, &id.actor, year).await?;
+    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+    render(&PlansPage {
+        chrome: Chrome::new(&id, "/plans", "年度计划"),
+        year,
+        rows: rows
+            .into_iter()
+            .map(|r| PlanLine {
+                docs_over: r.document_quota.is_some_and(|q| r.documents > q)
+                    || r.documents > r.last_year_documents && r.last_year_documents > 0,
+                meetings_up: r.meetings > r.last_year_meetings && r.last_year_meetings > 0,
+                base: match (r.base_year, r.base_year_documents) {
+                    (Some(y), Some(n)) => format!("{y}年{n}件"),
+                    _ => "—".into(),
+                },
+                unit_name: r.unit_name,
+                planned_documents: opt(r.planned_documents),
+                document_quota: opt(r.document_quota),
+                documents: r.documents,
+                last_year_documents: r.last_year_documents,
+                planned_meetings: opt(r.planned_meetings),
+                meetings: r.meetings,
+                last_year_meetings: r.last_year_meetings,
+            })
+            .collect(),
+    })
+}
