@@ -735,27 +735,37 @@ pub fn topic_similarity(a: &str, b: &str) -> i64 {
 }
 
 /// A meeting of an upper level re-held on the same topic by lower levels within days.
+/// Meetings are scanned in start order, so each upper meeting only looks at the window of
+/// days after it: linear in the meetings of a region, not quadratic.
 fn cascade_rule(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
     let Some(p) = s.on("meet.cascade") else {
         return;
     };
     let days = p.get("days");
     let threshold = p.get("similarity_percent");
+    let mut lower: Vec<(NaiveDateTime, u8, &MeetingFact)> = facts
+        .meetings
+        .iter()
+        .filter(|m| m.region_id == facts.region_id)
+        .filter_map(|m| Some((parse_start(m)?, rank(&m.organizer_level)?, m)))
+        .collect();
+    lower.sort_by_key(|(t, _, m)| (*t, m.id));
     for upper in &facts.meetings {
         let (Some(up_rank), Some(up_start)) = (rank(&upper.organizer_level), parse_start(upper))
         else {
             continue;
         };
-        let relays: Vec<&MeetingFact> = facts
-            .meetings
+        let end = up_start + chrono::Duration::days(days);
+        let first = lower.partition_point(|(t, _, _)| *t < up_start);
+        let relays: Vec<&MeetingFact> = lower[first..]
             .iter()
-            .filter(|m| m.region_id == facts.region_id && m.id != upper.id)
-            .filter(|m| rank(&m.organizer_level).is_some_and(|r| r > up_rank))
-            .filter(|m| {
-                parse_start(m).is_some_and(|t| t >= up_start && (t - up_start).num_days() <= days)
-                    && (m.relays_meeting_id == Some(upper.id)
-                        || topic_similarity(&m.topic, &upper.topic) >= threshold)
+            .take_while(|(t, _, _)| *t <= end)
+            .filter(|(_, r, m)| *r > up_rank && m.id != upper.id)
+            .filter(|(_, _, m)| {
+                m.relays_meeting_id == Some(upper.id)
+                    || topic_similarity(&m.topic, &upper.topic) >= threshold
             })
+            .map(|(_, _, m)| *m)
             .collect();
         if relays.is_empty() {
             continue;

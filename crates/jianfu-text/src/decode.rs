@@ -260,6 +260,9 @@ mod tests {
         fn gbk_round_trips(s in "[\u{4E00}-\u{9FA5}a-z0-9，。\n]{1,80}") {
             let (bytes, _, unmappable) = encoding_rs::GBK.encode(&s);
             prop_assume!(!unmappable);
+            // A short GBK text can also be valid UTF-8 (the GBK bytes of "瞎" read as "Ϲ");
+            // such input is ambiguous and UTF-8 rightly wins.
+            prop_assume!(std::str::from_utf8(&bytes).is_err());
             let d = decode_text(&bytes).unwrap();
             prop_assert_eq!(d.text, s);
         }

@@ -1,5 +1,7 @@
 //! `jianfu`: the one binary. Serves the platform, creates the demo region, migrates,
 //! issues API tokens, verifies the audit trail and backs up a live SQLite database.
+mod bench;
+
 use clap::error::{ContextKind, ErrorKind};
 use clap::{Parser, Subcommand};
 use jianfu_domain::{audit, auth, demo};
@@ -56,10 +58,28 @@ enum Command {
         #[command(subcommand)]
         action: RulesCommand,
     },
+    #[command(about = "基准测试")]
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     #[command(about = "备份正在运行的 SQLite 数据库（一致性副本）")]
     Backup {
         #[arg(long, help = "备份文件路径")]
         to: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    #[command(
+        about = "台账基准：生成、装载、全量评估、查询负担台账（默认使用临时 SQLite 数据库）"
+    )]
+    Ledger {
+        #[arg(long, default_value_t = 100_000, help = "发文和会议总条数")]
+        items: usize,
+        #[arg(long, default_value_t = 200, help = "负担台账查询次数")]
+        queries: usize,
     },
 }
 
@@ -89,11 +109,11 @@ fn chinese_usage_error(e: &clap::Error) -> String {
     match e.kind() {
         ErrorKind::UnknownArgument => format!("未知参数：{arg}"),
         ErrorKind::InvalidSubcommand => format!(
-            "未知命令：{arg}（可用命令：serve、demo、migrate、token、rules run、audit verify、backup）"
+            "未知命令：{arg}（可用命令：serve、demo、migrate、token、rules run、audit verify、backup、bench ledger）"
         ),
         ErrorKind::MissingRequiredArgument => format!("缺少必需参数：{arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令（可用命令：serve、demo、migrate、token、rules run、audit verify、backup）".to_string()
+            "缺少命令（可用命令：serve、demo、migrate、token、rules run、audit verify、backup、bench ledger）".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("参数 {arg} 的值“{value}”无效")
@@ -228,6 +248,31 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 o.resolved,
                 o.live
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            what: BenchCommand::Ledger { items, queries },
+        } => {
+            // Without an explicit --database the benchmark uses a fresh temporary SQLite file.
+            let explicit = std::env::args()
+                .any(|a| a == "--database" || a.starts_with("--database="))
+                || std::env::var("JIANFU_DATABASE_URL").is_ok();
+            let dir = std::env::temp_dir().join(format!("jianfu-bench-{}", std::process::id()));
+            let database = if explicit {
+                cli.database.clone()
+            } else {
+                format!("sqlite://{}/bench.db", dir.display())
+            };
+            let result = bench::ledger_bench(bench::Options {
+                items,
+                database,
+                queries,
+            })
+            .await;
+            if !explicit {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            result.map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to } => {

@@ -1,6 +1,8 @@
 //! The demo region: 示例市 → 示例县 with its departments, towns and streets, villages and
 //! communities, and one account per role. Created once; a second start reuses it.
 //! Tests build on the same region, so the demo and the tests share one factory.
+mod activity;
+
 use crate::{org, people};
 use jianfu_core::{Actor, AppResult, Level, Role};
 use jianfu_store::{settings, Db, Tx};
@@ -357,8 +359,18 @@ pub fn logins() -> Vec<DemoLogin> {
         .collect()
 }
 
-/// Creates the demo region unless it exists.
+/// Creates the demo region with two years of documents and meetings unless it exists.
 pub async fn ensure(db: &Db) -> AppResult<DemoRegion> {
+    ensure_with(db, true).await
+}
+
+/// The region and its accounts without two years of activity: the empty ledger that the
+/// HTTP tests start from.
+pub async fn ensure_region(db: &Db) -> AppResult<DemoRegion> {
+    ensure_with(db, false).await
+}
+
+async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     let logins = logins();
     if settings::get(&mut db.reader(), SEEDED_KEY).await?.is_some() {
         return Ok(DemoRegion {
@@ -388,8 +400,14 @@ pub async fn ensure(db: &Db) -> AppResult<DemoRegion> {
         };
         people::insert(&mut tx, &system, &input, &password_hash).await?;
     }
+    if with_activity {
+        activity::seed(&mut tx, &units).await?;
+    }
     settings::set(&mut tx, SEEDED_KEY, &jianfu_core::time::now()).await?;
     tx.commit().await?;
+    if with_activity {
+        crate::warnings::run_all(db).await?;
+    }
     Ok(DemoRegion {
         created: true,
         logins,

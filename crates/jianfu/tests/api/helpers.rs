@@ -89,7 +89,9 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
     };
     let db = Db::connect(&url).await.expect("connect");
     migrate::run(&db).await.expect("migrate");
-    jianfu_domain::demo::ensure(&db).await.expect("demo region");
+    jianfu_domain::demo::ensure_region(&db)
+        .await
+        .expect("demo region");
     (db, url, dir)
 }
 

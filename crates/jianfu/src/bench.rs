@@ -1,0 +1,326 @@
+//! `jianfu bench ledger --items N`: generates a synthetic region with N documents and meetings
+//! over two years, bulk-loads it, runs the full rule re-evaluation and times burden-ledger
+//! queries. Prints load rate, re-evaluation time, ledger p50/p95 and peak memory.
+use chrono::{Duration, NaiveDate};
+use jianfu_core::{Actor, Level};
+use jianfu_domain::{burden, warnings};
+use jianfu_store::ledger::{self, BulkDocument, BulkMeeting, BulkTarget};
+use jianfu_store::org::{self as org_store, NewUnit};
+use jianfu_store::{migrate, Db, Tx};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+pub struct Options {
+    pub items: usize,
+    pub database: String,
+    pub queries: usize,
+}
+
+/// Units of the synthetic region.
+struct Region {
+    counties: Vec<County>,
+}
+
+struct County {
+    id: i64,
+    departments: Vec<i64>,
+    townships: Vec<(i64, Vec<i64>)>,
+}
+
+const TOWNSHIPS_PER_COUNTY: usize = 12;
+const VILLAGES_PER_TOWNSHIP: usize = 12;
+const DEPARTMENTS_PER_COUNTY: usize = 25;
+/// Items per county: a busy county issues about 20,000 documents and meetings a year.
+const ITEMS_PER_COUNTY: usize = 40_000;
+
+async fn unit(
+    tx: &mut Tx,
+    parent: Option<i64>,
+    name: String,
+    code: String,
+    level: Level,
+) -> anyhow::Result<i64> {
+    let u = NewUnit {
+        parent_id: parent,
+        name: &name,
+        code: &code,
+        level: level.as_str(),
+        sort_order: 0,
+        region_root: level.is_region_root(),
+    };
+    Ok(org_store::insert(tx, &u, &jianfu_core::time::now()).await?)
+}
+
+async fn build_region(db: &Db, counties: usize) -> anyhow::Result<Region> {
+    let mut tx = db.begin().await?;
+    let province = unit(&mut tx, None, "测试省".into(), "BP".into(), Level::Province).await?;
+    let city = unit(
+        &mut tx,
+        Some(province),
+        "测试市".into(),
+        "BC".into(),
+        Level::City,
+    )
+    .await?;
+    let mut out = Vec::new();
+    for c in 0..counties {
+        let county = unit(
+            &mut tx,
+            Some(city),
+            format!("测试{c}县"),
+            format!("B{c}"),
+            Level::County,
+        )
+        .await?;
+        let mut departments = Vec::new();
+        for d in 0..DEPARTMENTS_PER_COUNTY {
+            departments.push(
+                unit(
+                    &mut tx,
+                    Some(county),
+                    format!("测试{c}县第{d}局"),
+                    format!("B{c}-D{d}"),
+                    Level::Department,
+                )
+                .await?,
+            );
+        }
+        let mut townships = Vec::new();
+        for t in 0..TOWNSHIPS_PER_COUNTY {
+            let town = unit(
+                &mut tx,
+                Some(county),
+                format!("测试{c}县{t}镇"),
+                format!("B{c}-T{t}"),
+                Level::Township,
+            )
+            .await?;
+            let mut villages = Vec::new();
+            for v in 0..VILLAGES_PER_TOWNSHIP {
+                villages.push(
+                    unit(
+                        &mut tx,
+                        Some(town),
+                        format!("测试{c}县{t}镇{v}村"),
+                        format!("B{c}-T{t}-V{v}"),
+                        Level::Village,
+                    )
+                    .await?,
+                );
+            }
+            townships.push((town, villages));
+        }
+        out.push(County {
+            id: county,
+            departments,
+            townships,
+        });
+    }
+    tx.commit().await?;
+    Ok(Region { counties: out })
+}
+
+/// Generates one county's items and loads them in one transaction.
+async fn load_county(
+    db: &Db,
+    county: &County,
+    items: usize,
+    next_id: &mut i64,
+    rng: &mut StdRng,
+) -> anyhow::Result<usize> {
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
+    let mut docs = Vec::new();
+    let mut meetings = Vec::new();
+    let mut targets = Vec::new();
+    let villages = (TOWNSHIPS_PER_COUNTY * VILLAGES_PER_TOWNSHIP) as i64;
+    for _ in 0..items {
+        let id = *next_id;
+        *next_id += 1;
+        let day = start + Duration::days(rng.gen_range(0..730));
+        let date = day.to_string();
+        let from_township = rng.gen_bool(0.15);
+        let (issuer, target_unit, level, reach) = if from_township {
+            let (town, _) = county.townships[rng.gen_range(0..TOWNSHIPS_PER_COUNTY)];
+            (town, town, "village", VILLAGES_PER_TOWNSHIP as i64)
+        } else {
+            let issuer = county.departments[rng.gen_range(0..DEPARTMENTS_PER_COUNTY)];
+            match rng.gen_range(0..10) {
+                0..=5 => (issuer, county.id, "township", TOWNSHIPS_PER_COUNTY as i64),
+                6..=7 => (issuer, county.id, "village", villages),
+                _ => (
+                    issuer,
+                    county.townships[rng.gen_range(0..TOWNSHIPS_PER_COUNTY)].0,
+                    "",
+                    1,
+                ),
+            }
+        };
+        if rng.gen_bool(0.7) {
+            let chars = if rng.gen_bool(0.03) {
+                rng.gen_range(5001..9000)
+            } else {
+                rng.gen_range(400..4800)
+            };
+            docs.push(BulkDocument {
+                id,
+                region_id: county.id,
+                issuer_id: issuer,
+                title: format!("关于做好第{id}项重点工作的通知"),
+                kind: "通知",
+                carrier: if rng.gen_bool(0.1) {
+                    "white_header"
+                } else {
+                    "formal"
+                },
+                issued_on: date.clone(),
+                char_count: chars,
+                reach,
+                single_task: false,
+                to_schools_hospitals: rng.gen_bool(0.01),
+                head_signed: false,
+                upper_doc_number: None,
+            });
+            targets.push(BulkTarget {
+                channel: "documents",
+                item_id: id,
+                region_id: county.id,
+                target_unit_id: target_unit,
+                target_level: level,
+                issuer_id: issuer,
+                on_date: date,
+                measure: chars,
+            });
+        } else {
+            let minutes = if rng.gen_bool(0.05) {
+                rng.gen_range(91..180)
+            } else {
+                rng.gen_range(30..90)
+            };
+            let hour = rng.gen_range(8..17);
+            meetings.push(BulkMeeting {
+                id,
+                region_id: county.id,
+                organizer_id: issuer,
+                title: format!("第{id}次工作推进会"),
+                kind: "progress",
+                starts_at: format!("{date}T{hour:02}:00"),
+                planned_minutes: minutes,
+                reach_level: if level.is_empty() { "township" } else { level },
+                reach,
+                heads_required: rng.gen_bool(0.02),
+                in_plan: !rng.gen_bool(0.02),
+            });
+            targets.push(BulkTarget {
+                channel: "meetings",
+                item_id: id,
+                region_id: county.id,
+                target_unit_id: target_unit,
+                target_level: level,
+                issuer_id: issuer,
+                on_date: date,
+                measure: minutes,
+            });
+        }
+    }
+    let now = jianfu_core::time::now();
+    let mut tx = db.begin().await?;
+    ledger::bulk_documents(&mut tx, &docs, &now).await?;
+    ledger::bulk_meetings(&mut tx, &meetings, &now).await?;
+    ledger::bulk_targets(&mut tx, &targets).await?;
+    tx.commit().await?;
+    Ok(docs.len() + meetings.len())
+}
+
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
+    let db = Db::connect(&o.database).await?;
+    migrate::run(&db).await?;
+    let existing = db
+        .scalar(&jianfu_store::Q::new("SELECT COUNT(*) FROM documents"))
+        .await?;
+    anyhow::ensure!(
+        existing == 0,
+        "基准测试需要一个空数据库（{} 中已有发文数据）",
+        o.database
+    );
+    let counties = o.items.div_ceil(ITEMS_PER_COUNTY).max(1);
+    println!(
+        "基准测试：{} 条发文和会议，{} 个县，数据库 {}",
+        o.items, counties, o.database
+    );
+
+    let t = Instant::now();
+    let region = build_region(&db, counties).await?;
+    println!("  组织机构：{:.2} 秒", t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let mut rng = StdRng::seed_from_u64(2026);
+    let mut next_id = 1;
+    let mut loaded = 0;
+    for (i, c) in region.counties.iter().enumerate() {
+        let share = o.items / counties + usize::from(i < o.items % counties);
+        loaded += load_county(&db, c, share, &mut next_id, &mut rng).await?;
+    }
+    let mut tx = db.begin().await?;
+    ledger::sync_sequences(&mut tx).await?;
+    tx.commit().await?;
+    let load = t.elapsed().as_secs_f64();
+    println!(
+        "  装载：{loaded} 条，{load:.2} 秒，{:.0} 条/秒",
+        loaded as f64 / load
+    );
+
+    let t = Instant::now();
+    let outcome = warnings::run_all(&db).await?;
+    let eval = t.elapsed().as_secs_f64();
+    println!(
+        "  全量规则评估：{eval:.2} 秒，产生预警 {} 条",
+        outcome.raised
+    );
+    println!("  装载加评估合计：{:.2} 秒", load + eval);
+
+    let system = Actor::system();
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
+    let to = NaiveDate::from_ymd_opt(2026, 12, 31).ok_or_else(|| anyhow::anyhow!("date"))?;
+    let mut times = Vec::with_capacity(o.queries);
+    for _ in 0..o.queries {
+        let c = &region.counties[rng.gen_range(0..region.counties.len())];
+        let (town, villages) = &c.townships[rng.gen_range(0..TOWNSHIPS_PER_COUNTY)];
+        let unit = if rng.gen_bool(0.7) {
+            villages[rng.gen_range(0..VILLAGES_PER_TOWNSHIP)]
+        } else {
+            *town
+        };
+        let t = Instant::now();
+        let l = burden::ledger(&db, &system, unit, from, to).await?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(l);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "  负担台账查询（{} 次，乡镇或村，一年含上年同期）：p50 {:.1} 毫秒，p95 {:.1} 毫秒",
+        o.queries,
+        percentile(&times, 0.5),
+        percentile(&times, 0.95)
+    );
+    if let Some(m) = peak_memory_mib() {
+        println!("  进程内存峰值：{m:.0} MiB");
+    }
+    db.close().await;
+    Ok(())
+}
