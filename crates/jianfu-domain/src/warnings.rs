@@ -88,55 +88,65 @@ async fn reconcile(
     let now = jianfu_core::time::now();
     let mut out = Outcome::default();
     let mut seen = HashSet::new();
+    let mut fresh: Vec<(Finding, String, String)> = Vec::new();
     for f in findings {
         if !seen.insert((f.rule_id, f.subject_key.clone())) {
             continue;
         }
+        out.live += 1;
         let figures = f.figures.to_string();
         let records = serde_json::to_string(&f.records).unwrap_or_else(|_| "[]".into());
-        let new = NewWarning {
-            region_id: region,
-            rule_id: f.rule_id,
-            severity: f.severity.as_str(),
-            subject_key: &f.subject_key,
-            subject: &f.subject,
-            unit_id: f.unit_id,
-            figures: &figures,
-            records: &records,
-            on_date: &f.on_date,
-        };
-        out.live += 1;
         match by_key.remove(&(f.rule_id.to_string(), f.subject_key.clone())) {
             Some(w) if w.figures == figures && w.subject == f.subject && w.records == records => {}
             Some(w) => {
-                store::refresh_warning(tx, w.id, &new, &now).await?;
+                store::refresh_warning(
+                    tx,
+                    w.id,
+                    &new_warning(region, &f, &figures, &records),
+                    &now,
+                )
+                .await?;
                 store::add_event(tx, w.id, "系统", "updated", Some(&f.subject), &now).await?;
                 out.updated += 1;
             }
-            None => {
-                let id = store::insert_warning(tx, &new, &now).await?;
-                store::add_event(tx, id, "系统", "raised", Some(&f.subject), &now).await?;
-                out.raised += 1;
-            }
+            None => fresh.push((f, figures, records)),
         }
     }
-    for w in by_key
+    // New warnings and resolutions are written in batches: a full run over a province raises
+    // hundreds of thousands. The "raised" event is the warning's own `raised_at` (see `get`).
+    let rows: Vec<NewWarning> = fresh
+        .iter()
+        .map(|(f, figures, records)| new_warning(region, f, figures, records))
+        .collect();
+    store::insert_warnings(tx, &rows, &now).await?;
+    out.raised += rows.len();
+    let gone: Vec<i64> = by_key
         .into_values()
         .filter(|w| rules::rule(&w.rule_id).is_some())
-    {
-        store::set_status(tx, w.id, "resolved", None, &now).await?;
-        store::add_event(
-            tx,
-            w.id,
-            "系统",
-            "resolved",
-            Some("原因已消除，自动解除"),
-            &now,
-        )
-        .await?;
-        out.resolved += 1;
-    }
+        .map(|w| w.id)
+        .collect();
+    store::resolve_warnings(tx, &gone, "原因已消除，自动解除", &now).await?;
+    out.resolved += gone.len();
     Ok(out)
+}
+
+fn new_warning<'a>(
+    region: i64,
+    f: &'a Finding,
+    figures: &'a str,
+    records: &'a str,
+) -> NewWarning<'a> {
+    NewWarning {
+        region_id: region,
+        rule_id: f.rule_id,
+        severity: f.severity.as_str(),
+        subject_key: &f.subject_key,
+        subject: &f.subject,
+        unit_id: f.unit_id,
+        figures,
+        records,
+        on_date: &f.on_date,
+    }
 }
 
 /// After a write: the years of the changed dates and the years after them (this year's
@@ -393,7 +403,14 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<WarningDetail> {
     let rule = rules::rule(&warning.rule_id)
         .cloned()
         .ok_or(AppError::NotFound("规则"))?;
-    let events = store::events(&mut conn, id).await?;
+    // The raising is the warning's own `raised_at`; later events are stored.
+    let mut events = vec![WarningEvent {
+        at: warning.raised_at.clone(),
+        actor_name: "系统".into(),
+        action: "raised".into(),
+        note: Some(warning.subject.clone()),
+    }];
+    events.extend(store::events(&mut conn, id).await?);
     Ok(WarningDetail {
         warning,
         rule,

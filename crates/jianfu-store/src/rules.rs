@@ -325,26 +325,6 @@ pub struct NewWarning<'a> {
     pub on_date: &'a str,
 }
 
-pub async fn insert_warning(tx: &mut Tx, w: &NewWarning<'_>, now: &str) -> Result<i64, StoreError> {
-    tx.scalar(
-        &Q::new(
-            "INSERT INTO warnings (region_id, rule_id, severity, subject_key, subject, unit_id, figures, records, status, on_date, raised_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $10) RETURNING id",
-        )
-        .bind(w.region_id)
-        .bind(w.rule_id)
-        .bind(w.severity)
-        .bind(w.subject_key)
-        .bind(w.subject)
-        .bind(w.unit_id)
-        .bind(w.figures)
-        .bind(w.records)
-        .bind(w.on_date)
-        .bind(now),
-    )
-    .await
-}
-
 pub async fn refresh_warning(
     tx: &mut Tx,
     id: i64,
@@ -496,4 +476,92 @@ pub async fn list_warnings(
         " ORDER BY w.raised_at DESC, w.id DESC LIMIT {l} OFFSET {o}"
     ));
     Ok((conn.fetch_all(&q).await?, total))
+}
+
+fn chunk_rows(tx: &Tx) -> usize {
+    // See `ledger::bulk_rows`: the SQLite driver prefers small statements.
+    match tx.backend() {
+        crate::Backend::Sqlite => 10,
+        crate::Backend::Postgres => 200,
+    }
+}
+
+/// Inserts many new warnings at once (status open), as a full re-evaluation raises them.
+pub async fn insert_warnings(
+    tx: &mut Tx,
+    rows: &[NewWarning<'_>],
+    now: &str,
+) -> Result<(), StoreError> {
+    let per = chunk_rows(tx);
+    for chunk in rows.chunks(per) {
+        let mut q = Q::new(
+            "INSERT INTO warnings (region_id, rule_id, severity, subject_key, subject, unit_id, figures, records, status, on_date, raised_at, updated_at) VALUES",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 11;
+            q.push(&format!(
+                "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'open', ${}, ${}, ${})",
+                if i == 0 { " " } else { ", " },
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11
+            ));
+        }
+        for w in chunk {
+            q = q
+                .bind(w.region_id)
+                .bind(w.rule_id)
+                .bind(w.severity)
+                .bind(w.subject_key)
+                .bind(w.subject)
+                .bind(w.unit_id)
+                .bind(w.figures)
+                .bind(w.records)
+                .bind(w.on_date)
+                .bind(now)
+                .bind(now);
+        }
+        tx.execute(&q).await?;
+    }
+    Ok(())
+}
+
+/// Resolves many warnings at once and records why.
+pub async fn resolve_warnings(
+    tx: &mut Tx,
+    ids: &[i64],
+    note: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    let per = chunk_rows(tx);
+    for chunk in ids.chunks(per) {
+        let mut q = Q::new("UPDATE warnings SET status = 'resolved', resolved_at = $1, updated_at = $2 WHERE id IN (");
+        q = q.bind(now).bind(now);
+        for (i, id) in chunk.iter().enumerate() {
+            let p = q.arg(*id);
+            q.push(if i == 0 { "" } else { ", " });
+            q.push(&p);
+        }
+        q.push(")");
+        tx.execute(&q).await?;
+        let mut ev =
+            Q::new("INSERT INTO warning_events (warning_id, at, actor_name, action, note) VALUES");
+        for (i, id) in chunk.iter().enumerate() {
+            let (a, b, c) = (ev.arg(*id), ev.arg(now), ev.arg(note));
+            ev.push(&format!(
+                "{}({a}, {b}, '系统', 'resolved', {c})",
+                if i == 0 { " " } else { ", " }
+            ));
+        }
+        tx.execute(&ev).await?;
+    }
+    Ok(())
 }
