@@ -343,3 +343,48 @@ pub async fn write(
         dates,
     })
 }
+
+/// What an uploaded document fills in on the form: the GB/T 9704 elements found in it.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Prefill {
+    pub title: Option<String>,
+    pub doc_number: Option<String>,
+    /// 文种, e.g. 通知
+    pub kind: Option<String>,
+    pub issued_on: Option<String>,
+    pub main_recipients: Option<String>,
+    /// Body without attachments.
+    pub body: String,
+    pub attachment_count: usize,
+    /// Word's 字数 of the body.
+    pub char_count: usize,
+}
+
+/// Reads an uploaded .docx, .pdf (text layer) or .txt (UTF-8/GBK/GB18030) and finds its
+/// elements. Stores nothing; a file it cannot read gets a Chinese error naming `file`.
+pub fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Prefill> {
+    let extracted = jianfu_text::extract(file_name, bytes).map_err(|e| AppError::Validation {
+        code: e.code(),
+        message: e.to_string(),
+        field: Some("file".into()),
+    })?;
+    if extracted.text.trim().is_empty() {
+        return Err(AppError::Validation {
+            code: "empty_document",
+            message: "文件中没有可读取的文字".into(),
+            field: Some("file".into()),
+        });
+    }
+    let el = jianfu_text::parse_elements(&extracted.text);
+    let body = el.body.clone().unwrap_or_else(|| extracted.text.clone());
+    Ok(Prefill {
+        char_count: jianfu_text::word_count(&body),
+        title: el.title.clone(),
+        doc_number: el.doc_number.as_ref().map(|n| n.text.clone()),
+        kind: el.kind.map(|k| k.as_str().to_string()),
+        issued_on: el.date.map(|d| d.to_string()),
+        main_recipients: el.recipients.clone(),
+        attachment_count: el.attachment_names.len(),
+        body,
+    })
+}

@@ -422,11 +422,16 @@ pub async fn ledger(
 ) -> Result<Vec<LedgerLine>, StoreError> {
     conn.fetch_all(
         &Q::new(
+            // Two index range scans (the unit itself; its ancestors at its level) joined by UNION ALL:
+            // an OR over both lets PostgreSQL fall back to a sequential scan.
             "SELECT x.channel, x.issuer_id, o.name AS issuer_name, COUNT(*) AS items, CAST(COALESCE(SUM(x.measure), 0) AS BIGINT) AS measure \
-             FROM (SELECT DISTINCT t.channel, t.item_id, t.issuer_id, t.measure FROM burden_targets t \
-                   WHERE t.on_date >= $1 AND t.on_date <= $2 AND ( \
-                     (t.target_unit_id = $3 AND t.target_level = '') OR \
-                     (t.target_level = $4 AND t.target_unit_id IN (SELECT a.ancestor_id FROM org_closure a WHERE a.descendant_id = $5 AND a.depth > 0)))) x \
+             FROM (SELECT DISTINCT u.channel, u.item_id, u.issuer_id, u.measure FROM ( \
+                   SELECT t.channel, t.item_id, t.issuer_id, t.measure FROM burden_targets t \
+                   WHERE t.target_unit_id = $3 AND t.target_level = '' AND t.on_date >= $1 AND t.on_date <= $2 \
+                   UNION ALL \
+                   SELECT t.channel, t.item_id, t.issuer_id, t.measure FROM org_closure a \
+                   JOIN burden_targets t ON t.target_unit_id = a.ancestor_id AND t.target_level = $4 \
+                   WHERE a.descendant_id = $5 AND a.depth > 0 AND t.on_date >= $1 AND t.on_date <= $2) u) x \
              JOIN org_units o ON o.id = x.issuer_id \
              GROUP BY x.channel, x.issuer_id, o.name ORDER BY x.channel, items DESC, x.issuer_id",
         )
@@ -737,14 +742,25 @@ pub async fn bulk_targets(tx: &mut Tx, rows: &[BulkTarget]) -> Result<(), StoreE
     Ok(())
 }
 
-/// After rows were loaded with explicit ids, moves PostgreSQL's identity sequences past them.
-pub async fn sync_sequences(tx: &mut Tx) -> Result<(), StoreError> {
-    if tx.backend() == crate::Backend::Postgres {
-        for table in ["documents", "meetings"] {
-            tx.execute(&Q::new(format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-            )))
+/// After a bulk load: moves PostgreSQL's identity sequences past the explicit ids, and
+/// refreshes the planner's statistics on both backends (without them PostgreSQL plans the
+/// ledger query as if the tables were empty).
+pub async fn after_bulk_load(tx: &mut Tx) -> Result<(), StoreError> {
+    match tx.backend() {
+        crate::Backend::Postgres => {
+            for table in ["documents", "meetings"] {
+                tx.execute(&Q::new(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                )))
+                .await?;
+            }
+            tx.execute(&Q::new(
+                "ANALYZE documents, meetings, burden_targets, org_units, org_closure",
+            ))
             .await?;
+        }
+        crate::Backend::Sqlite => {
+            tx.execute(&Q::new("ANALYZE")).await?;
         }
     }
     Ok(())

@@ -126,6 +126,22 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     if req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) == Some(expected) {
         return Ok(req);
     }
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // A file upload carries the token in its URL: the body is not read here.
+    if content_type.starts_with("multipart/form-data") {
+        let query = req.uri().query().unwrap_or("");
+        return if form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| k == CSRF_FIELD && v == expected)
+        {
+            Ok(req)
+        } else {
+            Err(csrf_error())
+        };
+    }
     let is_form = req
         .headers()
         .get(CONTENT_TYPE)

@@ -277,7 +277,7 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
         loaded += load_county(&db, c, share, &mut next_id, &mut rng).await?;
     }
     let mut tx = db.begin().await?;
-    ledger::sync_sequences(&mut tx).await?;
+    ledger::after_bulk_load(&mut tx).await?;
     tx.commit().await?;
     let load = t.elapsed().as_secs_f64();
     println!(

@@ -6,7 +6,7 @@ use crate::extract::{empty_as_none, parse_query, IdPath};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -653,6 +653,7 @@ struct DocumentForm {
     kinds: Vec<(&'static str, bool)>,
     carriers: Vec<(&'static str, &'static str, bool)>,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 const DOC_KINDS: [&str; 15] = [
@@ -679,6 +680,16 @@ async fn document_form(
     form: FormPairs,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    document_form_with(s, id, form, error, None).await
+}
+
+async fn document_form_with(
+    s: &AppState,
+    id: &Identity,
+    form: FormPairs,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
     let issuers = filing_units(&s.db, &id.actor).await?;
     let targets = target_options(&s.db, &id.actor).await?;
     let issuer_chosen = [form.get("issuer_id")];
@@ -697,6 +708,7 @@ async fn document_form(
             .collect(),
         form,
         error,
+        notice,
     };
     let status = if page.error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -705,6 +717,81 @@ async fn document_form(
     };
     Ok((status, render(&page)?).into_response())
 }
+
+/// Reads an uploaded document and shows the form filled with what was found in it.
+pub async fn upload_document(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    let mut file: Option<(String, Bytes)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件"))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件"))?;
+            file = Some((name, bytes));
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return document_form(
+            &s,
+            &id,
+            FormPairs::default(),
+            Some(AppError::invalid("file", "不能为空").to_string()),
+        )
+        .await;
+    };
+    match documents::read_upload(&name, &bytes) {
+        Ok(p) => {
+            let mut pairs = vec![(
+                "issued_on".to_string(),
+                p.issued_on.clone().unwrap_or_else(|| today().to_string()),
+            )];
+            for (k, v) in [
+                ("title", &p.title),
+                ("doc_number", &p.doc_number),
+                ("kind", &p.kind),
+                ("main_recipients", &p.main_recipients),
+            ] {
+                if let Some(v) = v {
+                    pairs.push((k.to_string(), v.clone()));
+                }
+            }
+            pairs.push(("body".into(), p.body.clone()));
+            pairs.push(("attachment_count".into(), p.attachment_count.to_string()));
+            let notice = format!(
+                "已从“{name}”读取：正文{}字，请核对后选择发送范围并登记。",
+                p.char_count
+            );
+            document_form_with(
+                &s,
+                &id,
+                FormPairs {
+                    pairs,
+                    posted: false,
+                },
+                None,
+                Some(notice),
+            )
+            .await
+        }
+        Err(e) if e.status() == 422 => {
+            document_form(&s, &id, FormPairs::default(), Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// Largest document upload: 20 MB of file plus form overhead.
+pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
 
 pub async fn new_document(
     State(s): State<AppState>,

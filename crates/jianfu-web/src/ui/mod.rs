@@ -42,6 +42,11 @@ pub fn router() -> Router<AppState> {
             "/documents/new",
             get(ledger::new_document).post(ledger::create_document),
         )
+        .route(
+            "/documents/new/upload",
+            post(ledger::upload_document)
+                .layer(axum::extract::DefaultBodyLimit::max(ledger::UPLOAD_LIMIT)),
+        )
         .route("/documents/{id}", get(ledger::document_detail))
         .route("/meetings", get(ledger::meetings_page))
         .route(

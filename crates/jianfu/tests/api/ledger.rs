@@ -1081,3 +1081,66 @@ async fn ledger_pages_work_as_the_office_uses_them(backend: Backend) {
         .unwrap(); // 冬春
     assert!(docs.contains("关于做好冬春农田水利建设的通知"));
 }
+
+both_backends!(uploads: an_uploaded_document_fills_the_form);
+
+async fn an_uploaded_document_fills_the_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("filer").await;
+    let form = c
+        .get(app.url("/documents/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::csrf_of(&form);
+    let text = "示例县农业农村局文件\n\n示农发〔2026〕45号\n\n关于做好2026年冬季农田水利建设工作的通知\n\n各乡镇人民政府、街道办事处：\n\n    为做好今冬明春农田水利建设，现将有关事项通知如下。\n    一、加强组织领导。各乡镇要明确责任人。\n    二、严格质量管理。\n\n示例县农业农村局\n2026年11月3日\n";
+    let upload = |name: &'static str, bytes: Vec<u8>, token: String| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        c.post(app.url(&format!("/documents/new/upload?csrf_token={token}")))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let r = upload("通知.txt", text.as_bytes().to_vec(), csrf.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("已从“通知.txt”读取"), "{page}");
+    assert!(
+        page.contains("value=\"关于做好2026年冬季农田水利建设工作的通知\""),
+        "{page}"
+    );
+    assert!(page.contains("value=\"示农发〔2026〕45号\"") && page.contains("value=\"2026-11-03\""));
+    assert!(page.contains("<option selected>通知</option>"));
+
+    // Formats it cannot read, and forged tokens, are refused with Chinese messages.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    let r = upload("旧文件.doc", ole, csrf.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(".docx"),
+        "the error names the formats it reads: {page}"
+    );
+    let r = upload("空.txt", Vec::new(), csrf.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = upload("通知.txt", text.as_bytes().to_vec(), "forged".into())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // An oversized upload is refused: either with a 4xx page, or the server stops reading and
+    // closes the connection before the client has sent everything.
+    match upload("大文件.txt", vec![b'a'; 30 * 1024 * 1024], csrf).await {
+        Ok(r) => assert!(r.status().is_client_error(), "{}", r.status()),
+        Err(e) => assert!(e.is_request(), "{e}"),
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM documents").await,
+        0,
+        "reading a file stores nothing"
+    );
+}
