@@ -118,6 +118,9 @@ pub struct DocumentInput {
     pub body: String,
     #[serde(default)]
     pub attachment_count: i64,
+    /// The recorded 字数 when no body is given (ledger imports); ignored when there is a body.
+    #[serde(default)]
+    pub char_count: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -261,7 +264,15 @@ pub async fn write(
         .ok_or_else(|| AppError::invalid("issuer_id", "不存在"))?;
     let region_id = issuer.region_id.unwrap_or(issuer.id);
     let (rows, reach) = targets::resolve(tx, actor, &input.targets).await?;
-    let char_count = jianfu_text::body_word_count(&input.body) as i64;
+    let char_count = match input.char_count {
+        Some(n) if input.body.trim().is_empty() => {
+            if !(0..=1_000_000).contains(&n) {
+                return Err(AppError::invalid("char_count", "应为0至1000000之间的整数"));
+            }
+            n
+        }
+        _ => jianfu_text::body_word_count(&input.body) as i64,
+    };
     let issued = issued_on.to_string();
     let new = NewDocument {
         region_id,

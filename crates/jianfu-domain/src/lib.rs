@@ -6,6 +6,7 @@ pub mod auth;
 pub mod burden;
 pub mod demo;
 pub mod documents;
+pub mod ledger_import;
 pub mod meetings;
 pub mod org;
 pub mod people;

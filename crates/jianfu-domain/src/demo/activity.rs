@@ -1649,6 +1649,7 @@ async fn write_documents(
             in_plan: d.carrier == Carrier::Formal,
             body,
             attachment_count,
+            char_count: None,
         };
         documents::write(tx, actor, None, input).await?;
     }

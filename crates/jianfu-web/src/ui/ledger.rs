@@ -833,6 +833,7 @@ fn parse_document(f: &FormPairs) -> Result<DocumentInput, AppError> {
         in_plan: f.flag("in_plan"),
         body: f.get("body").replace("\r\n", "\n"),
         attachment_count: f.int("attachment_count")?.unwrap_or(0),
+        char_count: None,
     })
 }
 
@@ -1026,4 +1027,74 @@ pub async fn plans_page(
             })
             .collect(),
     })
+}
+
+#[derive(Template)]
+#[template(path = "import_report.html")]
+struct ImportPage {
+    chrome: Chrome,
+    report: Option<jianfu_domain::ledger_import::ImportReport>,
+    error: Option<String>,
+}
+
+/// The Excel template of the 发文台账.
+pub async fn ledger_template(PageUser(id): PageUser) -> Result<Response, PageError> {
+    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    let bytes = jianfu_domain::ledger_import::template()?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"fawen-taizhang.xlsx\"; filename*=UTF-8''%E5%8F%91%E6%96%87%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Imports an uploaded 发文台账 and reports row by row.
+pub async fn import_ledger(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    let mut bytes = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件"))?
+    {
+        if field.name() == Some("file") {
+            bytes =
+                Some(field.bytes().await.map_err(|_| {
+                    AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件")
+                })?);
+        }
+    }
+    let chrome = Chrome::new(&id, "/documents", "导入发文台账");
+    let (report, error) = match bytes {
+        None => (
+            None,
+            Some(AppError::invalid("file", "不能为空").to_string()),
+        ),
+        Some(b) => match jianfu_domain::ledger_import::import(&s.db, &id.actor, &b).await {
+            Ok(r) => (Some(r), None),
+            Err(e) if e.status() == 422 => (None, Some(e.to_string())),
+            Err(e) => return Err(PageError(e)),
+        },
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        render(&ImportPage {
+            chrome,
+            report,
+            error,
+        })?,
+    )
+        .into_response())
 }

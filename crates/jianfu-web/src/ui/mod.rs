@@ -47,6 +47,12 @@ pub fn router() -> Router<AppState> {
             post(ledger::upload_document)
                 .layer(axum::extract::DefaultBodyLimit::max(ledger::UPLOAD_LIMIT)),
         )
+        .route("/documents/template.xlsx", get(ledger::ledger_template))
+        .route(
+            "/documents/import",
+            post(ledger::import_ledger)
+                .layer(axum::extract::DefaultBodyLimit::max(ledger::UPLOAD_LIMIT)),
+        )
         .route("/documents/{id}", get(ledger::document_detail))
         .route("/meetings", get(ledger::meetings_page))
         .route(

@@ -1144,3 +1144,244 @@ async fn an_uploaded_document_fills_the_form(backend: Backend) {
         "reading a file stores nothing"
     );
 }
+
+both_backends!(excel: the_excel_ledger_imports_row_by_row);
+
+fn workbook(rows: &[[&str; 12]], merge_row: Option<u32>) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    if let Some(r) = merge_row {
+        ws.merge_range(r, 0, r, 1, "县农业农村局", &rust_xlsxwriter::Format::new())
+            .unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn the_excel_ledger_imports_row_by_row(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("filer").await;
+    let r = c
+        .get(app.url("/documents/template.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let template = r.bytes().await.unwrap();
+    assert!(template.starts_with(b"PK"), "an .xlsx is a zip");
+    let list = c
+        .get(app.url("/documents"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::csrf_of(&list);
+    let import = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("发文台账.xlsx");
+        c.post(app.url(&format!("/documents/import?csrf_token={csrf}")))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    // The template itself imports its example row.
+    let r = import(template.to_vec()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("共1行，导入1行，未导入0行"));
+
+    let header = [
+        "发文机关",
+        "发文字号",
+        "标题",
+        "文种",
+        "载体",
+        "成文日期",
+        "发送范围",
+        "正文字数",
+        "专项工作文件",
+        "转发上级文件字号",
+        "发往学校医院",
+        "主要负责同志签批",
+    ];
+    let rows = [
+        header,
+        [
+            "县农业农村局",
+            "示农发〔2026〕50号",
+            "关于做好秋粮收购的通知",
+            "通知",
+            "正式文件",
+            "2026-10-02",
+            "各乡镇（街道）",
+            "1200",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "县农业农村局",
+            "示农发〔2026〕51号",
+            "关于开展统计的通知",
+            "通知",
+            "正式文件",
+            "2026-02-30",
+            "各乡镇（街道）",
+            "900",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "示例市教育局",
+            "",
+            "关于开学准备的通知",
+            "通知",
+            "正式文件",
+            "2026-08-20",
+            "各乡镇（街道）",
+            "900",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "县农业农村局",
+            "",
+            "关于植树的通知书",
+            "通知书",
+            "正式文件",
+            "2026-03-01",
+            "各村（社区）",
+            "700",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "县农业农村局",
+            "",
+            "关于冬季防火的通知",
+            "通知",
+            "白头文件",
+            "2026年10月8日",
+            "青石镇、柳河镇",
+            "800",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "县农业农村局",
+            "",
+            "合并单元格的一行",
+            "通知",
+            "正式文件",
+            "2026-10-09",
+            "各乡镇（街道）",
+            "800",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "县农业农村局",
+            "示农发〔2026〕52号",
+            "关于印发农业农村现代化规划的通知",
+            "通知",
+            "正式文件",
+            "2026-10-10",
+            "各乡镇（街道）",
+            "6200",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+        [
+            "县教育局",
+            "",
+            "关于秋季开学的通知",
+            "通知",
+            "正式文件",
+            "2026-08-25",
+            "各乡镇（街道）",
+            "900",
+            "否",
+            "",
+            "否",
+            "否",
+        ],
+    ];
+    let r = import(workbook(&rows, Some(6))).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("共8行，导入3行，未导入5行"), "{page}");
+    for expected in [
+        "第3行：成文日期",
+        "第4行：发文机关",
+        "示例市教育局",
+        "第5行：文种",
+        "第7行含合并单元格",
+        "第9行：发文机关：只能以本单位名义登记",
+    ] {
+        assert!(page.contains(expected), "missing “{expected}” in {page}");
+    }
+    let (_, docs) = app.get("filer", "/api/v1/documents?per_page=50").await;
+    assert_eq!(
+        docs["total"], 4,
+        "the template's example and three good rows"
+    );
+    let fire = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"] == "关于冬季防火的通知")
+        .unwrap();
+    assert_eq!(
+        (
+            fire["carrier"].as_str(),
+            fire["issued_on"].as_str(),
+            fire["reach"].as_i64()
+        ),
+        (Some("white_header"), Some("2026-10-08"), Some(2))
+    );
+    // The rules ran for the import: the 6,200-character notice has its warning.
+    let (_, w) = app
+        .get("filer", "/api/v1/warnings?rule=doc.length&status=open")
+        .await;
+    assert_eq!(w["total"], 1, "{w}");
+
+    // A sheet with another header, and a file that is no spreadsheet, are refused whole.
+    let mut wrong = rows;
+    wrong[0][2] = "文件标题";
+    let r = import(workbook(&wrong[..2], None)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("表头不符：第3列应为“标题”"));
+    let r = import(b"not a spreadsheet at all".to_vec()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("无法读取该文件"));
+    let (_, docs) = app.get("filer", "/api/v1/documents").await;
+    assert_eq!(docs["total"], 4, "nothing more was stored");
+}
