@@ -107,13 +107,6 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditEntry>, i64), StoreError> {
-    let mut count = Q::new("SELECT COUNT(*)");
-    where_clause(&mut count, f);
-    let total = conn.scalar(&count).await?;
-    let mut q = Q::new(format!("SELECT {COLS}"));
-    where_clause(&mut q, f);
-    let l = q.arg(limit);
-    let o = q.arg(offset);
-    q.push(&format!(" ORDER BY a.seq DESC LIMIT {l} OFFSET {o}"));
-    Ok((conn.fetch_all(&q).await?, total))
+    conn.page(COLS, |q| where_clause(q, f), "a.seq DESC", limit, offset)
+        .await
 }

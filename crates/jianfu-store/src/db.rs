@@ -278,6 +278,27 @@ impl Conn {
         .map_err(StoreError::from_sqlx)
     }
 
+    /// One page of a listing and the total count. `from_where` appends the FROM and WHERE
+    /// clauses; it runs once for the count and once for the rows, so both see the same filter.
+    pub async fn page<T: DbRow>(
+        &mut self,
+        cols: &str,
+        from_where: impl Fn(&mut Q),
+        order_by: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<T>, i64), StoreError> {
+        let mut count = Q::new("SELECT COUNT(*)");
+        from_where(&mut count);
+        let total = self.scalar(&count).await?;
+        let mut q = Q::new(format!("SELECT {cols}"));
+        from_where(&mut q);
+        let l = q.arg(limit);
+        let o = q.arg(offset);
+        q.push(&format!(" ORDER BY {order_by} LIMIT {l} OFFSET {o}"));
+        Ok((self.fetch_all(&q).await?, total))
+    }
+
     /// A single integer, e.g. `SELECT COUNT(*)` or `INSERT … RETURNING id`.
     pub async fn scalar(&mut self, q: &Q) -> Result<i64, StoreError> {
         let (v,): (i64,) = self.fetch_one(q).await?;

@@ -204,19 +204,18 @@ pub async fn list_documents(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Document>, i64), StoreError> {
-    let mut count = Q::new("SELECT COUNT(*) FROM documents d");
-    item_where(&mut count, f, "d", "issuer_id", "issued_on");
-    let total = conn.scalar(&count).await?;
-    let mut q = Q::new(format!(
-        "SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id"
-    ));
-    item_where(&mut q, f, "d", "issuer_id", "issued_on");
-    let l = q.arg(limit);
-    let o = q.arg(offset);
-    q.push(&format!(
-        " ORDER BY d.issued_on DESC, d.id DESC LIMIT {l} OFFSET {o}"
-    ));
-    Ok((conn.fetch_all(&q).await?, total))
+    let from_where = |q: &mut Q| {
+        q.push(" FROM documents d JOIN org_units o ON o.id = d.issuer_id");
+        item_where(q, f, "d", "issuer_id", "issued_on");
+    };
+    conn.page(
+        DOC_COLS,
+        from_where,
+        "d.issued_on DESC, d.id DESC",
+        limit,
+        offset,
+    )
+    .await
 }
 
 pub struct NewMeeting<'a> {
@@ -308,19 +307,18 @@ pub async fn list_meetings(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Meeting>, i64), StoreError> {
-    let mut count = Q::new("SELECT COUNT(*) FROM meetings m");
-    item_where(&mut count, f, "m", "organizer_id", "held_on");
-    let total = conn.scalar(&count).await?;
-    let mut q = Q::new(format!(
-        "SELECT {MEETING_COLS} FROM meetings m JOIN org_units o ON o.id = m.organizer_id"
-    ));
-    item_where(&mut q, f, "m", "organizer_id", "held_on");
-    let l = q.arg(limit);
-    let o = q.arg(offset);
-    q.push(&format!(
-        " ORDER BY m.held_on DESC, m.id DESC LIMIT {l} OFFSET {o}"
-    ));
-    Ok((conn.fetch_all(&q).await?, total))
+    let from_where = |q: &mut Q| {
+        q.push(" FROM meetings m JOIN org_units o ON o.id = m.organizer_id");
+        item_where(q, f, "m", "organizer_id", "held_on");
+    };
+    conn.page(
+        MEETING_COLS,
+        from_where,
+        "m.held_on DESC, m.id DESC",
+        limit,
+        offset,
+    )
+    .await
 }
 
 /// An item as the ledger indexes it.

@@ -88,17 +88,14 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<OrgUnit>, i64), StoreError> {
-    let mut count = Q::new("SELECT COUNT(*)");
-    where_clause(&mut count, f);
-    let total = conn.scalar(&count).await?;
-    let mut q = Q::new(format!("SELECT {COLS}"));
-    where_clause(&mut q, f);
-    let l = q.arg(limit);
-    let o = q.arg(offset);
-    q.push(&format!(
-        " ORDER BY u.depth, u.sort_order, u.id LIMIT {l} OFFSET {o}"
-    ));
-    Ok((conn.fetch_all(&q).await?, total))
+    conn.page(
+        COLS,
+        |q| where_clause(q, f),
+        "u.depth, u.sort_order, u.id",
+        limit,
+        offset,
+    )
+    .await
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<OrgUnit>, StoreError> {

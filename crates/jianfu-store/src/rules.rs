@@ -465,17 +465,14 @@ pub async fn list_warnings(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Warning>, i64), StoreError> {
-    let mut count = Q::new("SELECT COUNT(*)");
-    warning_where(&mut count, f);
-    let total = conn.scalar(&count).await?;
-    let mut q = Q::new(format!("SELECT {WARNING_COLS}"));
-    warning_where(&mut q, f);
-    let l = q.arg(limit);
-    let o = q.arg(offset);
-    q.push(&format!(
-        " ORDER BY w.raised_at DESC, w.id DESC LIMIT {l} OFFSET {o}"
-    ));
-    Ok((conn.fetch_all(&q).await?, total))
+    conn.page(
+        WARNING_COLS,
+        |q| warning_where(q, f),
+        "w.raised_at DESC, w.id DESC",
+        limit,
+        offset,
+    )
+    .await
 }
 
 fn chunk_rows(tx: &Tx) -> usize {
