@@ -299,6 +299,30 @@ impl Conn {
         Ok((self.fetch_all(&q).await?, total))
     }
 
+    /// PostgreSQL's COPY … FROM STDIN with the data given (bulk loads); `None` on SQLite,
+    /// which the caller answers with multi-row INSERTs.
+    pub async fn pg_copy_in(
+        &mut self,
+        statement: &str,
+        data: Vec<u8>,
+    ) -> Result<Option<u64>, StoreError> {
+        let rows = match self {
+            Conn::PgTx(t) => {
+                let mut copy = t.copy_in_raw(statement).await?;
+                copy.send(data).await?;
+                copy.finish().await?
+            }
+            Conn::PgPool(p) => {
+                let mut conn = p.acquire().await?;
+                let mut copy = conn.copy_in_raw(statement).await?;
+                copy.send(data).await?;
+                copy.finish().await?
+            }
+            Conn::SqlitePool(_) | Conn::SqliteTx(_) => return Ok(None),
+        };
+        Ok(Some(rows))
+    }
+
     /// A single integer, e.g. `SELECT COUNT(*)` or `INSERT … RETURNING id`.
     pub async fn scalar(&mut self, q: &Q) -> Result<i64, StoreError> {
         let (v,): (i64,) = self.fetch_one(q).await?;

@@ -576,6 +576,29 @@ pub async fn plan_overview(
     .await
 }
 
+/// One CSV field for PostgreSQL's COPY: quoted, quotes doubled; `None` is NULL (unquoted empty).
+fn csv_field(out: &mut String, v: Option<&str>) {
+    if let Some(v) = v {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    }
+}
+
+fn csv_row(out: &mut String, fields: &[Option<&str>]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, *f);
+    }
+    out.push('\n');
+}
+
+fn tf(b: bool) -> Option<&'static str> {
+    Some(if b { "t" } else { "f" })
+}
+
 /// A document row for bulk loading (imports, benchmarks): the id is chosen by the caller.
 pub struct BulkDocument {
     pub id: i64,
@@ -620,15 +643,10 @@ pub struct BulkTarget {
     pub measure: i64,
 }
 
-/// Rows per multi-row INSERT. PostgreSQL binds by position and takes large statements well;
-/// the SQLite driver's cost per statement grows faster than its parameter count, so it gets
-/// small ones (measured with `jianfu bench ledger`: 10 rows load 8× faster than 400).
-fn bulk_rows(tx: &Tx) -> usize {
-    match tx.backend() {
-        crate::Backend::Sqlite => 10,
-        crate::Backend::Postgres => 400,
-    }
-}
+/// Rows per multi-row INSERT on SQLite (PostgreSQL loads through COPY): the SQLite driver's
+/// cost per statement grows faster than its parameter count, so small statements win
+/// (measured with `jianfu bench ledger`: 10 rows load 8× faster than 400).
+const BULK_ROWS: usize = 10;
 
 fn values_clause(q: &mut Q, rows: usize, cols: usize) {
     for r in 0..rows {
@@ -650,7 +668,7 @@ pub async fn bulk_documents(
     rows: &[BulkDocument],
     now: &str,
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(bulk_rows(tx)) {
+    for chunk in rows.chunks(BULK_ROWS) {
         let mut q = Q::new(
             "INSERT INTO documents (id, region_id, issuer_id, title, kind, carrier, issued_on, char_count, reach, single_task, \
              to_schools_hospitals, head_signed, forwards_upper, upper_doc_number, in_plan, body, attachment_count, created_at, updated_at) VALUES",
@@ -684,7 +702,52 @@ pub async fn bulk_documents(
 }
 
 pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Result<(), StoreError> {
-    for chunk in rows.chunks(bulk_rows(tx)) {
+    if tx.backend() == crate::Backend::Postgres {
+        let mut csv = String::new();
+        for m in rows {
+            let (id, region, org, minutes, reach) = (
+                m.id.to_string(),
+                m.region_id.to_string(),
+                m.organizer_id.to_string(),
+                m.planned_minutes.to_string(),
+                m.reach.to_string(),
+            );
+            csv_row(
+                &mut csv,
+                &[
+                    Some(&id),
+                    Some(&region),
+                    Some(&org),
+                    Some(&m.title),
+                    Some(&m.title),
+                    Some(m.kind),
+                    m.starts_at.get(0..10),
+                    Some(&m.starts_at),
+                    Some(&minutes),
+                    Some(m.reach_level),
+                    Some("50"),
+                    tf(m.heads_required),
+                    tf(false),
+                    tf(false),
+                    Some("0"),
+                    tf(m.in_plan),
+                    tf(false),
+                    Some(&reach),
+                    Some(now),
+                    Some(now),
+                ],
+            );
+        }
+        tx.pg_copy_in(
+            "COPY meetings (id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
+             attendee_count, heads_required, heads_approved, reach_approved, exchange_speeches, in_plan, approved, reach, created_at, updated_at) \
+             FROM STDIN WITH (FORMAT csv)",
+            csv.into_bytes(),
+        )
+        .await?;
+        return Ok(());
+    }
+    for chunk in rows.chunks(BULK_ROWS) {
         let mut q = Q::new(
             "INSERT INTO meetings (id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
              attendee_count, heads_required, heads_approved, reach_approved, exchange_speeches, in_plan, approved, reach, created_at, updated_at) VALUES",
@@ -719,7 +782,38 @@ pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Resu
 }
 
 pub async fn bulk_targets(tx: &mut Tx, rows: &[BulkTarget]) -> Result<(), StoreError> {
-    for chunk in rows.chunks(bulk_rows(tx)) {
+    if tx.backend() == crate::Backend::Postgres {
+        let mut csv = String::new();
+        for t in rows {
+            let (item, region, unit, issuer, measure) = (
+                t.item_id.to_string(),
+                t.region_id.to_string(),
+                t.target_unit_id.to_string(),
+                t.issuer_id.to_string(),
+                t.measure.to_string(),
+            );
+            csv_row(
+                &mut csv,
+                &[
+                    Some(t.channel),
+                    Some(&item),
+                    Some(&region),
+                    Some(&unit),
+                    Some(t.target_level),
+                    Some(&issuer),
+                    Some(&t.on_date),
+                    Some(&measure),
+                ],
+            );
+        }
+        tx.pg_copy_in(
+            "COPY burden_targets (channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure) FROM STDIN WITH (FORMAT csv)",
+            csv.into_bytes(),
+        )
+        .await?;
+        return Ok(());
+    }
+    for chunk in rows.chunks(BULK_ROWS) {
         let mut q = Q::new(
             "INSERT INTO burden_targets (channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure) VALUES",
         );
