@@ -168,3 +168,49 @@ async fn demo_region_is_created_once() {
         assert!(names.contains(&spec_account));
     }
 }
+
+both_backends!(bench: bench_ledger_loads_evaluates_and_queries);
+
+async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
+    let (db, url, _dir) = fresh_database(backend).await;
+    let (code, out, err) = jianfu(&[
+        "bench",
+        "ledger",
+        "--items",
+        "3000",
+        "--queries",
+        "10",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("装载：3000 条") && out.contains("全量规则评估") && out.contains("p95"),
+        "{out}"
+    );
+    let q = |sql: &str| jianfu_store::Q::new(sql.to_string());
+    let items = db
+        .scalar(&q("SELECT COUNT(*) FROM documents"))
+        .await
+        .unwrap()
+        + db.scalar(&q("SELECT COUNT(*) FROM meetings"))
+            .await
+            .unwrap();
+    assert_eq!(items, 3000);
+    assert_eq!(
+        db.scalar(&q("SELECT COUNT(*) FROM burden_targets"))
+            .await
+            .unwrap(),
+        3000
+    );
+    assert!(
+        db.scalar(&q("SELECT COUNT(*) FROM warnings"))
+            .await
+            .unwrap()
+            > 0
+    );
+    // A second run refuses a database that already holds a ledger.
+    let (code, _, err) = jianfu(&["bench", "ledger", "--items", "10", "--database", &url]);
+    assert_eq!(code, 2);
+    assert!(err.contains("需要一个空数据库"), "{err}");
+}
