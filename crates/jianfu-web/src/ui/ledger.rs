@@ -725,21 +725,7 @@ pub async fn upload_document(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let mut file: Option<(String, Bytes)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件"))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件"))?;
-            file = Some((name, bytes));
-        }
-    }
+    let file = uploaded_file(&mut multipart).await?;
     let Some((name, bytes)) = file else {
         return document_form(
             &s,
@@ -788,6 +774,19 @@ pub async fn upload_document(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The `file` field of an upload form: its name and bytes.
+async fn uploaded_file(multipart: &mut Multipart) -> Result<Option<(String, Bytes)>, AppError> {
+    let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            file = Some((name, field.bytes().await.map_err(|_| broken())?));
+        }
+    }
+    Ok(file)
 }
 
 /// Largest document upload: 20 MB of file plus form overhead.
@@ -1058,19 +1057,7 @@ pub async fn import_ledger(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件"))?
-    {
-        if field.name() == Some("file") {
-            bytes =
-                Some(field.bytes().await.map_err(|_| {
-                    AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件")
-                })?);
-        }
-    }
+    let bytes = uploaded_file(&mut multipart).await?.map(|(_, b)| b);
     let chrome = Chrome::new(&id, "/documents", "导入发文台账");
     let (report, error) = match bytes {
         None => (
