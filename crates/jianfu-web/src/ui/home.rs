@@ -20,6 +20,8 @@ struct HomePage {
     level_counts: Vec<(&'static str, &'static str, i64)>,
     user_count: Option<i64>,
     audit_count: Option<i64>,
+    /// Warnings still to be dealt with in the user's view (a filer: its own unit's).
+    open_warnings: i64,
     can_manage_users: bool,
 }
 
@@ -38,6 +40,21 @@ pub async fn home(
         true => Some(people::count_in_scope(&s.db, actor).await?),
         false => None,
     };
+    let open = jianfu_domain::warnings::ListWarnings {
+        status: Some("open".into()),
+        ..Default::default()
+    };
+    let open_warnings = jianfu_domain::warnings::list(
+        &s.db,
+        actor,
+        open,
+        Page {
+            page: 1,
+            per_page: 1,
+        },
+    )
+    .await?
+    .total;
     let audit_count = match can(actor, Action::ViewAudit) {
         true => Some(
             audit::list(
@@ -61,6 +78,7 @@ pub async fn home(
         level_counts,
         user_count,
         audit_count,
+        open_warnings,
         can_manage_users: can(actor, Action::ManageUsers),
     })
 }

@@ -925,6 +925,18 @@ async fn ledger_pages_work_as_the_office_uses_them(backend: Backend) {
         "{back}"
     );
 
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("<span class=\"figure\">1</span><span class=\"label\">待处理预警</span>"),
+        "{home}"
+    );
     let list = c
         .get(app.url("/warnings"))
         .send()
