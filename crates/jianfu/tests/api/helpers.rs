@@ -114,6 +114,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         tokens.insert(name.to_string(), t);
     }
     let client = reqwest::Client::builder()
+        // A fresh connection per request: a server that refuses an oversized body closes the
+        // connection, and a pooled one would make the next request fail.
+        .pool_max_idle_per_host(0)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -223,6 +226,9 @@ impl TestApp {
     /// A browser-like client with a cookie jar, signed in through the login form.
     pub async fn browser_login(&self, username: &str) -> reqwest::Client {
         let c = reqwest::Client::builder()
+            // A fresh connection per request: a server that refuses an oversized body closes the
+            // connection, and a pooled one would make the next request fail.
+            .pool_max_idle_per_host(0)
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
