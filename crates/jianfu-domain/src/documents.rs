@@ -2,13 +2,13 @@
 use crate::audit::{self, Change};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, Target};
+use crate::targets::{self, ListItems, Target};
 use crate::warnings;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 pub use jianfu_store::ledger::Document;
-use jianfu_store::ledger::{self as store, ItemFilter, LedgerItem, NewDocument};
+use jianfu_store::ledger::{self as store, LedgerItem, NewDocument};
 use jianfu_store::{org, Db, Tx};
 use jianfu_text::DocKind;
 use serde::{Deserialize, Serialize};
@@ -139,32 +139,9 @@ pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
     Ok(d)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ListDocuments {
-    pub issuer: Option<i64>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub q: Option<String>,
-}
-
-pub async fn list(
-    db: &Db,
-    actor: &Actor,
-    f: ListDocuments,
-    page: Page,
-) -> AppResult<Paged<Document>> {
-    policy::ensure(actor, Action::ViewLedger)?;
+pub async fn list(db: &Db, actor: &Actor, f: ListItems, page: Page) -> AppResult<Paged<Document>> {
     let mut conn = db.reader();
-    if let Some(i) = f.issuer {
-        policy::ensure_in_scope(&mut conn, actor, i, Some("issuer")).await?;
-    }
-    let filter = ItemFilter {
-        scope_root: policy::scope_filter(actor),
-        issuer: f.issuer,
-        from: f.from.map(|d| d.to_string()),
-        to: f.to.map(|d| d.to_string()),
-        q: f.q,
-    };
+    let filter = f.scoped(&mut conn, actor).await?;
     let (items, total) =
         store::list_documents(&mut conn, &filter, page.limit(), page.offset()).await?;
     Ok(Paged::new(items, total, page))

@@ -3,13 +3,13 @@ use crate::audit::{self, Change};
 use crate::documents::parse_date;
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, Target};
+use crate::targets::{self, ListItems, Target};
 use crate::warnings;
 use chrono::{NaiveDate, NaiveDateTime};
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
 pub use jianfu_store::ledger::Meeting;
-use jianfu_store::ledger::{self as store, ItemFilter, LedgerItem, NewMeeting};
+use jianfu_store::ledger::{self as store, LedgerItem, NewMeeting};
 use jianfu_store::{org, Db, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -146,32 +146,9 @@ fn minutes(field: &str, v: i64, max: i64) -> AppResult<i64> {
     Ok(v)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ListMeetings {
-    pub organizer: Option<i64>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub q: Option<String>,
-}
-
-pub async fn list(
-    db: &Db,
-    actor: &Actor,
-    f: ListMeetings,
-    page: Page,
-) -> AppResult<Paged<Meeting>> {
-    policy::ensure(actor, Action::ViewLedger)?;
+pub async fn list(db: &Db, actor: &Actor, f: ListItems, page: Page) -> AppResult<Paged<Meeting>> {
     let mut conn = db.reader();
-    if let Some(i) = f.organizer {
-        policy::ensure_in_scope(&mut conn, actor, i, Some("organizer")).await?;
-    }
-    let filter = ItemFilter {
-        scope_root: policy::scope_filter(actor),
-        issuer: f.organizer,
-        from: f.from.map(|d| d.to_string()),
-        to: f.to.map(|d| d.to_string()),
-        q: f.q,
-    };
+    let filter = f.scoped(&mut conn, actor).await?;
     let (items, total) =
         store::list_meetings(&mut conn, &filter, page.limit(), page.offset()).await?;
     Ok(Paged::new(items, total, page))

@@ -1,5 +1,6 @@
-//! Whom a burden item reaches: a unit itself, or every unit of one level below a unit
-//! (e.g. "各乡镇（街道）" of the county, or all villages of a town).
+//! What a burden item reaches — a unit itself, or every unit of one level below a unit (e.g.
+//! "各乡镇（街道）" of the county) — and what documents and meetings share: their list filter
+//! and the result of a write.
 use crate::policy;
 use jianfu_core::{Actor, AppError, AppResult, Level};
 use jianfu_store::ledger::{self, TargetRow};
@@ -95,4 +96,34 @@ pub struct Written {
     pub region_id: i64,
     /// The item's date, and its old date when it moved.
     pub dates: Vec<chrono::NaiveDate>,
+}
+
+/// Filters of the document and meeting ledgers: the issuer (organizer), a period, a title search.
+#[derive(Debug, Clone, Default)]
+pub struct ListItems {
+    pub issuer: Option<i64>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub q: Option<String>,
+}
+
+impl ListItems {
+    /// The store filter limited to the actor's scope; an issuer outside it is refused.
+    pub async fn scoped(
+        self,
+        conn: &mut jianfu_store::Conn,
+        actor: &Actor,
+    ) -> AppResult<ledger::ItemFilter> {
+        policy::ensure(actor, policy::Action::ViewLedger)?;
+        if let Some(i) = self.issuer {
+            policy::ensure_in_scope(conn, actor, i, Some("issuer")).await?;
+        }
+        Ok(ledger::ItemFilter {
+            scope_root: policy::scope_filter(actor),
+            issuer: self.issuer,
+            from: self.from.map(|d| d.to_string()),
+            to: self.to.map(|d| d.to_string()),
+            q: self.q,
+        })
+    }
 }

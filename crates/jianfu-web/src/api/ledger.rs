@@ -9,9 +9,10 @@ use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Page, Paged};
 use jianfu_domain::burden::{self, BurdenLedger};
-use jianfu_domain::documents::{self, Document, DocumentDetail, DocumentInput, ListDocuments};
-use jianfu_domain::meetings::{self, ListMeetings, Meeting, MeetingDetail, MeetingInput};
+use jianfu_domain::documents::{self, Document, DocumentDetail, DocumentInput};
+use jianfu_domain::meetings::{self, Meeting, MeetingDetail, MeetingInput};
 use jianfu_domain::plans::{self, PlanInput, PlanRow};
+use jianfu_domain::targets::ListItems;
 use jianfu_store::ledger::IssuerRank;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -48,7 +49,7 @@ pub async fn list_documents(
     ApiQuery(q): ApiQuery<ItemQuery>,
 ) -> Result<Json<Paged<Document>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
-    let f = ListDocuments {
+    let f = ListItems {
         issuer: q.issuer,
         from: q.from,
         to: q.to,
@@ -107,8 +108,8 @@ pub async fn list_meetings(
     ApiQuery(q): ApiQuery<ItemQuery>,
 ) -> Result<Json<Paged<Meeting>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
-    let f = ListMeetings {
-        organizer: q.issuer,
+    let f = ListItems {
+        issuer: q.issuer,
         from: q.from,
         to: q.to,
         q: q.q,

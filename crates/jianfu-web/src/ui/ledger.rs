@@ -10,14 +10,14 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use jianfu_core::{Actor, AppError, Level, Page, Role};
+use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
 use jianfu_domain::burden::{self, BurdenLedger};
-use jianfu_domain::documents::{self, Carrier, DocumentInput, ListDocuments};
-use jianfu_domain::meetings::{self, ListMeetings, MeetingInput, MeetingKind};
+use jianfu_domain::documents::{self, Carrier, DocumentInput};
+use jianfu_domain::meetings::{self, MeetingInput, MeetingKind};
 use jianfu_domain::org::{self, ListUnits};
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::Severity;
-use jianfu_domain::targets::Target;
+use jianfu_domain::targets::{ListItems, Target};
 use jianfu_domain::warnings::{self, ListWarnings};
 use jianfu_domain::{plans, Db};
 use serde::Deserialize;
@@ -202,7 +202,7 @@ pub async fn documents_page(
 ) -> Result<Response, PageError> {
     let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
     let page = Page::parse(q.page, Some(50))?;
-    let f = ListDocuments {
+    let f = ListItems {
         issuer: None,
         from: q.from,
         to: q.to,
@@ -255,8 +255,8 @@ pub async fn meetings_page(
 ) -> Result<Response, PageError> {
     let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
     let page = Page::parse(q.page, Some(50))?;
-    let f = ListMeetings {
-        organizer: None,
+    let f = ListItems {
+        issuer: None,
         from: q.from,
         to: q.to,
         q: q.q.clone(),
@@ -843,13 +843,26 @@ pub async fn create_document(
 ) -> Result<Response, PageError> {
     let form = FormPairs::parse(&body);
     let result = match parse_document(&form) {
-        Ok(input) => documents::save(&s.db, &id.actor, None, input).await,
+        Ok(input) => documents::save(&s.db, &id.actor, None, input)
+            .await
+            .map(|d| d.document.id),
         Err(e) => Err(e),
     };
+    match submitted("/documents", result)? {
+        Ok(saved) => Ok(saved),
+        Err(message) => document_form(&s, &id, form, Some(message)).await,
+    }
+}
+
+/// Where a submitted ledger form goes: to the saved item's page, or (for an error that names a
+/// field the filer can correct) back to the form with the message; other errors are pages.
+fn submitted(base: &str, result: AppResult<i64>) -> Result<Result<Response, String>, PageError> {
     match result {
-        Ok(d) => Ok(Redirect::to(&format!("/documents/{}?saved=1", d.document.id)).into_response()),
+        Ok(id) => Ok(Ok(
+            Redirect::to(&format!("{base}/{id}?saved=1")).into_response()
+        )),
         Err(e) if matches!(e.status(), 403 | 409 | 422) && e.field().is_some() => {
-            document_form(&s, &id, form, Some(e.to_string())).await
+            Ok(Err(e.to_string()))
         }
         Err(e) => Err(PageError(e)),
     }
@@ -959,15 +972,14 @@ pub async fn create_meeting(
 ) -> Result<Response, PageError> {
     let form = FormPairs::parse(&body);
     let result = match parse_meeting(&form) {
-        Ok(input) => meetings::save(&s.db, &id.actor, None, input).await,
+        Ok(input) => meetings::save(&s.db, &id.actor, None, input)
+            .await
+            .map(|m| m.meeting.id),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(m) => Ok(Redirect::to(&format!("/meetings/{}?saved=1", m.meeting.id)).into_response()),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) && e.field().is_some() => {
-            meeting_form(&s, &id, form, Some(e.to_string())).await
-        }
-        Err(e) => Err(PageError(e)),
+    match submitted("/meetings", result)? {
+        Ok(saved) => Ok(saved),
+        Err(message) => meeting_form(&s, &id, form, Some(message)).await,
     }
 }
 
