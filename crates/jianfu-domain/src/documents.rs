@@ -1,4 +1,5 @@
 //! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
+use crate::attachments::Attachment;
 use crate::audit::{self, Change};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
@@ -154,6 +155,8 @@ pub struct DocumentDetail {
     pub document: Document,
     pub body: String,
     pub targets: Vec<Target>,
+    /// Files attached (附件), without their content.
+    pub attachments: Vec<Attachment>,
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
@@ -169,10 +172,12 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
         .iter()
         .map(Target::from_row)
         .collect();
+    let attachments = jianfu_store::attachments::list(&mut conn, id).await?;
     Ok(DocumentDetail {
         document,
         body,
         targets,
+        attachments,
     })
 }
 

@@ -72,6 +72,7 @@ pub enum Arg {
     F64(Option<f64>),
     Text(Option<String>),
     Bool(Option<bool>),
+    Bytes(Option<Vec<u8>>),
 }
 
 impl From<i64> for Arg {
@@ -97,6 +98,11 @@ impl From<bool> for Arg {
 impl From<Option<bool>> for Arg {
     fn from(v: Option<bool>) -> Self {
         Arg::Bool(v)
+    }
+}
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(Some(v))
     }
 }
 impl From<String> for Arg {
@@ -167,6 +173,7 @@ macro_rules! bind_args {
                 Arg::F64(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.as_deref()),
                 Arg::Bool(v) => q.bind(*v),
+                Arg::Bytes(v) => q.bind(v.as_deref()),
             };
         }
         q

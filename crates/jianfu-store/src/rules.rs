@@ -422,7 +422,7 @@ pub struct WarningFilter {
     pub to: Option<String>,
 }
 
-fn warning_where(q: &mut Q, f: &WarningFilter) {
+pub(crate) fn warning_where(q: &mut Q, f: &WarningFilter) {
     q.push(" FROM warnings w WHERE 1 = 1");
     if let Some(root) = f.scope_root {
         let p = q.arg(root);

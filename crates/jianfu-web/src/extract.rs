@@ -119,29 +119,56 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
 /// The numeric `{id}` of a path; anything else is a 404 (no such record can exist).
 pub struct IdPath(pub i64);
 
+/// The numeric `{id}` of a path and the numeric id after it (e.g. `{attachment_id}`).
+pub struct IdPair(pub i64, pub i64);
+
+/// The positive numeric path parameters, in order, or the 404 answer.
+async fn path_ids<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<Vec<i64>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    let raw = axum::extract::RawPathParams::from_request_parts(parts, state)
+        .await
+        .ok();
+    let ids: Option<Vec<i64>> = raw.as_ref().map(|p| {
+        p.iter()
+            .map(|(_, v)| v.parse::<i64>().ok().filter(|id| *id > 0))
+            .collect::<Option<Vec<i64>>>()
+            .unwrap_or_default()
+    });
+    match ids {
+        Some(ids) if !ids.is_empty() => Ok(ids),
+        _ => {
+            let err = AppError::NotFound("记录");
+            Err(if parts.uri.path().starts_with("/api/") {
+                ApiError(err).into_response()
+            } else {
+                crate::error::PageError(err).into_response()
+            })
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = axum::response::Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse;
-        let raw = axum::extract::RawPathParams::from_request_parts(parts, state)
-            .await
-            .ok();
-        let id = raw.as_ref().and_then(|p| {
-            p.iter()
-                .find(|(k, _)| *k == "id")
-                .and_then(|(_, v)| v.parse::<i64>().ok())
-        });
-        match id {
-            Some(id) if id > 0 => Ok(IdPath(id)),
-            _ => {
-                let err = AppError::NotFound("记录");
-                Err(if parts.uri.path().starts_with("/api/") {
-                    ApiError(err).into_response()
-                } else {
-                    crate::error::PageError(err).into_response()
-                })
-            }
+        let ids = path_ids(parts, state).await?;
+        Ok(IdPath(ids[0]))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPair {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ids = path_ids(parts, state).await?;
+        match ids[..] {
+            [a, b, ..] => Ok(IdPair(a, b)),
+            _ => Err(<ApiError as axum::response::IntoResponse>::into_response(
+                ApiError(AppError::NotFound("记录")),
+            )),
         }
     }
 }
@@ -218,5 +245,41 @@ mod tests {
         assert_eq!(parse_query::<Query>("page=3").unwrap().page, Some(3));
         let e = parse_query::<Query>("page=abc").unwrap_err();
         assert_eq!(e.field(), Some("page"));
+    }
+}
+
+/// The `file` field of a multipart upload: its name and bytes (`None` when the form has none).
+pub async fn file_field(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<Option<(String, Bytes)>, AppError> {
+    let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            file = Some((name, field.bytes().await.map_err(|_| broken())?));
+        }
+    }
+    Ok(file)
+}
+
+/// An API upload: the `file` field of a multipart body. A body that is not multipart gets a
+/// Chinese error naming `file`.
+pub struct UploadedFile(pub Option<(String, Bytes)>);
+
+impl<S: Send + Sync> FromRequest<S> for UploadedFile {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| {
+                ApiError(AppError::bad_request(
+                    "unsupported_media_type",
+                    "请以 multipart/form-data 表单上传文件（字段名 file）",
+                    Some("file".into()),
+                ))
+            })?;
+        Ok(UploadedFile(file_field(&mut multipart).await?))
     }
 }

@@ -19,6 +19,8 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted by JSON and form routes.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Largest file upload: 20 MB of file plus form overhead.
+pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -34,3 +34,63 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   window.addEventListener("resize", function () { chart.resize(); });
 });
+
+// A button with data-confirm asks before its form is sent.
+document.addEventListener("click", function (ev) {
+  var b = ev.target.closest && ev.target.closest("[data-confirm]");
+  if (b && !window.confirm(b.getAttribute("data-confirm"))) ev.preventDefault();
+});
+
+// The home dashboard: monthly trend, open warnings by rule, issuers reaching the most units.
+document.addEventListener("DOMContentLoaded", function () {
+  var data = document.getElementById("dashboard-data");
+  if (!data || typeof echarts === "undefined") return;
+  var d = JSON.parse(data.textContent);
+  var months = [];
+  for (var m = 1; m <= 12; m++) months.push(m + "月");
+  var charts = [];
+  function chart(id, option) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    var c = echarts.init(el);
+    c.setOption(option);
+    charts.push(c);
+  }
+  var line = function (name, values, color, dashed) {
+    return { name: name, type: "line", data: values, smooth: true, itemStyle: { color: color },
+             lineStyle: { type: dashed ? "dashed" : "solid" } };
+  };
+  chart("trend-chart", {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: ["发文", "上年发文", "会议", "上年会议"] },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: "category", data: months },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      line("发文", d.documents[0], "#b3261e", false), line("上年发文", d.documents[1], "#b3261e", true),
+      line("会议", d.meetings[0], "#1d4ed8", false), line("上年会议", d.meetings[1], "#1d4ed8", true)
+    ]
+  });
+  var rules = d.open_warnings_by_rule.slice(0, 10);
+  chart("warnings-chart", {
+    tooltip: { trigger: "axis" },
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", inverse: true, data: rules.map(function (r) { return r.rule_name; }) },
+    series: [{ name: "待处理", type: "bar", data: rules.map(function (r) { return r.count; }), itemStyle: { color: "#d97706" } }]
+  });
+  var top = d.top_issuers;
+  chart("issuers-chart", {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: ["覆盖基层单位次数", "发文", "会议"] },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: "value" },
+    yAxis: { type: "category", inverse: true, data: top.map(function (r) { return r.issuer_name; }) },
+    series: [
+      { name: "覆盖基层单位次数", type: "bar", data: top.map(function (r) { return r.grassroots_reach; }), itemStyle: { color: "#b3261e" } },
+      { name: "发文", type: "bar", data: top.map(function (r) { return r.documents; }), itemStyle: { color: "#9ca3af" } },
+      { name: "会议", type: "bar", data: top.map(function (r) { return r.meetings; }), itemStyle: { color: "#1d4ed8" } }
+    ]
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+});

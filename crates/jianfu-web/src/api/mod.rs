@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`. Every route is declared with `#[utoipa::path]` and collected
 //! by `routes!`, so `/api/v1/openapi.json` is generated from the code and lists every route
 //! (the permission-matrix test walks that list).
+mod attachments;
 mod audit;
+mod dashboard;
 mod ledger;
 mod me;
 mod org;
@@ -9,7 +11,7 @@ mod users;
 mod warnings;
 
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -58,8 +60,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(me::me))
         .routes(routes!(ledger::list_documents, ledger::create_document))
         .routes(routes!(ledger::get_document, ledger::replace_document))
+        .routes(routes!(
+            attachments::download_attachment,
+            attachments::delete_attachment
+        ))
         .routes(routes!(ledger::list_meetings, ledger::create_meeting))
         .routes(routes!(ledger::get_meeting, ledger::replace_meeting))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(ledger::burden_ledger))
         .routes(routes!(ledger::issuer_ranking))
         .routes(routes!(ledger::list_plans, ledger::set_plan))
@@ -68,9 +75,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(warnings::list_warnings))
         .routes(routes!(warnings::get_warning))
         .routes(routes!(warnings::act_on_warning))
+        .merge(uploads())
         .split_for_parts();
     let router = router.route("/api/v1/openapi.json", get(openapi_json));
     (router, doc)
+}
+
+/// Routes that take files: the upload limit instead of the JSON body limit.
+fn uploads() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(attachments::add_attachment))
+        .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT))
 }
 
 async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {

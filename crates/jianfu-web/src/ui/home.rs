@@ -6,9 +6,10 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use chrono::Datelike;
 use jianfu_core::Page;
 use jianfu_domain::policy::{can, Action};
-use jianfu_domain::{audit, org, people};
+use jianfu_domain::{audit, dashboard, org, people};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -23,6 +24,9 @@ struct HomePage {
     /// Warnings still to be dealt with in the user's view (a filer: its own unit's).
     open_warnings: i64,
     can_manage_users: bool,
+    /// The dashboard's figures for the charts (JSON), when the user may see the ledger.
+    dashboard_json: Option<String>,
+    year: i32,
 }
 
 pub async fn home(
@@ -71,6 +75,16 @@ pub async fn home(
         ),
         false => None,
     };
+    let year = chrono::Local::now().year();
+    let dashboard_json = match can(actor, Action::ViewLedger) {
+        true => {
+            let d = dashboard::overview(&s.db, actor, year).await?;
+            Some(super::script_json(
+                &serde_json::to_value(&d).unwrap_or_default(),
+            ))
+        }
+        false => None,
+    };
     render(&HomePage {
         chrome: Chrome::new(&id, "/", "首页"),
         scope_name: root.name,
@@ -80,5 +94,7 @@ pub async fn home(
         audit_count,
         open_warnings,
         can_manage_users: can(actor, Action::ManageUsers),
+        dashboard_json,
+        year,
     })
 }

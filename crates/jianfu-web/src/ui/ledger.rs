@@ -19,7 +19,7 @@ use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::Severity;
 use jianfu_domain::targets::{ListItems, Target};
 use jianfu_domain::warnings::{self, ListWarnings};
-use jianfu_domain::{plans, Db};
+use jianfu_domain::Db;
 use serde::Deserialize;
 
 fn today() -> NaiveDate {
@@ -38,8 +38,6 @@ struct PeriodQuery {
     q: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]
     page: Option<u32>,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    year: Option<i64>,
 }
 
 pub struct Card {
@@ -65,7 +63,7 @@ struct BurdenPage {
 }
 
 /// Units whose ledger the actor may pick: its own, its scope root and the root's children.
-async fn ledger_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
+pub(super) async fn ledger_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
     let mut out = vec![(actor.unit_id, actor.unit_name.clone())];
     let root = org::scope_root(db, actor).await?;
     if root.id != actor.unit_id {
@@ -134,14 +132,12 @@ pub async fn burden_page(
         .filter(|l| l.channel == "documents")
         .take(15)
         .collect();
-    let chart_json = serde_json::json!({
+    let chart_json = super::script_json(&serde_json::json!({
         "title": format!("{}收文来源（件）", ledger.unit.name),
         "issuers": top.iter().map(|l| l.issuer_name.as_str()).collect::<Vec<_>>(),
         "now": top.iter().map(|l| l.items).collect::<Vec<_>>(),
         "before": top.iter().map(|l| l.previous_items).collect::<Vec<_>>(),
-    })
-    .to_string()
-    .replace("</", "<\\/");
+    }));
     let ranking = match actor.role {
         Role::Admin | Role::Supervisor | Role::Inspector => {
             burden::issuer_ranking(&s.db, actor, from, to, 20).await?
@@ -312,6 +308,17 @@ struct ItemPage {
     body: String,
     /// (severity, label, warning id, subject)
     warnings: Vec<(String, &'static str, i64, String)>,
+    /// Documents only: their attachments.
+    attachments: Option<AttachmentsPanel>,
+}
+
+/// The 附件 panel of a document's page.
+pub struct AttachmentsPanel {
+    pub document_id: i64,
+    /// (attachment id, name, size and 字数 as text)
+    pub rows: Vec<(i64, String, String)>,
+    pub can_attach: bool,
+    pub error: Option<String>,
 }
 
 /// Live warnings whose records include this item.
@@ -378,6 +385,18 @@ pub async fn document_detail(
     IdPath(doc): IdPath,
     uri: Uri,
 ) -> Result<Response, PageError> {
+    let saved = uri.query().is_some_and(|q| q.contains("saved=1"));
+    document_page(&s, &id, doc, saved, None).await
+}
+
+/// A document's page; `attach_error` is shown in its 附件 panel (and answered as 422).
+pub async fn document_page(
+    s: &AppState,
+    id: &Identity,
+    doc: i64,
+    saved: bool,
+    attach_error: Option<String>,
+) -> Result<Response, PageError> {
     let d = documents::get(&s.db, &id.actor, doc).await?;
     let x = &d.document;
     let facts = vec![
@@ -411,16 +430,41 @@ pub async fn document_detail(
         ("主要负责同志签批", yes_no(x.head_signed)),
         ("列入年度计划", yes_no(x.in_plan)),
     ];
-    render(&ItemPage {
-        chrome: Chrome::new(&id, "/documents", x.title.clone()),
+    let status = if attach_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let attachments = AttachmentsPanel {
+        document_id: x.id,
+        rows: d
+            .attachments
+            .iter()
+            .map(|a| {
+                let size = if a.size >= 1024 * 1024 {
+                    format!("{:.1}MB", a.size as f64 / 1024.0 / 1024.0)
+                } else {
+                    format!("{}KB", (a.size + 1023) / 1024)
+                };
+                let chars = a.char_count.map(|n| format!("，{n}字")).unwrap_or_default();
+                (a.id, a.name.clone(), format!("{size}{chars}"))
+            })
+            .collect(),
+        can_attach: can(&id.actor, Action::FileItems),
+        error: attach_error,
+    };
+    let page = ItemPage {
+        chrome: Chrome::new(id, "/documents", x.title.clone()),
         base: "/documents",
         list_title: "发文台账",
         title: x.title.clone(),
-        saved: uri.query().is_some_and(|q| q.contains("saved=1")),
+        saved,
         warnings: item_warnings(&s.db, &id.actor, x.issuer_id, "documents", x.id).await?,
         facts,
         body: d.body.clone(),
-    })
+        attachments: Some(attachments),
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 pub async fn meeting_detail(
@@ -488,6 +532,7 @@ pub async fn meeting_detail(
         warnings: item_warnings(&s.db, &id.actor, m.organizer_id, "meetings", m.id).await?,
         facts,
         body: String::new(),
+        attachments: None,
     })
 }
 
@@ -499,7 +544,14 @@ pub struct FormPairs {
 }
 
 impl FormPairs {
-    fn parse(body: &[u8]) -> FormPairs {
+    pub(super) fn from_pairs(pairs: Vec<(String, String)>) -> FormPairs {
+        FormPairs {
+            pairs,
+            posted: false,
+        }
+    }
+
+    pub(super) fn parse(body: &[u8]) -> FormPairs {
         FormPairs {
             pairs: form_urlencoded::parse(body).into_owned().collect(),
             posted: true,
@@ -526,7 +578,7 @@ impl FormPairs {
             .collect()
     }
 
-    fn int(&self, k: &str) -> Result<Option<i64>, AppError> {
+    pub(super) fn int(&self, k: &str) -> Result<Option<i64>, AppError> {
         match self.get(k).trim() {
             "" => Ok(None),
             v => v
@@ -536,7 +588,7 @@ impl FormPairs {
         }
     }
 
-    fn required_int(&self, k: &str) -> Result<i64, AppError> {
+    pub(super) fn required_int(&self, k: &str) -> Result<i64, AppError> {
         self.int(k)?.ok_or_else(|| AppError::invalid(k, "不能为空"))
     }
 
@@ -725,7 +777,7 @@ pub async fn upload_document(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let file = uploaded_file(&mut multipart).await?;
+    let file = crate::extract::file_field(&mut multipart).await?;
     let Some((name, bytes)) = file else {
         return document_form(
             &s,
@@ -775,22 +827,6 @@ pub async fn upload_document(
         Err(e) => Err(PageError(e)),
     }
 }
-
-/// The `file` field of an upload form: its name and bytes.
-async fn uploaded_file(multipart: &mut Multipart) -> Result<Option<(String, Bytes)>, AppError> {
-    let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            file = Some((name, field.bytes().await.map_err(|_| broken())?));
-        }
-    }
-    Ok(file)
-}
-
-/// Largest document upload: 20 MB of file plus form overhead.
-pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
 
 pub async fn new_document(
     State(s): State<AppState>,
@@ -983,63 +1019,6 @@ pub async fn create_meeting(
     }
 }
 
-pub struct PlanLine {
-    pub unit_name: String,
-    pub planned_documents: String,
-    pub document_quota: String,
-    pub documents: i64,
-    pub last_year_documents: i64,
-    pub base: String,
-    pub planned_meetings: String,
-    pub meetings: i64,
-    pub last_year_meetings: i64,
-    pub docs_over: bool,
-    pub meetings_up: bool,
-}
-
-#[derive(Template)]
-#[template(path = "plans.html")]
-struct PlansPage {
-    chrome: Chrome,
-    year: i64,
-    rows: Vec<PlanLine>,
-}
-
-pub async fn plans_page(
-    State(s): State<AppState>,
-    PageUser(id): PageUser,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
-    let year = q.year.unwrap_or_else(|| i64::from(today().year()));
-    let rows = plans::overview(&s.db, &id.actor, year).await?;
-    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
-    render(&PlansPage {
-        chrome: Chrome::new(&id, "/plans", "年度计划"),
-        year,
-        rows: rows
-            .into_iter()
-            .map(|r| PlanLine {
-                docs_over: r.document_quota.is_some_and(|q| r.documents > q)
-                    || r.documents > r.last_year_documents && r.last_year_documents > 0,
-                meetings_up: r.meetings > r.last_year_meetings && r.last_year_meetings > 0,
-                base: match (r.base_year, r.base_year_documents) {
-                    (Some(y), Some(n)) => format!("{y}年{n}件"),
-                    _ => "—".into(),
-                },
-                unit_name: r.unit_name,
-                planned_documents: opt(r.planned_documents),
-                document_quota: opt(r.document_quota),
-                documents: r.documents,
-                last_year_documents: r.last_year_documents,
-                planned_meetings: opt(r.planned_meetings),
-                meetings: r.meetings,
-                last_year_meetings: r.last_year_meetings,
-            })
-            .collect(),
-    })
-}
-
 #[derive(Template)]
 #[template(path = "import_report.html")]
 struct ImportPage {
@@ -1069,7 +1048,9 @@ pub async fn import_ledger(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let bytes = uploaded_file(&mut multipart).await?.map(|(_, b)| b);
+    let bytes = crate::extract::file_field(&mut multipart)
+        .await?
+        .map(|(_, b)| b);
     let chrome = Chrome::new(&id, "/documents", "导入发文台账");
     let (report, error) = match bytes {
         None => (

@@ -1,8 +1,10 @@
 //! The server-rendered Chinese UI. Pages call the same domain functions as the API.
+mod attachments;
 mod audit;
 mod home;
 mod ledger;
 mod org;
+mod plans;
 mod session;
 mod users;
 mod warnings;
@@ -45,22 +47,31 @@ pub fn router() -> Router<AppState> {
         .route(
             "/documents/new/upload",
             post(ledger::upload_document)
-                .layer(axum::extract::DefaultBodyLimit::max(ledger::UPLOAD_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/documents/template.xlsx", get(ledger::ledger_template))
         .route(
             "/documents/import",
             post(ledger::import_ledger)
-                .layer(axum::extract::DefaultBodyLimit::max(ledger::UPLOAD_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/documents/{id}", get(ledger::document_detail))
+        .route(
+            "/documents/{id}/attachments",
+            post(attachments::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/documents/{id}/attachments/{attachment_id}/delete",
+            post(attachments::delete),
+        )
         .route("/meetings", get(ledger::meetings_page))
         .route(
             "/meetings/new",
             get(ledger::new_meeting).post(ledger::create_meeting),
         )
         .route("/meetings/{id}", get(ledger::meeting_detail))
-        .route("/plans", get(ledger::plans_page))
+        .route("/plans", get(plans::plans_page).post(plans::plan_save))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::detail).post(warnings::act))
         .route("/rules", get(warnings::rules_list))
@@ -92,6 +103,11 @@ impl Chrome {
 }
 
 /// Renders a template or fails as an internal error.
+/// JSON to embed in a `<script type="application/json">` (chart data): `</` cannot close it.
+pub fn script_json(v: &serde_json::Value) -> String {
+    v.to_string().replace("</", "<\\/")
+}
+
 pub fn render<T: Template>(t: &T) -> Result<Response, PageError> {
     t.render()
         .map(|html| Html(html).into_response())

@@ -3,11 +3,14 @@
 //! on PostgreSQL (a private schema per test in the server named by JIANFU_TEST_POSTGRES).
 mod helpers;
 
+mod attachments;
 mod audit;
 mod auth;
 mod browser;
 mod cli;
+mod dashboard;
 mod ledger;
 mod org;
 mod permissions;
+mod plans;
 mod users;

@@ -54,6 +54,21 @@ const ROWS: &[Row] = &[
         "/api/v1/documents/{id}",
         [200, 200, 200, 403, 403, 403],
     ),
+    row(
+        "POST",
+        "/api/v1/documents/{id}/attachments",
+        [201, 201, 201, 403, 403, 403],
+    ),
+    row(
+        "GET",
+        "/api/v1/documents/{id}/attachments/{attachment_id}",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    row(
+        "DELETE",
+        "/api/v1/documents/{id}/attachments/{attachment_id}",
+        [204, 204, 204, 403, 403, 403],
+    ),
     row("GET", "/api/v1/meetings", [200, 200, 200, 200, 200, 200]),
     row("POST", "/api/v1/meetings", [201, 201, 201, 201, 201, 403]),
     row(
@@ -67,6 +82,7 @@ const ROWS: &[Row] = &[
         [200, 200, 200, 403, 403, 403],
     ),
     row("GET", "/api/v1/burden", [200, 200, 200, 200, 200, 200]),
+    row("GET", "/api/v1/dashboard", [200, 200, 200, 200, 200, 200]),
     row(
         "GET",
         "/api/v1/burden/issuers",
@@ -201,13 +217,44 @@ async fn request_for(
     let id = match row.template {
         "/api/v1/org-units/{id}" => county.to_string(),
         "/api/v1/users/{id}" => app.user_id("filer_edu").await.to_string(),
-        "/api/v1/documents/{id}" => fx.document.to_string(),
+        "/api/v1/documents/{id}"
+        | "/api/v1/documents/{id}/attachments"
+        | "/api/v1/documents/{id}/attachments/{attachment_id}" => fx.document.to_string(),
         "/api/v1/meetings/{id}" => fx.meeting.to_string(),
         "/api/v1/rules/{id}" => "doc.length".to_string(),
         "/api/v1/warnings/{id}" | "/api/v1/warnings/{id}/actions" => fx.warning.to_string(),
         _ => String::new(),
     };
-    (row.template.replace("{id}", &id), body)
+    let mut path = row.template.replace("{id}", &id);
+    if path.contains("{attachment_id}") {
+        // A fresh attachment for each request, so that a removal by one account does not
+        // decide the answer to the next.
+        let (status, a) = upload(
+            app,
+            "filer",
+            &format!("/api/v1/documents/{}/attachments", fx.document),
+            n,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{a}");
+        path = path.replace("{attachment_id}", &a["id"].to_string());
+    }
+    (path, body)
+}
+
+async fn upload(app: &TestApp, account: &str, path: &str, n: usize) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(format!("附件内容{n}").into_bytes())
+        .file_name(format!("附件{n}.txt"));
+    let r = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(app.token(account))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 async fn every_route_allows_and_denies_by_role(backend: Backend) {
@@ -245,6 +292,8 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
             let (path, body) = request_for(&app, &fx, row, account, n).await;
             let (status, resp) = if row.method == "GET" {
                 app.get(account, &path).await
+            } else if path.ends_with("/attachments") {
+                upload(&app, account, &path, n).await
             } else {
                 app.send(account, row.method, &path, &body).await
             };
@@ -265,7 +314,10 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
 async fn unauthenticated_calls_get_401(backend: Backend) {
     let app = spawn_app(backend).await;
     for row in ROWS {
-        let path = row.template.replace("{id}", "1");
+        let path = row
+            .template
+            .replace("{id}", "1")
+            .replace("{attachment_id}", "1");
         let m = reqwest::Method::from_bytes(row.method.as_bytes()).unwrap();
         let r = app
             .client

@@ -1,0 +1,254 @@
+//! 附件: files attached to a document. They are kept with the document and served back as
+//! downloads; their text never counts toward the document's length (2024 art. 2).
+use crate::audit::{self, Change};
+use crate::policy::{self, Action};
+use jianfu_core::{Actor, AppError, AppResult};
+pub use jianfu_store::attachments::Attachment;
+use jianfu_store::attachments::{self as store, NewAttachment};
+use jianfu_store::ledger as ledger_store;
+use jianfu_store::Db;
+use sha2::{Digest, Sha256};
+
+/// Largest attachment: 20 MB.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Most attachments one document may carry.
+pub const MAX_PER_DOCUMENT: usize = 50;
+
+/// File kinds an office attaches to a document, with the type they are served as.
+const KINDS: &[(&str, &str)] = &[
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("doc", "application/msword"),
+    ("wps", "application/vnd.ms-works"),
+    ("pdf", "application/pdf"),
+    ("ofd", "application/ofd"),
+    ("txt", "text/plain"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("xls", "application/vnd.ms-excel"),
+    ("et", "application/vnd.ms-excel"),
+    ("csv", "text/csv"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("zip", "application/zip"),
+];
+
+/// The formats accepted, for messages.
+pub fn accepted_formats() -> String {
+    KINDS
+        .iter()
+        .map(|(ext, _)| format!(".{ext}"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The name as it will be stored: the last path component, without control characters.
+fn clean_name(raw: &str) -> AppResult<String> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let name: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(120)
+        .collect();
+    if name.is_empty() {
+        return Err(AppError::invalid("file", "缺少文件名"));
+    }
+    Ok(name)
+}
+
+fn content_type_of(name: &str) -> AppResult<&'static str> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    KINDS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "file",
+                &format!("格式不支持，附件可为：{}", accepted_formats()),
+            )
+        })
+}
+
+async fn document_in_scope(
+    conn: &mut jianfu_store::Conn,
+    actor: &Actor,
+    document_id: i64,
+) -> AppResult<ledger_store::Document> {
+    let d = ledger_store::get_document(conn, document_id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    policy::ensure_in_scope(conn, actor, d.issuer_id, None).await?;
+    Ok(d)
+}
+
+pub async fn list(db: &Db, actor: &Actor, document_id: i64) -> AppResult<Vec<Attachment>> {
+    policy::ensure(actor, Action::ViewLedger)?;
+    let mut conn = db.reader();
+    document_in_scope(&mut conn, actor, document_id).await?;
+    Ok(store::list(&mut conn, document_id).await?)
+}
+
+/// Attaches a file to a document of the actor's own unit (or region, for the office).
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    document_id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> AppResult<Attachment> {
+    policy::ensure(actor, Action::FileItems)?;
+    let name = clean_name(file_name)?;
+    let content_type = content_type_of(&name)?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "是空文件"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::invalid("file", "超过20MB"));
+    }
+    // The attachment's own 字数, when its text can be read; an unreadable file is still kept.
+    let (char_count, bytes) = {
+        let n = name.clone();
+        tokio::task::spawn_blocking(move || {
+            let count = jianfu_text::extract(&n, &bytes)
+                .ok()
+                .map(|e| jianfu_text::word_count(&e.text) as i64);
+            (count, bytes)
+        })
+        .await
+        .map_err(|_| AppError::invalid("file", "无法读取"))?
+    };
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let mut tx = db.begin().await?;
+    let doc = ledger_store::get_document(&mut tx, document_id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    policy::ensure_issuer(&mut tx, actor, doc.issuer_id, "document_id").await?;
+    if store::list(&mut tx, document_id).await?.len() >= MAX_PER_DOCUMENT {
+        return Err(AppError::invalid(
+            "file",
+            &format!("一份文件最多{MAX_PER_DOCUMENT}个附件"),
+        ));
+    }
+    let now = jianfu_core::time::now();
+    let size = bytes.len();
+    let id = store::insert(
+        &mut tx,
+        NewAttachment {
+            region_id: doc.region_id,
+            document_id,
+            name: &name,
+            content_type,
+            sha256: &sha256,
+            char_count,
+            content: bytes,
+            created_by: (!actor.is_system()).then_some(actor.user_id),
+        },
+        &now,
+    )
+    .await?;
+    let after = store::get(&mut tx, document_id, id)
+        .await?
+        .ok_or(AppError::NotFound("附件"))?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "document.attach",
+            entity: "document",
+            entity_id: document_id.to_string(),
+            region_id: Some(doc.region_id),
+            before: None,
+            after: Some(&serde_json::to_value(&after).unwrap_or_default()),
+            summary: format!("为文件《{}》上传附件“{}”（{}字节）", doc.title, name, size),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The attachment and its bytes, for download.
+pub async fn download(
+    db: &Db,
+    actor: &Actor,
+    document_id: i64,
+    id: i64,
+) -> AppResult<(Attachment, Vec<u8>)> {
+    policy::ensure(actor, Action::ViewLedger)?;
+    let mut conn = db.reader();
+    document_in_scope(&mut conn, actor, document_id).await?;
+    let a = store::get(&mut conn, document_id, id)
+        .await?
+        .ok_or(AppError::NotFound("附件"))?;
+    let bytes = store::content(&mut conn, a.id).await?;
+    Ok((a, bytes))
+}
+
+pub async fn remove(db: &Db, actor: &Actor, document_id: i64, id: i64) -> AppResult<()> {
+    policy::ensure(actor, Action::FileItems)?;
+    let mut tx = db.begin().await?;
+    let doc = ledger_store::get_document(&mut tx, document_id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    policy::ensure_issuer(&mut tx, actor, doc.issuer_id, "document_id").await?;
+    let a = store::get(&mut tx, document_id, id)
+        .await?
+        .ok_or(AppError::NotFound("附件"))?;
+    store::delete(&mut tx, document_id, id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "document.detach",
+            entity: "document",
+            entity_id: document_id.to_string(),
+            region_id: Some(doc.region_id),
+            before: Some(&serde_json::to_value(&a).unwrap_or_default()),
+            after: None,
+            summary: format!("删除文件《{}》的附件“{}”", doc.title, a.name),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_paths_and_control_characters() {
+        assert_eq!(
+            clean_name("C:\\Users\\x\\附件1.docx").unwrap(),
+            "附件1.docx"
+        );
+        assert_eq!(clean_name("../../etc/附件\u{0}2.pdf").unwrap(), "附件2.pdf");
+        assert!(clean_name("  ").is_err());
+        assert!(clean_name("a/").is_err());
+    }
+
+    #[test]
+    fn only_office_formats_are_accepted() {
+        assert_eq!(content_type_of("统计表.XLSX").unwrap(), KINDS[6].1);
+        let e = content_type_of("run.exe").unwrap_err().to_string();
+        assert!(e.contains(".docx"), "{e}");
+        assert!(content_type_of("无扩展名").is_err());
+    }
+}

@@ -1,0 +1,97 @@
+//! `/api/v1/documents/{id}/attachments`: files attached to a document.
+use crate::auth::ApiActor;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{IdPair, IdPath, UploadedFile};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jianfu_core::AppError;
+use jianfu_domain::attachments::{self, Attachment};
+
+/// Multipart form of an attachment upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    /// The file (.docx, .pdf, .xlsx, .jpg …, at most 20 MB).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Attach a file to a document (multipart, field `file`). The document's length is still
+/// counted on its body only.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/attachments", tag = "ledger",
+    params(("id" = i64, Path, description = "文件编号")),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = Attachment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_attachment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    UploadedFile(file): UploadedFile,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", "不能为空"))?;
+    let a = attachments::add(&s.db, &actor, id, &name, bytes.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Download an attachment.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/attachments/{attachment_id}", tag = "ledger",
+    params(("id" = i64, Path, description = "文件编号"), ("attachment_id" = i64, Path, description = "附件编号")),
+    responses((status = 200, description = "附件内容", content_type = "application/octet-stream"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn download_attachment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPair(id, attachment_id): IdPair,
+) -> Result<Response, ApiError> {
+    let (a, bytes) = attachments::download(&s.db, &actor, id, attachment_id).await?;
+    Ok(file_response(&a, bytes))
+}
+
+/// Remove an attachment.
+#[utoipa::path(delete, path = "/api/v1/documents/{id}/attachments/{attachment_id}", tag = "ledger",
+    params(("id" = i64, Path, description = "文件编号"), ("attachment_id" = i64, Path, description = "附件编号")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn delete_attachment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPair(id, attachment_id): IdPair,
+) -> Result<StatusCode, ApiError> {
+    attachments::remove(&s.db, &actor, id, attachment_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A stored file as a download: never rendered inline, whatever its bytes claim to be.
+pub fn file_response(a: &Attachment, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
+        percent_encode(&a.name)
+    );
+    (
+        [
+            (CONTENT_TYPE, a.content_type.clone()),
+            (CONTENT_DISPOSITION, disposition),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// RFC 5987 encoding of a file name.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

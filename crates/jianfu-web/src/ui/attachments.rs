@@ -1,0 +1,44 @@
+//! The 附件 panel of a document's page: upload and removal. Downloads go through the API
+//! route, which takes the session cookie as well.
+use super::ledger::document_page;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::extract::{file_field, IdPair, IdPath};
+use crate::AppState;
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_core::AppError;
+use jianfu_domain::attachments;
+
+/// `POST /documents/{id}/attachments` (multipart, field `file`).
+pub async fn upload(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(doc): IdPath,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let outcome = match file_field(&mut multipart).await {
+        Ok(Some((name, bytes))) => attachments::add(&s.db, &id.actor, doc, &name, bytes.to_vec())
+            .await
+            .map(|_| ()),
+        Ok(None) => Err(AppError::invalid("file", "不能为空")),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/documents/{doc}#attachments")).into_response()),
+        Err(e) if e.status() == 422 || e.status() == 400 => {
+            document_page(&s, &id, doc, false, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// `POST /documents/{id}/attachments/{attachment_id}/delete`.
+pub async fn delete(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPair(doc, attachment): IdPair,
+) -> Result<Response, PageError> {
+    attachments::remove(&s.db, &id.actor, doc, attachment).await?;
+    Ok(Redirect::to(&format!("/documents/{doc}#attachments")).into_response())
+}

@@ -1,0 +1,227 @@
+//! 年度计划 page: every unit's planned documents and meetings, quotas and base year beside
+//! what it actually issued; the office sets a unit's plan in the form above the table.
+use super::ledger::{ledger_units, FormPairs};
+use super::{render, Chrome};
+use crate::auth::{Identity, PageUser};
+use crate::error::PageError;
+use crate::extract::{empty_as_none, parse_query};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use jianfu_core::AppError;
+use jianfu_domain::plans::{self, PlanInput, PlanRow};
+use jianfu_domain::policy::{can, Action};
+use serde::Deserialize;
+
+pub struct PlanLine {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub planned_documents: String,
+    pub document_quota: String,
+    pub documents: i64,
+    pub last_year_documents: i64,
+    pub base: String,
+    pub planned_meetings: String,
+    pub meeting_quota: String,
+    pub meetings: i64,
+    pub last_year_meetings: i64,
+    pub docs_over: bool,
+    pub meetings_up: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    chrome: Chrome,
+    year: i64,
+    rows: Vec<PlanLine>,
+    /// The office's form; `None` for users who may not set plans.
+    form: Option<PlanForm>,
+}
+
+struct PlanForm {
+    /// (unit id, name, selected)
+    units: Vec<(i64, String, bool)>,
+    values: FormPairs,
+    error: Option<String>,
+    saved: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PlansQuery {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    year: Option<i64>,
+    /// Prefill the form with this unit's plan.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    edit: Option<i64>,
+    /// The unit whose plan was just saved.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    saved: Option<i64>,
+}
+
+fn this_year() -> i64 {
+    i64::from(chrono::Local::now().year())
+}
+
+fn line(r: PlanRow) -> PlanLine {
+    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+    PlanLine {
+        docs_over: r.document_quota.is_some_and(|q| r.documents > q)
+            || r.documents > r.last_year_documents && r.last_year_documents > 0,
+        meetings_up: r.meeting_quota.is_some_and(|q| r.meetings > q)
+            || r.meetings > r.last_year_meetings && r.last_year_meetings > 0,
+        base: match (r.base_year, r.base_year_documents) {
+            (Some(y), Some(n)) => format!("{y}年{n}件"),
+            _ => "—".into(),
+        },
+        unit_id: r.unit_id,
+        unit_name: r.unit_name,
+        planned_documents: opt(r.planned_documents),
+        document_quota: opt(r.document_quota),
+        documents: r.documents,
+        last_year_documents: r.last_year_documents,
+        planned_meetings: opt(r.planned_meetings),
+        meeting_quota: opt(r.meeting_quota),
+        meetings: r.meetings,
+        last_year_meetings: r.last_year_meetings,
+    }
+}
+
+/// The form's values for a unit's stored plan.
+fn values_of(r: &PlanRow) -> FormPairs {
+    let mut pairs = vec![("unit_id".to_string(), r.unit_id.to_string())];
+    for (k, v) in [
+        ("planned_documents", r.planned_documents),
+        ("document_quota", r.document_quota),
+        ("planned_meetings", r.planned_meetings),
+        ("meeting_quota", r.meeting_quota),
+        ("base_year", r.base_year),
+    ] {
+        if let Some(v) = v {
+            pairs.push((k.to_string(), v.to_string()));
+        }
+    }
+    FormPairs::from_pairs(pairs)
+}
+
+async fn page(
+    s: &AppState,
+    id: &Identity,
+    year: i64,
+    values: Option<FormPairs>,
+    error: Option<String>,
+    saved: Option<i64>,
+) -> Result<Response, PageError> {
+    let rows = plans::overview(&s.db, &id.actor, year).await?;
+    let form = if can(&id.actor, Action::ManagePlans) {
+        let values = values.unwrap_or_default();
+        let chosen = values.get("unit_id").to_string();
+        let units = ledger_units(&s.db, &id.actor)
+            .await?
+            .into_iter()
+            .map(|(uid, name)| {
+                let sel = uid.to_string() == chosen;
+                (uid, name, sel)
+            })
+            .collect();
+        Some(PlanForm {
+            units,
+            values,
+            saved: saved.and_then(|u| {
+                rows.iter()
+                    .find(|r| r.unit_id == u)
+                    .map(|r| format!("已保存{}{}年度计划。", r.unit_name, year))
+            }),
+            error,
+        })
+    } else {
+        None
+    };
+    let status = match form.as_ref().and_then(|f| f.error.as_ref()) {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let page = PlansPage {
+        chrome: Chrome::new(id, "/plans", "年度计划"),
+        year,
+        rows: rows.into_iter().map(line).collect(),
+        form,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn plans_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: PlansQuery = parse_query(uri.query().unwrap_or(""))?;
+    let year = q.year.unwrap_or_else(this_year);
+    let values = match q.edit {
+        Some(unit) => plans::overview(&s.db, &id.actor, year)
+            .await?
+            .iter()
+            .find(|r| r.unit_id == unit)
+            .map(values_of)
+            .or_else(|| {
+                Some(FormPairs::from_pairs(vec![(
+                    "unit_id".into(),
+                    unit.to_string(),
+                )]))
+            }),
+        None => None,
+    };
+    page(&s, &id, year, values, None, q.saved).await
+}
+
+fn parse_plan(f: &FormPairs, year: i64) -> Result<PlanInput, AppError> {
+    Ok(PlanInput {
+        unit_id: f.required_int("unit_id")?,
+        year,
+        planned_documents: f.required_int("planned_documents")?,
+        planned_meetings: f.required_int("planned_meetings")?,
+        document_quota: f.int("document_quota")?,
+        meeting_quota: f.int("meeting_quota")?,
+        base_year: f.int("base_year")?,
+    })
+}
+
+/// `POST /plans?year=Y`: sets one unit's plan; the rules of that year are re-evaluated.
+pub async fn plan_save(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    jianfu_domain::policy::ensure(&id.actor, Action::ManagePlans)?;
+    let q: PlansQuery = parse_query(uri.query().unwrap_or(""))?;
+    let form = FormPairs::parse(&body);
+    let year = match form.int("year") {
+        Ok(Some(y)) => y,
+        Ok(None) => q.year.unwrap_or_else(this_year),
+        Err(e) => return page(&s, &id, this_year(), Some(form), Some(e.to_string()), None).await,
+    };
+    let result = match parse_plan(&form, year) {
+        Ok(input) => plans::set(&s.db, &id.actor, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            let unit = form.get("unit_id");
+            Ok(Redirect::to(&format!("/plans?year={year}&saved={unit}")).into_response())
+        }
+        Err(e) if matches!(e.status(), 403 | 422) && e.field().is_some() => {
+            let year = if (2000..=2100).contains(&year) {
+                year
+            } else {
+                this_year()
+            };
+            page(&s, &id, year, Some(form), Some(e.to_string()), None).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}

@@ -1,0 +1,111 @@
+//! 首页看板: the home page's figures follow what is recorded, within each user's view.
+use crate::both_backends;
+use crate::helpers::{assert_error, spawn_app, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+both_backends!(dashboard_counts_by_month_rule_and_issuer);
+
+async fn file_notice(app: &TestApp, issuer: i64, date: &str, chars: usize) {
+    let county = app.unit_id("示例县").await;
+    let body: String = "请各乡镇认真抓好贯彻落实。"
+        .repeat(chars / 13 + 1)
+        .chars()
+        .take(chars)
+        .collect();
+    let (status, d) = app
+        .send(
+            "supervisor",
+            "POST",
+            "/api/v1/documents",
+            &json!({"issuer_id": issuer, "title": format!("关于{date}有关工作的通知"), "kind": "通知", "carrier": "formal",
+                    "issued_on": date, "targets": [{"unit_id": county, "level": "village"}], "body": body}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+}
+
+async fn dashboard_counts_by_month_rule_and_issuer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let edu = app.unit_id("县教育局").await;
+    file_notice(&app, agri, "2026-03-05", 800).await;
+    file_notice(&app, agri, "2026-03-20", 6000).await; // over the 通知 limit
+    file_notice(&app, edu, "2026-07-01", 900).await;
+    file_notice(&app, agri, "2025-03-11", 700).await;
+    let county = app.unit_id("示例县").await;
+    let (status, m) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/meetings",
+            &json!({"organizer_id": agri, "title": "全县秋收调度会", "kind": "dispatch", "starts_at": "2026-09-08T09:00",
+                    "planned_minutes": 60, "reach_level": "township", "targets": [{"unit_id": county, "level": "township"}], "attendee_count": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+
+    let (status, d) = app.get("supervisor", "/api/v1/dashboard?year=2026").await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    let months = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        months(&d["documents"][0]),
+        vec![0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(months(&d["documents"][1])[2], 1, "last March");
+    assert_eq!(months(&d["meetings"][0])[8], 1);
+    let rules = d["open_warnings_by_rule"].as_array().unwrap();
+    let length = rules
+        .iter()
+        .find(|r| r["rule_id"] == "doc.length")
+        .expect("length warning counted");
+    assert_eq!(length["count"], 1);
+    assert_eq!(
+        length["rule_name"].as_str().map(|s| s.is_empty()),
+        Some(false)
+    );
+    let top = d["top_issuers"].as_array().unwrap();
+    assert_eq!(top[0]["issuer_name"], "县农业农村局", "{top:?}");
+    assert_eq!(top[0]["documents"], 2);
+
+    // The education bureau's filer sees no warnings of the agriculture bureau; a village sees
+    // nothing issued above it as its own.
+    let (_, other) = app.get("village", "/api/v1/dashboard?year=2026").await;
+    assert_eq!(
+        months(&other["documents"][0]).iter().sum::<i64>(),
+        0,
+        "{other}"
+    );
+    assert!(other["open_warnings_by_rule"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let (status, body) = app.get("supervisor", "/api/v1/dashboard?year=1900").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_field", Some("year"));
+    let (status, _) = app.get("supervisor", "/api/v1/dashboard?year=abc").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The home page carries the same figures for its charts.
+    let c = app.browser_login("supervisor").await;
+    let page = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"trend-chart\"") && page.contains("id=\"dashboard-data\""),
+        "{page}"
+    );
+    assert!(page.contains("echarts.min.js"));
+}

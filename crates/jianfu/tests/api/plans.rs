@@ -1,0 +1,131 @@
+//! 年度计划 page: the office sets a unit's plan in the page's form; wrong figures are refused
+//! with the field named and nothing changes; other roles see the table without the form.
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend};
+use reqwest::StatusCode;
+
+both_backends!(plans_are_set_on_the_page);
+
+async fn plans_are_set_on_the_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let c = app.browser_login("supervisor").await;
+    let page = c
+        .get(app.url("/plans?year=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"plan-form\""), "{page}");
+    let csrf = crate::helpers::csrf_of(&page);
+    let agri_s = agri.to_string();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut f = vec![("csrf_token", csrf.clone()), ("year", "2026".to_string())];
+        f.extend(fields);
+        c.post(app.url("/plans?year=2026")).form(&f).send()
+    };
+    let r = post(vec![
+        ("unit_id", agri_s.clone()),
+        ("planned_documents", "12".into()),
+        ("document_quota", "15".into()),
+        ("planned_meetings", "6".into()),
+        ("meeting_quota", "".into()),
+        ("base_year", "2018".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let page = c
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("已保存县农业农村局2026年度计划"), "{page}");
+    let (_, plans) = app.get("supervisor", "/api/v1/plans?year=2026").await;
+    let row = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == agri)
+        .expect("plan row")
+        .clone();
+    assert_eq!(row["planned_documents"], 12);
+    assert_eq!(row["document_quota"], 15);
+    assert_eq!(row["meeting_quota"], serde_json::Value::Null);
+    assert_eq!(row["base_year"], 2018);
+
+    // The edit link fills the form with the stored plan.
+    let page = c
+        .get(app.url(&format!("/plans?year=2026&edit={agri}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("name=\"document_quota\" min=\"0\" max=\"100000\" value=\"15\""),
+        "{page}"
+    );
+
+    // A base year after the plan year and a negative count: refused, the plan unchanged.
+    for (field, value, label) in [
+        ("base_year", "2027", "基准年"),
+        ("planned_documents", "-3", "计划发文"),
+    ] {
+        let mut fields = vec![
+            ("unit_id", agri_s.clone()),
+            ("planned_documents", "20".to_string()),
+            ("planned_meetings", "6".to_string()),
+        ];
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value.to_string()));
+        let r = post(fields).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(label), "{field}: {page}");
+    }
+    let (_, plans) = app.get("supervisor", "/api/v1/plans?year=2026").await;
+    let row = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == agri)
+        .unwrap()
+        .clone();
+    assert_eq!(row["planned_documents"], 12, "unchanged");
+
+    // A filer sees the table but not the form, and cannot post it.
+    let f = app.browser_login("filer").await;
+    let page = f
+        .get(app.url("/plans?year=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("县农业农村局") && !page.contains("id=\"plan-form\""),
+        "{page}"
+    );
+    let csrf = crate::helpers::csrf_of(&page);
+    let r = f
+        .post(app.url("/plans?year=2026"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("unit_id", agri_s.as_str()),
+            ("planned_documents", "1"),
+            ("planned_meetings", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
