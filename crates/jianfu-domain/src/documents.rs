@@ -286,6 +286,8 @@ pub async fn write(
         }
         None => store::insert_document(tx, &new, &now).await?,
     };
+    // Read in the background: burden demands, padding, copies (see `analysis`).
+    jianfu_store::analysis::enqueue(tx, id, &now).await?;
     let item = LedgerItem {
         channel: "documents",
         item_id: id,
@@ -356,20 +358,9 @@ pub struct Prefill {
 /// Reads an uploaded .docx, .pdf (text layer) or .txt (UTF-8/GBK/GB18030) and finds its
 /// elements. Stores nothing; a file it cannot read gets a Chinese error naming `file`.
 pub fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Prefill> {
-    let extracted = jianfu_text::extract(file_name, bytes).map_err(|e| AppError::Validation {
-        code: e.code(),
-        message: e.to_string(),
-        field: Some("file".into()),
-    })?;
-    if extracted.text.trim().is_empty() {
-        return Err(AppError::Validation {
-            code: "empty_document",
-            message: "文件中没有可读取的文字".into(),
-            field: Some("file".into()),
-        });
-    }
-    let el = jianfu_text::parse_elements(&extracted.text);
-    let body = el.body.clone().unwrap_or_else(|| extracted.text.clone());
+    let text = crate::analysis::extract_text(file_name, bytes)?;
+    let el = jianfu_text::parse_elements(&text);
+    let body = el.body.clone().unwrap_or_else(|| text.clone());
     Ok(Prefill {
         char_count: jianfu_text::word_count(&body),
         title: el.title.clone(),

@@ -133,6 +133,24 @@ pub const CATALOG: &[RuleDef] = &[
         params: &[p("min_departments", "转发部门数下限", 2, 2, 100)],
     },
     RuleDef {
+        id: "doc.copied",
+        name: "照抄照搬、以文件落实文件",
+        description: "文件大段照抄上级文件或本单位已发文件（上下一般粗、改头换面重发），重合比例达到阈值的提示核查。",
+        source: SRC_2024,
+        severity: Severity::Warning,
+        channel: "documents",
+        params: &[p("min_share_percent", "重合比例下限（%）", 70, 30, 100)],
+    },
+    RuleDef {
+        id: "doc.implementation_report",
+        name: "要求基层报送落实情况、佐证材料",
+        description: "文件原则上不得要求基层报送贯彻落实情况报告、佐证材料；确需了解的应通过调研、统计等方式掌握。",
+        source: SRC_2024,
+        severity: Severity::Warning,
+        channel: "documents",
+        params: &[],
+    },
+    RuleDef {
         id: "meet.duration",
         name: "会议时长超标",
         description: "会议一般不超过90分钟（全体会议不超过半天），不得随意延长。",
@@ -281,7 +299,7 @@ impl Settings {
         Settings(out)
     }
 
-    fn on(&self, id: &str) -> Option<&Params> {
+    pub fn on(&self, id: &str) -> Option<&Params> {
         self.0.get(id).filter(|(e, _)| *e).map(|(_, p)| p)
     }
 }
@@ -343,6 +361,17 @@ fn finding(
     }
 }
 
+/// The length limit of `doc.length` for a document of this kind, and what it is based on.
+pub fn length_limit(p: &Params, kind: &str, single_task: bool) -> (i64, &'static str) {
+    if single_task {
+        (p.get("single_task_limit"), "专项工作文件")
+    } else if kind == "通知" {
+        (p.get("notice_limit").min(p.get("general_limit")), "通知")
+    } else {
+        (p.get("general_limit"), "一般文件")
+    }
+}
+
 /// Runs every enabled rule over the facts.
 pub fn evaluate(facts: &Facts, settings: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -358,15 +387,11 @@ pub fn evaluate(facts: &Facts, settings: &Settings) -> Vec<Finding> {
 fn document_rules(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
     let length = s.on("doc.length");
     let signoff = s.on("doc.schools_hospitals");
+    let copied = s.on("doc.copied");
+    let reports = s.on("doc.implementation_report");
     for d in &facts.documents {
         if let Some(p) = length {
-            let (limit, basis) = if d.single_task {
-                (p.get("single_task_limit"), "专项工作文件")
-            } else if d.kind == "通知" {
-                (p.get("notice_limit").min(p.get("general_limit")), "通知")
-            } else {
-                (p.get("general_limit"), "一般文件")
-            };
+            let (limit, basis) = length_limit(p, &d.kind, d.single_task);
             if d.char_count > limit {
                 out.push(finding(
                     "doc.length",
@@ -381,6 +406,40 @@ fn document_rules(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
                     vec![("documents", d.id)],
                 ));
             }
+        }
+        if let (Some(p), Some(share), Some(class)) = (copied, d.copy_share, d.copy_class.as_deref())
+        {
+            let label = match class {
+                "copied_from_upper" => "照抄上级文件",
+                "reissued" => "重发本单位已发文件（改头换面）",
+                _ => "重复转发同一文件",
+            };
+            let percent = (share * 100.0).round() as i64;
+            if percent >= p.get("min_share_percent") {
+                let source = d.copy_source_title.as_deref().unwrap_or("已登记文件");
+                let mut records = vec![("documents", d.id)];
+                records.extend(d.copy_source_id.map(|s| ("documents", s)));
+                out.push(finding(
+                    "doc.copied",
+                    format!("document:{}", d.id),
+                    format!("《{}》与《{}》重合{}%，疑似{}", d.title, source, percent, label),
+                    Some(d.issuer_id),
+                    &d.issued_on,
+                    json!({"share_percent": percent, "class": class, "source_id": d.copy_source_id}),
+                    records,
+                ));
+            }
+        }
+        if let (Some(_), Some(n)) = (reports, d.report_demands.filter(|n| *n > 0)) {
+            out.push(finding(
+                "doc.implementation_report",
+                format!("document:{}", d.id),
+                format!("《{}》{}处要求基层报送落实情况或佐证材料", d.title, n),
+                Some(d.issuer_id),
+                &d.issued_on,
+                json!({"demands": n}),
+                vec![("documents", d.id)],
+            ));
         }
         if signoff.is_some() && d.to_schools_hospitals && !d.head_signed {
             out.push(finding(

@@ -85,6 +85,11 @@ impl From<Option<i64>> for Arg {
         Arg::I64(v)
     }
 }
+impl From<Option<f64>> for Arg {
+    fn from(v: Option<f64>) -> Self {
+        Arg::F64(v)
+    }
+}
 impl From<f64> for Arg {
     fn from(v: f64) -> Self {
         Arg::F64(Some(v))

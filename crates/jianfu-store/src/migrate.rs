@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "attachments",
         sql: include_str!("../migrations/0003_attachments.sql"),
     },
+    Migration {
+        version: 4,
+        name: "analysis",
+        sql: include_str!("../migrations/0004_analysis.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

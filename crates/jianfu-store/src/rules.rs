@@ -17,6 +17,13 @@ pub struct DocFact {
     pub head_signed: bool,
     pub forwards_upper: bool,
     pub upper_doc_number: Option<String>,
+    /// From the document's analysis, once it has run: the earlier document it copies most.
+    pub copy_source_id: Option<i64>,
+    pub copy_source_title: Option<String>,
+    pub copy_share: Option<f64>,
+    pub copy_class: Option<String>,
+    /// Demands for implementation reports or supporting materials found in the text.
+    pub report_demands: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -73,8 +80,10 @@ pub async fn documents(
     conn.fetch_all(
         &Q::new(
             "SELECT d.id, d.issuer_id, o.name AS issuer_name, d.title, d.kind, d.carrier, d.issued_on, d.char_count, d.single_task, \
-             d.to_schools_hospitals, d.head_signed, d.forwards_upper, d.upper_doc_number \
+             d.to_schools_hospitals, d.head_signed, d.forwards_upper, d.upper_doc_number, \
+             a.copy_source_id, s.title AS copy_source_title, a.copy_share, a.copy_class, a.report_demands \
              FROM documents d JOIN org_units o ON o.id = d.issuer_id \
+             LEFT JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id \
              WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id",
         )
         .bind(region)

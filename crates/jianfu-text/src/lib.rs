@@ -8,6 +8,7 @@
 //! targets for [`extract`] and [`parse_elements`] (its own workspace; needs
 //! nightly): `cd crates/jianfu-text/fuzz && cargo +nightly fuzz run extract`.
 
+pub mod burden;
 pub mod copy;
 pub mod count;
 pub mod decode;
@@ -15,6 +16,7 @@ pub mod docx;
 pub mod elements;
 mod error;
 pub mod extract;
+pub mod padding;
 mod pdf;
 
 pub use count::{count_detail, word_count, CountDetail};

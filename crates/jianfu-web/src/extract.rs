@@ -204,6 +204,42 @@ where
     }
 }
 
+/// The `file` field of a multipart upload: its name and bytes (`None` when the form has none).
+pub async fn file_field(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<Option<(String, Bytes)>, AppError> {
+    let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            file = Some((name, field.bytes().await.map_err(|_| broken())?));
+        }
+    }
+    Ok(file)
+}
+
+/// An API upload: the `file` field of a multipart body. A body that is not multipart gets a
+/// Chinese error naming `file`.
+pub struct UploadedFile(pub Option<(String, Bytes)>);
+
+impl<S: Send + Sync> FromRequest<S> for UploadedFile {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| {
+                ApiError(AppError::bad_request(
+                    "unsupported_media_type",
+                    "请以 multipart/form-data 表单上传文件（字段名 file）",
+                    Some("file".into()),
+                ))
+            })?;
+        Ok(UploadedFile(file_field(&mut multipart).await?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,41 +281,5 @@ mod tests {
         assert_eq!(parse_query::<Query>("page=3").unwrap().page, Some(3));
         let e = parse_query::<Query>("page=abc").unwrap_err();
         assert_eq!(e.field(), Some("page"));
-    }
-}
-
-/// The `file` field of a multipart upload: its name and bytes (`None` when the form has none).
-pub async fn file_field(
-    multipart: &mut axum::extract::Multipart,
-) -> Result<Option<(String, Bytes)>, AppError> {
-    let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
-    let mut file = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            file = Some((name, field.bytes().await.map_err(|_| broken())?));
-        }
-    }
-    Ok(file)
-}
-
-/// An API upload: the `file` field of a multipart body. A body that is not multipart gets a
-/// Chinese error naming `file`.
-pub struct UploadedFile(pub Option<(String, Bytes)>);
-
-impl<S: Send + Sync> FromRequest<S> for UploadedFile {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let mut multipart = axum::extract::Multipart::from_request(req, state)
-            .await
-            .map_err(|_| {
-                ApiError(AppError::bad_request(
-                    "unsupported_media_type",
-                    "请以 multipart/form-data 表单上传文件（字段名 file）",
-                    Some("file".into()),
-                ))
-            })?;
-        Ok(UploadedFile(file_field(&mut multipart).await?))
     }
 }

@@ -11,6 +11,7 @@ pub mod ui;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
+use jianfu_domain::analysis::Intelligence;
 use jianfu_domain::auth::LoginThrottle;
 use jianfu_store::Db;
 use std::sync::Arc;
@@ -29,10 +30,18 @@ pub struct AppState {
     /// Mark cookies `Secure` (set when served behind HTTPS).
     pub secure_cookies: bool,
     pub openapi_json: Arc<String>,
+    /// Copy and search indexes over the stored documents (document intelligence).
+    pub intel: Arc<Intelligence>,
 }
 
 impl AppState {
+    /// The state with in-memory indexes (tests, and databases without a data directory).
     pub fn new(db: Db) -> AppState {
+        let intel = Intelligence::open(None).expect("an in-memory search index opens");
+        AppState::with_intelligence(db, intel)
+    }
+
+    pub fn with_intelligence(db: Db, intel: Arc<Intelligence>) -> AppState {
         let (_, doc) = api::router();
         let openapi_json = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".into()));
         AppState {
@@ -41,6 +50,7 @@ impl AppState {
             throttle: Arc::new(LoginThrottle::new(5, Duration::from_secs(15 * 60))),
             secure_cookies: false,
             openapi_json,
+            intel,
         }
     }
 }
@@ -63,14 +73,35 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until the process receives Ctrl-C or SIGTERM.
+/// The background analyser: loads the indexes, then reads queued documents as they come.
+async fn analyse_in_background(state: AppState) {
+    match state.intel.load(&state.db).await {
+        Ok(n) => tracing::info!(documents = n, "document indexes loaded"),
+        Err(e) => tracing::error!(error = %e, "document indexes not loaded"),
+    }
+    loop {
+        match state.intel.run_queue(&state.db, 50).await {
+            Ok(0) => tokio::time::sleep(Duration::from_millis(500)).await,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "document analysis failed");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    }
+}
+
+/// Serves until the process receives Ctrl-C or SIGTERM; documents are analysed meanwhile.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(
+    let analyser = tokio::spawn(analyse_in_background(state.clone()));
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
+    .await;
+    analyser.abort();
+    served
 }
 
 async fn shutdown_signal() {

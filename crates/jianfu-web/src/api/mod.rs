@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Every route is declared with `#[utoipa::path]` and collected
 //! by `routes!`, so `/api/v1/openapi.json` is generated from the code and lists every route
 //! (the permission-matrix test walks that list).
+mod analysis;
 mod attachments;
 mod audit;
 mod dashboard;
@@ -32,6 +33,7 @@ use utoipa_axum::routes;
         (name = "session", description = "当前用户"),
         (name = "ledger", description = "发文、会议与基层负担台账"),
         (name = "warnings", description = "规则与预警"),
+        (name = "analysis", description = "文件智能分析：发文前评估、照抄照搬检测、全文检索"),
     )
 )]
 struct ApiDoc;
@@ -67,6 +69,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ledger::list_meetings, ledger::create_meeting))
         .routes(routes!(ledger::get_meeting, ledger::replace_meeting))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(analysis::document_analysis))
+        .routes(routes!(analysis::search_documents))
         .routes(routes!(ledger::burden_ledger))
         .routes(routes!(ledger::issuer_ranking))
         .routes(routes!(ledger::list_plans, ledger::set_plan))
@@ -85,6 +89,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 fn uploads() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(attachments::add_attachment))
+        .routes(routes!(analysis::assess_document))
         .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT))
 }
 

@@ -88,7 +88,8 @@ async fn attachments_are_kept_served_and_removed(backend: Backend) {
         .await;
     assert!(
         !w["items"].as_array().unwrap().iter().any(|w| w["records"]
-            .to_string()
+            .as_str()
+            .unwrap_or("")
             .contains(&format!("[\"documents\",{doc}]"))),
         "no length warning: {w}"
     );

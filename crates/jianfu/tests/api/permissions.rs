@@ -69,6 +69,21 @@ const ROWS: &[Row] = &[
         "/api/v1/documents/{id}/attachments/{attachment_id}",
         [204, 204, 204, 403, 403, 403],
     ),
+    row(
+        "GET",
+        "/api/v1/documents/{id}/analysis",
+        [200, 200, 200, 403, 403, 200],
+    ),
+    row(
+        "POST",
+        "/api/v1/analysis/document",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    row(
+        "GET",
+        "/api/v1/search/documents",
+        [200, 200, 200, 200, 200, 200],
+    ),
     row("GET", "/api/v1/meetings", [200, 200, 200, 200, 200, 200]),
     row("POST", "/api/v1/meetings", [201, 201, 201, 201, 201, 403]),
     row(
@@ -205,6 +220,9 @@ async fn request_for(
         ("PUT", "/api/v1/meetings/{id}") => {
             meeting_body(agri, json!({"unit_id": county, "level": "township"}), n)
         }
+        ("POST", "/api/v1/analysis/document") => {
+            json!({"text": format!("请各村于月底前报送工作台账{n}。"), "kind": "通知"})
+        }
         ("PUT", "/api/v1/plans") => {
             json!({"unit_id": agri, "year": 2026, "planned_documents": n, "planned_meetings": 5})
         }
@@ -218,6 +236,7 @@ async fn request_for(
         "/api/v1/org-units/{id}" => county.to_string(),
         "/api/v1/users/{id}" => app.user_id("filer_edu").await.to_string(),
         "/api/v1/documents/{id}"
+        | "/api/v1/documents/{id}/analysis"
         | "/api/v1/documents/{id}/attachments"
         | "/api/v1/documents/{id}/attachments/{attachment_id}" => fx.document.to_string(),
         "/api/v1/meetings/{id}" => fx.meeting.to_string(),

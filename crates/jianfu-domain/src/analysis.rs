@@ -1,0 +1,806 @@
+//! 文件智能分析: reading documents. The pre-issue assessment (一致性评估) of a draft, the
+//! background analysis of every stored document (burden demands, padding, copies of earlier
+//! documents), and the full-text search of the ledger.
+//!
+//! The copy index and the search index live in memory (the search index optionally on disk)
+//! and are derived from the database: [`Intelligence::load`] rebuilds them at start, and the
+//! analyser keeps them current as documents are written (a queue row is written in the same
+//! transaction as the document, so nothing is missed when the process dies).
+use crate::policy::{self, Action};
+use crate::rules::{self, Settings};
+use crate::warnings;
+use chrono::NaiveDate;
+use jianfu_core::{Actor, AppError, AppResult};
+use jianfu_search::{IndexedDoc, SearchIndex, SearchQuery};
+use jianfu_store::analysis::{self as store, QueuedDocument, StoredAnalysis};
+use jianfu_store::{org, Conn, Db, Q};
+use jianfu_text::burden::{self, Burden, BurdenKind, Lexicon};
+use jianfu_text::copy::{classify, CopyConfig, CopyIndex, DocMeta, MatchClass, PreparedText};
+use jianfu_text::padding::{self, PaddingLexicon, SentenceClass};
+use jianfu_text::{DocKind, DocumentElements};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+pub use jianfu_text::DocKind as Kind;
+
+/// The text of an uploaded .docx, .pdf (text layer) or .txt (UTF-8/GBK/GB18030); a file it
+/// cannot read gets a Chinese error naming `file` and the formats it can read.
+pub fn extract_text(file_name: &str, bytes: &[u8]) -> AppResult<String> {
+    let extracted = jianfu_text::extract(file_name, bytes).map_err(|e| AppError::Validation {
+        code: e.code(),
+        message: e.to_string(),
+        field: Some("file".into()),
+    })?;
+    if extracted.text.trim().is_empty() {
+        return Err(AppError::Validation {
+            code: "empty_document",
+            message: "文件中没有可读取的文字".into(),
+            field: Some("file".into()),
+        });
+    }
+    Ok(extracted.text)
+}
+
+/// A 文种 given by a user: one of the 15 lawful kinds, or none.
+pub fn parse_kind(kind: Option<&str>) -> AppResult<Option<DocKind>> {
+    match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => k.parse().map(Some).map_err(|_| {
+            AppError::invalid("kind", "不是《党政机关公文处理工作条例》规定的15种文种之一")
+        }),
+    }
+}
+
+/// Longest text the assessment reads: 200,000 characters (a 20 MB upload is refused earlier).
+pub const MAX_TEXT_CHARS: usize = 200_000;
+/// Matches reported per document.
+const MAX_MATCHES: usize = 10;
+
+/// The indexes over stored documents, shared by the web handlers and the analyser.
+pub struct Intelligence {
+    copy: RwLock<CopyIndex>,
+    search: SearchIndex,
+}
+
+/// One copy of (or by) an earlier document.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CopyMatchView {
+    pub document_id: i64,
+    pub title: String,
+    pub issuer_name: String,
+    pub issued_on: String,
+    /// Share of this text found in the other document, 0..1.
+    pub share: f64,
+    /// copied_from_upper | reissued | forwarded, or null when the match is left to a person.
+    pub class: Option<String>,
+    pub spans: Vec<SpanView>,
+    /// The copied passages on both sides, in the order of `spans`.
+    #[serde(default)]
+    pub excerpts: Vec<SpanText>,
+}
+
+impl CopyMatchView {
+    /// The class in Chinese.
+    pub fn class_label(&self) -> &'static str {
+        match self.class.as_deref() {
+            Some("copied_from_upper") => "照抄上级文件",
+            Some("reissued") => "重发本单位已发文件",
+            Some("forwarded") => "重复转发",
+            _ => "内容重合",
+        }
+    }
+}
+
+/// The text of a copied span on both sides, for showing them side by side.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SpanText {
+    pub text: String,
+    pub source_text: String,
+}
+
+/// Characters `[start, end)` of `s`.
+pub fn char_slice(s: &str, start: usize, end: usize) -> String {
+    s.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
+}
+
+/// A copied span: `[start, end)` in this text and `[source_start, source_end)` in the other, in
+/// characters.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SpanView {
+    pub start: usize,
+    pub end: usize,
+    pub source_start: usize,
+    pub source_end: usize,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LimitCheck {
+    pub rule_id: String,
+    /// What the limit is based on: 通知, 一般文件, 专项工作文件.
+    pub basis: String,
+    pub limit: i64,
+    pub actual: i64,
+    pub exceeded: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BurdenView {
+    /// materials | form | ledger | periodic_report | zero_report | pledge | veto | checkin |
+    /// app_download | ranking | trace_photo | meeting | relay | inspection | signboard | certificate
+    pub kind: String,
+    /// The kind in Chinese.
+    pub label: String,
+    pub sentence: String,
+    /// Character offsets of the sentence in the text.
+    pub start: usize,
+    pub end: usize,
+    pub cue: String,
+    pub frequency: Option<String>,
+    pub deadline: Option<String>,
+    pub targets: Vec<String>,
+    pub rule_id: Option<String>,
+}
+
+impl From<&Burden> for BurdenView {
+    fn from(b: &Burden) -> Self {
+        BurdenView {
+            kind: b.kind.as_str().to_string(),
+            label: b.kind.label_zh().to_string(),
+            sentence: b.sentence.clone(),
+            start: b.start,
+            end: b.end,
+            cue: b.cue.clone(),
+            frequency: b.frequency.clone(),
+            deadline: b.deadline.clone(),
+            targets: b.targets.clone(),
+            rule_id: b.rule_id.clone(),
+        }
+    }
+}
+
+/// A boilerplate sentence (穿靴戴帽), by character offsets.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PaddingSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The answer of `POST /api/v1/analysis/document`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Assessment {
+    /// Word's 字数 of the body (of the whole text when no body is found).
+    pub char_count: usize,
+    #[schema(value_type = Object)]
+    pub elements: DocumentElements,
+    pub limit_checks: Vec<LimitCheck>,
+    pub burdens: Vec<BurdenView>,
+    /// Share of boilerplate against concrete tasks, 0..1.
+    pub padding_share: f64,
+    pub padding_sentences: Vec<PaddingSpan>,
+    pub copy_matches: Vec<CopyMatchView>,
+    /// The text assessed (offsets refer to it).
+    pub text: String,
+}
+
+/// What the background analysis stored for a document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentAnalysis {
+    pub analyzed_at: String,
+    pub padding_share: f64,
+    pub burdens: Vec<BurdenView>,
+    pub report_demands: i64,
+    pub copy_matches: Vec<CopyMatchView>,
+}
+
+/// Search input of the ledger's full-text search.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct SearchInput {
+    pub q: String,
+    pub issuer: Option<i64>,
+    pub year: Option<i32>,
+    pub carrier: Option<String>,
+    pub kind: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchPage {
+    pub total: usize,
+    pub page: u32,
+    pub per_page: u32,
+    pub hits: Vec<SearchHit>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub id: i64,
+    /// HTML: the title escaped, matched words in `<mark>`.
+    pub title_html: String,
+    /// HTML: a passage of the body escaped, matched words in `<mark>`.
+    pub snippet_html: String,
+}
+
+fn level_rank(level: &str) -> u8 {
+    match level {
+        "province" => 0,
+        "city" => 1,
+        "county" => 2,
+        "township" => 3,
+        _ => 4,
+    }
+}
+
+/// The rank of a document's issuer: a department ranks with its government.
+fn issuer_rank(d: &QueuedDocument) -> u8 {
+    match (d.issuer_level.as_str(), d.issuer_parent_level.as_deref()) {
+        ("department", Some(parent)) => level_rank(parent),
+        (level, _) => level_rank(level),
+    }
+}
+
+fn meta(d: &QueuedDocument) -> DocMeta {
+    DocMeta {
+        issuer: d.issuer_id as u64,
+        level_rank: issuer_rank(d),
+        date: d.issued_on.parse().unwrap_or_default(),
+        copies_upper: None,
+    }
+}
+
+fn class_name(c: MatchClass) -> &'static str {
+    match c {
+        MatchClass::CopiedFromUpper => "copied_from_upper",
+        MatchClass::Reissued => "reissued",
+        MatchClass::Forwarded => "forwarded",
+    }
+}
+
+fn blocking_error(e: tokio::task::JoinError) -> AppError {
+    AppError::internal(format!("analysis task: {e}"))
+}
+
+fn search_error(e: jianfu_search::SearchError) -> AppError {
+    AppError::internal(e)
+}
+
+impl Intelligence {
+    /// Empty indexes; the search index in `search_dir` when given (kept across restarts), in
+    /// memory otherwise. Call [`Intelligence::load`] before serving.
+    pub fn open(search_dir: Option<&Path>) -> AppResult<Arc<Intelligence>> {
+        let search = match search_dir {
+            Some(dir) => SearchIndex::open_in_dir(dir),
+            None => SearchIndex::in_memory(),
+        }
+        .map_err(|e| AppError::internal(format!("search index: {e}")))?;
+        let cfg = CopyConfig::default();
+        let boilerplate = jianfu_text::copy::Boilerplate::builtin(&cfg);
+        Ok(Arc::new(Intelligence {
+            copy: RwLock::new(CopyIndex::new(cfg, boilerplate)),
+            search,
+        }))
+    }
+
+    /// Fills the copy index with every stored document, and rebuilds the search index when it
+    /// does not hold as many documents as the database.
+    pub async fn load(self: &Arc<Self>, db: &Db) -> AppResult<usize> {
+        let mut conn = db.reader();
+        let total = store::document_count(&mut conn).await?;
+        let reindex = self.search.len() as i64 != total;
+        if reindex {
+            let s = self.clone();
+            tokio::task::spawn_blocking(move || s.search.clear())
+                .await
+                .map_err(blocking_error)?
+                .map_err(search_error)?;
+        }
+        let mut paths = PathCache::default();
+        let mut after = 0;
+        let mut loaded = 0;
+        loop {
+            let docs = store::documents_after(&mut conn, after, 1000).await?;
+            let Some(last) = docs.last() else { break };
+            after = last.id;
+            loaded += docs.len();
+            let indexed = if reindex {
+                let mut v = Vec::with_capacity(docs.len());
+                for d in &docs {
+                    v.push(indexed_doc(d, paths.get(&mut conn, d.issuer_id).await?));
+                }
+                v
+            } else {
+                Vec::new()
+            };
+            let s = self.clone();
+            tokio::task::spawn_blocking(move || -> AppResult<()> {
+                {
+                    let mut copy = s
+                        .copy
+                        .write()
+                        .map_err(|_| AppError::internal("copy index lock"))?;
+                    let batch: Vec<(u64, &str)> = docs
+                        .iter()
+                        .map(|d| (d.id as u64, d.body.as_str()))
+                        .collect();
+                    copy.insert_batch(&batch);
+                }
+                if !indexed.is_empty() {
+                    s.search.upsert(&indexed).map_err(search_error)?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(blocking_error)??;
+        }
+        Ok(loaded)
+    }
+
+    /// Analyses up to `limit` queued documents (oldest first), stores what it found, keeps the
+    /// indexes current and re-runs the rules of their regions. Returns how many it analysed.
+    pub async fn run_queue(self: &Arc<Self>, db: &Db, limit: i64) -> AppResult<usize> {
+        let mut conn = db.reader();
+        let queued = store::queued(&mut conn, limit).await?;
+        if queued.is_empty() {
+            return Ok(0);
+        }
+        let mut paths = PathCache::default();
+        let mut regions: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        let (mut results, mut indexed) = (Vec::new(), Vec::new());
+        for d in &queued {
+            let matches = self.copies(&mut conn, &d.body, Some(d), None).await?;
+            let text = d.body.clone();
+            let (burdens, padding) = tokio::task::spawn_blocking(move || {
+                (
+                    burden::detect(&text, Lexicon::builtin()),
+                    padding::padding_share(&text, PaddingLexicon::builtin()),
+                )
+            })
+            .await
+            .map_err(blocking_error)?;
+            let best = matches
+                .iter()
+                .filter(|m| m.class.is_some())
+                .max_by(|a, b| a.share.total_cmp(&b.share));
+            let result = StoredAnalysis {
+                document_id: d.id,
+                analyzed_at: jianfu_core::time::now(),
+                padding_share: padding.share,
+                burden_count: burdens.len() as i64,
+                report_demands: burdens
+                    .iter()
+                    .filter(|b| b.rule_id.as_deref() == Some("doc.implementation_report"))
+                    .count() as i64,
+                burdens: serde_json::to_string(
+                    &burdens.iter().map(BurdenView::from).collect::<Vec<_>>(),
+                )
+                .unwrap_or_else(|_| "[]".into()),
+                copy_source_id: best.map(|m| m.document_id),
+                copy_share: best.map(|m| m.share),
+                copy_class: best.and_then(|m| m.class.clone()),
+                copy_matches: serde_json::to_string(&matches).unwrap_or_else(|_| "[]".into()),
+            };
+            // Later documents of this batch may copy this one.
+            let (id, body, s) = (d.id as u64, d.body.clone(), self.clone());
+            tokio::task::spawn_blocking(move || -> AppResult<()> {
+                let mut copy = s
+                    .copy
+                    .write()
+                    .map_err(|_| AppError::internal("copy index lock"))?;
+                copy.insert(id, &body);
+                Ok(())
+            })
+            .await
+            .map_err(blocking_error)??;
+            indexed.push(indexed_doc(d, paths.get(&mut conn, d.issuer_id).await?));
+            results.push((d, result));
+            if let Ok(date) = d.issued_on.parse() {
+                regions.entry(d.region_id).or_default().push(date);
+            }
+        }
+        // Searchable by the time the analysis shows as done.
+        let s = self.clone();
+        tokio::task::spawn_blocking(move || s.search.upsert(&indexed))
+            .await
+            .map_err(blocking_error)?
+            .map_err(search_error)?;
+        // The results and the warnings they raise are stored together.
+        let mut tx = db.begin().await?;
+        for (d, result) in &results {
+            store::save(&mut tx, d.region_id, result, &d.queued_at).await?;
+        }
+        for (region, dates) in regions {
+            warnings::evaluate_after_write(&mut tx, region, &dates).await?;
+        }
+        tx.commit().await?;
+        Ok(queued.len())
+    }
+
+    /// Runs the queue until it is empty (the demo, commands and tests).
+    pub async fn drain(self: &Arc<Self>, db: &Db) -> AppResult<usize> {
+        let mut n = 0;
+        loop {
+            let step = self.run_queue(db, 100).await?;
+            if step == 0 {
+                return Ok(n);
+            }
+            n += step;
+        }
+    }
+
+    /// Earlier documents that `text` copies from, aligned. `own` is the stored document being
+    /// analysed (never matched with itself; only earlier documents count); `viewer` limits the
+    /// sources to those the user may see.
+    async fn copies(
+        self: &Arc<Self>,
+        conn: &mut Conn,
+        text: &str,
+        own: Option<&QueuedDocument>,
+        viewer: Option<&Actor>,
+    ) -> AppResult<Vec<CopyMatchView>> {
+        let (s, t) = (self.clone(), text.to_string());
+        let candidates: Vec<i64> = tokio::task::spawn_blocking(move || {
+            let copy = s.copy.read().ok()?;
+            let sig = copy.signature(&t)?;
+            Some(
+                copy.candidates_for(&sig)
+                    .into_iter()
+                    .map(|(id, _)| id as i64)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await
+        .map_err(blocking_error)?
+        .unwrap_or_default();
+        let mut sources = store::documents_by_id(conn, &candidates).await?;
+        if let Some(own) = own {
+            sources.retain(|s| {
+                s.id != own.id && (s.issued_on.as_str(), s.id) < (own.issued_on.as_str(), own.id)
+            });
+        }
+        if let Some(actor) = viewer {
+            let mut visible = Vec::new();
+            for s in sources {
+                if may_see_source(conn, actor, &s).await? {
+                    visible.push(s);
+                }
+            }
+            sources = visible;
+        }
+        if sources.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query_meta = match own {
+            Some(d) => meta(d),
+            None => DocMeta {
+                issuer: viewer.map(|a| a.unit_id as u64).unwrap_or(0),
+                level_rank: match viewer {
+                    Some(a) => viewer_rank(conn, a).await?,
+                    None => 4,
+                },
+                date: chrono::Local::now().date_naive(),
+                copies_upper: None,
+            },
+        };
+        let (s, t) = (self.clone(), text.to_string());
+        let mut out = tokio::task::spawn_blocking(move || -> AppResult<Vec<CopyMatchView>> {
+            let copy = s
+                .copy
+                .read()
+                .map_err(|_| AppError::internal("copy index lock"))?;
+            let min_share = copy.config().min_share;
+            let query = PreparedText::new(copy.config(), &t);
+            let mut out = Vec::new();
+            for src in &sources {
+                let m = copy.compare(src.id as u64, &query, &src.body);
+                let share = m.share_of_query.max(m.share_of_source);
+                if share < min_share {
+                    continue;
+                }
+                out.push(CopyMatchView {
+                    document_id: src.id,
+                    title: src.title.clone(),
+                    issuer_name: src.issuer_name.clone(),
+                    issued_on: src.issued_on.clone(),
+                    share: f64::from(m.share_of_query),
+                    class: classify(&query_meta, &meta(src), share)
+                        .map(|c| class_name(c).to_string()),
+                    excerpts: m
+                        .spans
+                        .iter()
+                        .map(|sp| SpanText {
+                            text: char_slice(&t, sp.a_start, sp.a_end),
+                            source_text: char_slice(&src.body, sp.b_start, sp.b_end),
+                        })
+                        .collect(),
+                    spans: m
+                        .spans
+                        .iter()
+                        .map(|sp| SpanView {
+                            start: sp.a_start,
+                            end: sp.a_end,
+                            source_start: sp.b_start,
+                            source_end: sp.b_end,
+                        })
+                        .collect(),
+                });
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(blocking_error)??;
+        out.sort_by(|a, b| {
+            b.share
+                .total_cmp(&a.share)
+                .then(a.document_id.cmp(&b.document_id))
+        });
+        out.truncate(MAX_MATCHES);
+        Ok(out)
+    }
+
+    /// 发文前评估: everything the platform finds in a draft; stores nothing.
+    pub async fn assess(
+        self: &Arc<Self>,
+        db: &Db,
+        actor: &Actor,
+        text: &str,
+        kind: Option<DocKind>,
+        single_task: bool,
+    ) -> AppResult<Assessment> {
+        policy::ensure(actor, Action::ViewLedger)?;
+        if text.trim().is_empty() {
+            return Err(AppError::invalid("text", "不能为空"));
+        }
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(AppError::invalid(
+                "text",
+                &format!("超过{MAX_TEXT_CHARS}字，请分段评估"),
+            ));
+        }
+        let mut conn = db.reader();
+        let t = text.to_string();
+        let (elements, burdens, padding) = tokio::task::spawn_blocking(move || {
+            (
+                jianfu_text::parse_elements(&t),
+                burden::detect(&t, Lexicon::builtin()),
+                padding::padding_share(&t, PaddingLexicon::builtin()),
+            )
+        })
+        .await
+        .map_err(blocking_error)?;
+        let body = elements.body.as_deref().unwrap_or(text);
+        let char_count = jianfu_text::word_count(body);
+        let kind = kind.or(elements.kind);
+        let unit = org::get(&mut conn, actor.unit_id).await?;
+        let region = unit
+            .map(|u| u.region_id.unwrap_or(u.id))
+            .unwrap_or(actor.scope_root);
+        let settings =
+            Settings::from_overrides(&jianfu_store::rules::settings(&mut conn, region).await?);
+        let limit_checks = settings
+            .on("doc.length")
+            .map(|p| {
+                let (limit, basis) =
+                    rules::length_limit(p, kind.map(|k| k.as_str()).unwrap_or(""), single_task);
+                vec![LimitCheck {
+                    rule_id: "doc.length".into(),
+                    basis: basis.into(),
+                    limit,
+                    actual: char_count as i64,
+                    exceeded: char_count as i64 > limit,
+                }]
+            })
+            .unwrap_or_default();
+        let copy_matches = self.copies(&mut conn, text, None, Some(actor)).await?;
+        Ok(Assessment {
+            char_count,
+            elements,
+            limit_checks,
+            burdens: burdens.iter().map(BurdenView::from).collect(),
+            padding_share: padding.share,
+            padding_sentences: padding
+                .sentences
+                .iter()
+                .filter(|s| s.class == SentenceClass::Boilerplate)
+                .map(|s| PaddingSpan {
+                    start: s.start,
+                    end: s.end,
+                })
+                .collect(),
+            copy_matches,
+            text: text.to_string(),
+        })
+    }
+
+    /// The stored analysis of a document the actor may see; `None` while it waits in the queue.
+    pub async fn of_document(
+        &self,
+        db: &Db,
+        actor: &Actor,
+        document_id: i64,
+    ) -> AppResult<Option<DocumentAnalysis>> {
+        policy::ensure(actor, Action::ViewLedger)?;
+        let mut conn = db.reader();
+        let d = jianfu_store::ledger::get_document(&mut conn, document_id)
+            .await?
+            .ok_or(AppError::NotFound("文件"))?;
+        policy::ensure_in_scope(&mut conn, actor, d.issuer_id, None).await?;
+        let Some(a) = store::get(&mut conn, document_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(DocumentAnalysis {
+            analyzed_at: a.analyzed_at,
+            padding_share: a.padding_share,
+            burdens: serde_json::from_str::<Vec<StoredBurden>>(&a.burdens)
+                .unwrap_or_default()
+                .into_iter()
+                .map(StoredBurden::into_view)
+                .collect(),
+            report_demands: a.report_demands,
+            copy_matches: serde_json::from_str(&a.copy_matches).unwrap_or_default(),
+        }))
+    }
+
+    /// 全文检索 of the documents the actor may see.
+    pub async fn search(
+        self: &Arc<Self>,
+        actor: &Actor,
+        input: SearchInput,
+    ) -> AppResult<SearchPage> {
+        policy::ensure(actor, Action::ViewLedger)?;
+        let q = jianfu_core::validate::optional_text("q", Some(&input.q), 200)?.unwrap_or_default();
+        let per_page = match input.per_page {
+            0 => 20,
+            n if n > 100 => return Err(AppError::invalid("per_page", "应为1至100之间的整数")),
+            n => n,
+        };
+        let page = input.page.max(1);
+        let query = SearchQuery {
+            text: q,
+            scope_root: policy::scope_filter(actor),
+            issuer: input.issuer,
+            year: input.year,
+            carrier: input.carrier.filter(|c| !c.is_empty()),
+            kind: input.kind.filter(|k| !k.is_empty()),
+            offset: ((page - 1) * per_page) as usize,
+            limit: per_page as usize,
+        };
+        let s = self.clone();
+        let found = tokio::task::spawn_blocking(move || s.search.search(&query))
+            .await
+            .map_err(blocking_error)?
+            .map_err(search_error)?;
+        Ok(SearchPage {
+            total: found.total,
+            page,
+            per_page,
+            hits: found
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    id: h.id,
+                    title_html: h.title_html,
+                    snippet_html: h.snippet_html,
+                })
+                .collect(),
+        })
+    }
+
+    /// Documents in the search index (for status pages and tests).
+    pub fn indexed(&self) -> u64 {
+        self.search.len()
+    }
+}
+
+/// A burden as stored (JSON of [`BurdenView`]).
+#[derive(Deserialize)]
+struct StoredBurden {
+    kind: String,
+    sentence: String,
+    start: usize,
+    end: usize,
+    cue: String,
+    frequency: Option<String>,
+    deadline: Option<String>,
+    targets: Vec<String>,
+    rule_id: Option<String>,
+}
+
+impl StoredBurden {
+    fn into_view(self) -> BurdenView {
+        let label = self
+            .kind
+            .parse::<BurdenKind>()
+            .map(|k| k.label_zh().to_string())
+            .unwrap_or_else(|_| self.kind.clone());
+        BurdenView {
+            kind: self.kind,
+            label,
+            sentence: self.sentence,
+            start: self.start,
+            end: self.end,
+            cue: self.cue,
+            frequency: self.frequency,
+            deadline: self.deadline,
+            targets: self.targets,
+            rule_id: self.rule_id,
+        }
+    }
+}
+
+/// A source document may be shown to a user when it was issued in the user's view, or came
+/// from above: from a government over the user's scope or one of its departments.
+async fn may_see_source(conn: &mut Conn, actor: &Actor, s: &QueuedDocument) -> AppResult<bool> {
+    if actor.is_system() || org::is_within(conn, actor.scope_root, s.issuer_id).await? {
+        return Ok(true);
+    }
+    let government = if s.issuer_level == "department" {
+        org::get(conn, s.issuer_id).await?.and_then(|u| u.parent_id)
+    } else {
+        Some(s.issuer_id)
+    };
+    match government {
+        Some(g) => Ok(org::is_within(conn, g, actor.scope_root).await?),
+        None => Ok(false),
+    }
+}
+
+async fn viewer_rank(conn: &mut Conn, actor: &Actor) -> AppResult<u8> {
+    let Some(u) = org::get(conn, actor.unit_id).await? else {
+        return Ok(4);
+    };
+    if u.level == "department" {
+        if let Some(p) = u.parent_id {
+            if let Some(parent) = org::get(conn, p).await? {
+                return Ok(level_rank(&parent.level));
+            }
+        }
+    }
+    Ok(level_rank(&u.level))
+}
+
+fn indexed_doc(d: &QueuedDocument, issuer_path: Vec<i64>) -> IndexedDoc {
+    IndexedDoc {
+        id: d.id,
+        title: d.title.clone(),
+        doc_number: d.doc_number.clone().unwrap_or_default(),
+        body: d.body.clone(),
+        issuer_id: d.issuer_id,
+        issuer_name: d.issuer_name.clone(),
+        issuer_path,
+        year: d
+            .issued_on
+            .get(0..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(0),
+        carrier: d.carrier.clone(),
+        kind: d.kind.clone(),
+        issued_on: d.issued_on.clone(),
+    }
+}
+
+/// The ancestors of issuers, looked up once per issuer.
+#[derive(Default)]
+struct PathCache(HashMap<i64, Vec<i64>>);
+
+impl PathCache {
+    async fn get(&mut self, conn: &mut Conn, unit: i64) -> AppResult<Vec<i64>> {
+        if let Some(p) = self.0.get(&unit) {
+            return Ok(p.clone());
+        }
+        let rows: Vec<(i64,)> = conn
+            .fetch_all(
+                &Q::new("SELECT ancestor_id FROM org_closure WHERE descendant_id = $1").bind(unit),
+            )
+            .await?;
+        let path: Vec<i64> = rows.into_iter().map(|(a,)| a).collect();
+        self.0.insert(unit, path.clone());
+        Ok(path)
+    }
+}

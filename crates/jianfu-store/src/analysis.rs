@@ -1,0 +1,176 @@
+//! The analysis queue and the stored results of reading documents (document intelligence).
+use crate::db::{Conn, StoreError, Q};
+use serde::Serialize;
+
+/// Queues a document for (re-)analysis; called in the transaction that writes it.
+pub async fn enqueue(conn: &mut Conn, document_id: i64, now: &str) -> Result<(), StoreError> {
+    conn.execute(
+        &Q::new(
+            "INSERT INTO analysis_queue (document_id, queued_at) VALUES ($1, $2) \
+             ON CONFLICT (document_id) DO UPDATE SET queued_at = excluded.queued_at",
+        )
+        .bind(document_id)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A queued document with what its analysis reads.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueuedDocument {
+    pub id: i64,
+    pub region_id: i64,
+    pub issuer_id: i64,
+    pub issuer_level: String,
+    pub issuer_parent_level: Option<String>,
+    pub issuer_name: String,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub kind: String,
+    pub carrier: String,
+    pub issued_on: String,
+    pub body: String,
+    pub queued_at: String,
+}
+
+const DOC_META: &str = "d.id, d.region_id, d.issuer_id, o.level AS issuer_level, p.level AS issuer_parent_level, o.name AS issuer_name, \
+     d.title, d.doc_number, d.kind, d.carrier, d.issued_on, d.body";
+
+/// The oldest queued documents.
+pub async fn queued(conn: &mut Conn, limit: i64) -> Result<Vec<QueuedDocument>, StoreError> {
+    conn.fetch_all(
+        &Q::new(format!(
+            "SELECT {DOC_META}, q.queued_at FROM analysis_queue q JOIN documents d ON d.id = q.document_id \
+             JOIN org_units o ON o.id = d.issuer_id LEFT JOIN org_units p ON p.id = o.parent_id \
+             ORDER BY q.queued_at, q.document_id LIMIT $1"
+        ))
+        .bind(limit),
+    )
+    .await
+}
+
+pub async fn queue_len(conn: &mut Conn) -> Result<i64, StoreError> {
+    conn.scalar(&Q::new("SELECT COUNT(*) FROM analysis_queue"))
+        .await
+}
+
+/// Documents by id with what a comparison needs (the candidates of a copy search).
+pub async fn documents_by_id(
+    conn: &mut Conn,
+    ids: &[i64],
+) -> Result<Vec<QueuedDocument>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(format!(
+        "SELECT {DOC_META}, '' AS queued_at FROM documents d JOIN org_units o ON o.id = d.issuer_id \
+         LEFT JOIN org_units p ON p.id = o.parent_id WHERE d.id IN ("
+    ));
+    for (i, id) in ids.iter().enumerate() {
+        let p = q.arg(*id);
+        q.push(if i == 0 { "" } else { ", " }).push(&p);
+    }
+    q.push(")");
+    conn.fetch_all(&q).await
+}
+
+/// Documents after `after_id` in id order, for loading the in-memory indexes.
+pub async fn documents_after(
+    conn: &mut Conn,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<QueuedDocument>, StoreError> {
+    conn.fetch_all(
+        &Q::new(format!(
+            "SELECT {DOC_META}, '' AS queued_at FROM documents d JOIN org_units o ON o.id = d.issuer_id \
+             LEFT JOIN org_units p ON p.id = o.parent_id WHERE d.id > $1 ORDER BY d.id LIMIT $2"
+        ))
+        .bind(after_id)
+        .bind(limit),
+    )
+    .await
+}
+
+pub async fn document_count(conn: &mut Conn) -> Result<i64, StoreError> {
+    conn.scalar(&Q::new("SELECT COUNT(*) FROM documents")).await
+}
+
+/// What the analysis of one document found.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StoredAnalysis {
+    pub document_id: i64,
+    pub analyzed_at: String,
+    pub padding_share: f64,
+    /// JSON array of burdens.
+    #[serde(skip)]
+    pub burdens: String,
+    pub burden_count: i64,
+    pub report_demands: i64,
+    pub copy_source_id: Option<i64>,
+    pub copy_share: Option<f64>,
+    pub copy_class: Option<String>,
+    /// JSON array of copy matches.
+    #[serde(skip)]
+    pub copy_matches: String,
+}
+
+/// Stores a result and takes the document off the queue, unless it was queued again after
+/// `queued_at` (written while it was being read: it will be read once more).
+pub async fn save(
+    conn: &mut Conn,
+    region_id: i64,
+    a: &StoredAnalysis,
+    queued_at: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        &Q::new("DELETE FROM document_analysis WHERE document_id = $1").bind(a.document_id),
+    )
+    .await?;
+    conn.execute(
+        &Q::new(
+            "INSERT INTO document_analysis (document_id, region_id, analyzed_at, padding_share, burdens, burden_count, report_demands, \
+             copy_source_id, copy_share, copy_class, copy_matches) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(a.document_id)
+        .bind(region_id)
+        .bind(a.analyzed_at.as_str())
+        .bind(a.padding_share)
+        .bind(a.burdens.as_str())
+        .bind(a.burden_count)
+        .bind(a.report_demands)
+        .bind(a.copy_source_id)
+        .bind(a.copy_share)
+        .bind(a.copy_class.as_deref())
+        .bind(a.copy_matches.as_str()),
+    )
+    .await?;
+    conn.execute(
+        &Q::new("DELETE FROM analysis_queue WHERE document_id = $1 AND queued_at = $2")
+            .bind(a.document_id)
+            .bind(queued_at),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut Conn, document_id: i64) -> Result<Option<StoredAnalysis>, StoreError> {
+    conn.fetch_optional(
+        &Q::new(
+            "SELECT document_id, analyzed_at, padding_share, burdens, burden_count, report_demands, copy_source_id, copy_share, \
+             copy_class, copy_matches FROM document_analysis WHERE document_id = $1",
+        )
+        .bind(document_id),
+    )
+    .await
+}
+
+/// Whether the document waits in the queue.
+pub async fn is_queued(conn: &mut Conn, document_id: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .scalar(
+            &Q::new("SELECT COUNT(*) FROM analysis_queue WHERE document_id = $1").bind(document_id),
+        )
+        .await?
+        > 0)
+}

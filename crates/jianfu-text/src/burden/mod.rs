@@ -1,0 +1,129 @@
+//! Pre-issue burden assessment (一致性评估): every demand a draft document
+//! puts on grassroots units — forms to fill, ledgers (台账), daily or zero
+//! reports, materials to submit, pledges (责任状), one-vote veto, check-ins
+//! and rankings, photos as proof (留痕), meetings, relays, inspections,
+//! signboards, certificates — with its sentence, kind and rule.
+//!
+//! Detection is driven by a [`Lexicon`] of cue phrases per kind, kept as
+//! data (`data/burden_lexicon.toml`) that a supervisor can extend:
+//! 1. [`sentence`]: the text is split into sentences (。！？；and line
+//!    breaks) and clauses (，：), with exact character offsets;
+//! 2. [`phrase`]: all cue phrases, plain or with gaps ("建立…台账"), are
+//!    found in one Aho-Corasick pass;
+//! 3. `scope`: headings are skipped; a cue is dropped when its clause forbids or reduces it
+//!    ("严禁打卡", "精简报表"), narrates the past ("召开了"), or when it is
+//!    part of a name ("督查室");
+//! 4. `attrs`: frequency, deadline and target units of the sentence.
+//!
+//! [`eval`] scores a lexicon against the labelled sentences of
+//! `data/burden_labelled.tsv`.
+
+mod attrs;
+pub mod error;
+pub mod eval;
+mod kind;
+pub mod lexicon;
+pub mod phrase;
+mod scope;
+pub mod sentence;
+
+pub use error::LexiconError;
+pub use eval::{evaluate, EvalReport};
+pub use kind::{BurdenKind, UnknownKind};
+pub use lexicon::{Lexicon, DEFAULT_LEXICON_TOML};
+
+use lexicon::CueGroup;
+use phrase::PhraseMatch;
+use scope::Scope;
+use sentence::{clause_at, Sentence};
+
+/// One demand of a draft on grassroots units.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Burden {
+    pub kind: BurdenKind,
+    /// The sentence that makes the demand.
+    pub sentence: String,
+    /// Character (not byte) offset of the sentence in the text.
+    pub start: usize,
+    /// Character offset one past the end of the sentence.
+    pub end: usize,
+    /// The text that matched the cue phrase.
+    pub cue: String,
+    /// "每日", "每周", "每月", … when the sentence states it.
+    pub frequency: Option<String>,
+    /// "3月31日前", "每周五前", "5个工作日内", … when stated.
+    pub deadline: Option<String>,
+    /// The units addressed, as written: 各乡镇（街道）, 各村（社区）, …
+    pub targets: Vec<String>,
+    /// The rule of the platform's catalog the demand touches.
+    pub rule_id: Option<String>,
+}
+
+/// Every burden `text` puts on grassroots units, in text order: at most
+/// one per kind and sentence.
+pub fn detect(text: &str, lex: &Lexicon) -> Vec<Burden> {
+    let mut out = Vec::new();
+    for s in sentence::sentences(text) {
+        detect_in_sentence(&s, lex, &mut out);
+    }
+    out
+}
+
+fn detect_in_sentence(s: &Sentence<'_>, lex: &Lexicon, out: &mut Vec<Burden>) {
+    if sentence::is_heading(s.text) {
+        return;
+    }
+    let cues = lex.cues.find_all(s.text);
+    if cues.is_empty() {
+        return;
+    }
+    let scope = Scope::of(s.text, lex);
+    let clauses = sentence::clauses(s.text);
+    let mut found: Vec<(PhraseMatch<'_, usize>, &CueGroup)> = Vec::new();
+    for cue in cues {
+        let group = &lex.groups[*cue.payload];
+        if scope.excluded(cue.start, cue.end, *cue.payload)
+            || scope.cancels(&cue, &clause_at(&clauses, cue.start))
+        {
+            continue;
+        }
+        found.push((cue, group));
+    }
+    let chosen = drop_overruled_weak(found);
+    if chosen.is_empty() {
+        return;
+    }
+    let targets = attrs::targets(lex, s.text);
+    let mut kinds_done = Vec::new();
+    for (cue, group) in chosen {
+        if kinds_done.contains(&group.kind) {
+            continue;
+        }
+        kinds_done.push(group.kind);
+        let clause = clause_at(&clauses, cue.start);
+        out.push(Burden {
+            kind: group.kind,
+            sentence: s.text.to_string(),
+            start: s.start,
+            end: s.end,
+            cue: s.text[cue.start..cue.end].to_string(),
+            frequency: attrs::frequency(lex, s.text, clause.clone()),
+            deadline: attrs::deadline(s.text, clause),
+            targets: targets.clone(),
+            rule_id: group.rule.clone(),
+        });
+    }
+}
+
+/// A weak cue (a bare 报送) counts only when the sentence has no other cue:
+/// in "每日17时前报送当日情况" the demand is a daily report, in
+/// "填写…采集表，于9月10日前报乡民政办" a form.
+fn drop_overruled_weak<'a>(
+    found: Vec<(PhraseMatch<'a, usize>, &'a CueGroup)>,
+) -> Vec<(PhraseMatch<'a, usize>, &'a CueGroup)> {
+    if found.iter().all(|(_, g)| g.weak) {
+        found
+    } else {
+        found.into_iter().filter(|(_, g)| !g.weak).collect()
+    }
+}

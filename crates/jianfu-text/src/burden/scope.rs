@@ -1,0 +1,67 @@
+//! Whether a cue found in a sentence is a demand: not forbidden or reduced
+//! ("严禁打卡", "台账一律取消"), not a report of the past or a description
+//! of a problem ("召开了全县大会", "留痕现象突出"), not part of a name
+//! ("县委督查室").
+//!
+//! The markers come from `[scope]` of the lexicon and the `except` lists of
+//! the cue groups. A negator governs the rest of its clause, so
+//! "不得要求基层填报报表" cancels 填报 but "未按要求报送的，将予以通报"
+//! stays a demand. A shield ("不得迟于", "了解") silences the markers
+//! inside it.
+
+use std::ops::Range;
+
+use super::lexicon::{Lexicon, Marker};
+use super::phrase::PhraseMatch;
+
+/// The scope markers of one sentence.
+pub(crate) struct Scope<'a> {
+    markers: Vec<PhraseMatch<'a, Marker>>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn of(sentence: &str, lex: &'a Lexicon) -> Scope<'a> {
+        let all = lex.markers.find_all(sentence);
+        let shields: Vec<Range<usize>> = all
+            .iter()
+            .filter(|m| *m.payload == Marker::Shield)
+            .map(|m| m.start..m.end)
+            .collect();
+        let markers = all
+            .into_iter()
+            .filter(|m| *m.payload != Marker::Shield)
+            .filter(|m| !shields.iter().any(|s| s.start <= m.start && m.end <= s.end))
+            .collect();
+        Scope { markers }
+    }
+
+    /// Whether the cue at `start..end` of cue group `group` overlaps an
+    /// exclusion ("督查室") or one of the group's exceptions.
+    pub fn excluded(&self, start: usize, end: usize, group: usize) -> bool {
+        self.markers.iter().any(|m| {
+            let applies = match *m.payload {
+                Marker::Exclusion => true,
+                Marker::Except(g) => g == group,
+                _ => false,
+            };
+            applies && m.start < end && start < m.end
+        })
+    }
+
+    /// Whether the cue `cue`, inside the clause `clause` (byte ranges of
+    /// the sentence), is forbidden, reduced or narrated rather than
+    /// demanded.
+    pub fn cancels<T>(&self, cue: &PhraseMatch<'_, T>, clause: &Range<usize>) -> bool {
+        let in_clause =
+            |m: &PhraseMatch<'_, Marker>| clause.start <= m.start && m.end <= clause.end;
+        self.markers.iter().any(|m| match m.payload {
+            Marker::Negator | Marker::NarrativeBefore => in_clause(m) && m.end <= cue.start,
+            Marker::AfterCue => in_clause(m) && cue.end <= m.start,
+            Marker::NarrativeAfter => m.start == cue.head_end || m.start == cue.end,
+            Marker::NarrativeClause => in_clause(m),
+            Marker::NarrativeSentence => m.start <= cue.start,
+            Marker::AfterSentence => cue.end <= m.start,
+            Marker::Shield | Marker::Exclusion | Marker::Except(_) => false,
+        })
+    }
+}

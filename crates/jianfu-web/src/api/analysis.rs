@@ -1,0 +1,175 @@
+//! `/api/v1/analysis/document` (发文前评估), `/api/v1/documents/{id}/analysis` and
+//! `/api/v1/search/documents`: document intelligence.
+use crate::auth::ApiActor;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{empty_as_none, parse_json, ApiQuery, IdPath};
+use crate::AppState;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::Json;
+use jianfu_core::AppError;
+use jianfu_domain::analysis::{
+    extract_text, parse_kind, Assessment, DocumentAnalysis, Kind, SearchInput, SearchPage,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+/// A draft to assess: JSON, or a multipart form with a `file` (.docx, .pdf, .txt) and optional
+/// `kind` and `single_task` fields.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessInput {
+    /// The draft's text.
+    pub text: String,
+    /// 文种, e.g. 通知 (found in the title when not given).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// A document about a single task (limit 4,000 characters).
+    #[serde(default)]
+    pub single_task: bool,
+}
+
+/// Reads the draft from JSON or from an uploaded file.
+async fn read_draft(req: Request, s: &AppState) -> Result<(String, Option<Kind>, bool), AppError> {
+    let ct = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ct.starts_with("multipart/form-data") {
+        let mut mp = Multipart::from_request(req, s)
+            .await
+            .map_err(|_| AppError::invalid("file", "上传不完整，请重新选择文件"))?;
+        let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
+        let (mut file, mut kind, mut single) = (None, None, false);
+        while let Some(field) = mp.next_field().await.map_err(|_| broken())? {
+            match field.name() {
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("").to_string();
+                    file = Some((name, field.bytes().await.map_err(|_| broken())?));
+                }
+                Some("kind") => kind = Some(field.text().await.map_err(|_| broken())?),
+                Some("single_task") => {
+                    single = !field.text().await.map_err(|_| broken())?.trim().is_empty()
+                }
+                _ => {}
+            }
+        }
+        let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", "不能为空"))?;
+        let text = tokio::task::spawn_blocking(move || extract_text(&name, &bytes))
+            .await
+            .map_err(AppError::internal)??;
+        return Ok((text, parse_kind(kind.as_deref())?, single));
+    }
+    if !ct.starts_with("application/json") {
+        return Err(AppError::bad_request(
+            "unsupported_media_type",
+            "请求内容须为JSON，或以 multipart/form-data 上传文件",
+            None,
+        ));
+    }
+    let bytes = axum::body::Bytes::from_request(req, s)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge("20MB".into()))?;
+    let input: AssessInput = parse_json(&bytes)?;
+    Ok((
+        input.text,
+        parse_kind(input.kind.as_deref())?,
+        input.single_task,
+    ))
+}
+
+/// 发文前评估: the character count against the limit, every demand on grassroots units, the
+/// share of boilerplate and the copies of stored documents. Stores nothing.
+#[utoipa::path(post, path = "/api/v1/analysis/document", tag = "analysis", request_body = AssessInput,
+    responses((status = 200, body = Assessment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn assess_document(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    req: Request,
+) -> Result<Json<Assessment>, ApiError> {
+    let (text, kind, single_task) = read_draft(req, &s).await?;
+    Ok(Json(
+        s.intel
+            .assess(&s.db, &actor, &text, kind, single_task)
+            .await?,
+    ))
+}
+
+/// Whether a stored document has been read yet, and what was found.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AnalysisStatus {
+    /// done | pending
+    pub status: &'static str,
+    pub analysis: Option<DocumentAnalysis>,
+}
+
+/// What the background analysis found in a stored document.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/analysis", tag = "analysis", params(("id" = i64, Path, description = "文件编号")),
+    responses((status = 200, body = AnalysisStatus), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn document_analysis(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Json<AnalysisStatus>, ApiError> {
+    let analysis = s.intel.of_document(&s.db, &actor, id).await?;
+    Ok(Json(AnalysisStatus {
+        status: if analysis.is_some() {
+            "done"
+        } else {
+            "pending"
+        },
+        analysis,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// Words to find (Chinese is segmented).
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    issuer: Option<i64>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    year: Option<i32>,
+    /// formal | white_header | letter | memo | oa
+    #[serde(default)]
+    carrier: Option<String>,
+    /// 文种, e.g. 通知
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    page: Option<u32>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    per_page: Option<u32>,
+}
+
+impl SearchParams {
+    pub fn into_input(self) -> SearchInput {
+        SearchInput {
+            q: self.q.unwrap_or_default(),
+            issuer: self.issuer,
+            year: self.year,
+            carrier: self.carrier,
+            kind: self.kind,
+            page: self.page.unwrap_or(1),
+            per_page: self.per_page.unwrap_or(20),
+        }
+    }
+}
+
+/// Full-text search of the documents in the caller's view, with matched words marked.
+#[utoipa::path(get, path = "/api/v1/search/documents", tag = "analysis", params(SearchParams),
+    responses((status = 200, body = SearchPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn search_documents(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<SearchParams>,
+) -> Result<Json<SearchPage>, ApiError> {
+    Ok(Json(s.intel.search(&actor, q.into_input()).await?))
+}

@@ -1,0 +1,409 @@
+//! 文件智能分析 as its users try it: a department pastes a draft on 发文前评估 and sees the
+//! demands it puts on villages, its length against the limit and what it copies; a stored
+//! document is read in the background and its copies and report demands become warnings; the
+//! ledger is searched in Chinese.
+use crate::both_backends;
+use crate::helpers::{assert_error, spawn_app, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+both_backends!(
+    a_draft_is_assessed_without_storing_it,
+    stored_documents_are_read_and_warned,
+    the_ledger_is_searched_in_chinese
+);
+
+/// A county notice of about 1,500 characters.
+const COUNTY_NOTICE: &str = "为深入贯彻落实上级关于冬春农田水利建设的决策部署，切实做好今冬明春全县农田水利基本建设工作，现将有关事项通知如下。\n\
+一、明确建设任务。今冬明春全县计划新建和改造高标准农田一万二千亩，整治山塘水库四十座，清淤疏浚灌溉渠道八十公里，各乡镇要按照分解下达的任务，逐项落实到村到地块。\n\
+二、加强资金保障。县财政统筹安排农田水利建设专项资金，实行项目化管理，专款专用，严禁截留挪用；各乡镇要积极争取社会资本参与小型水利工程建设和管护。\n\
+三、严格质量管理。项目建设严格执行招标投标、工程监理和竣工验收制度，县水利局组织技术人员分片包干，对渠道衬砌、泵站改造等关键环节开展现场技术指导。\n\
+四、落实管护责任。工程建成后及时明确管护主体，落实管护经费，建立健全小型水利工程长效管护机制，确保工程建得成、管得好、长受益。\n\
+五、强化组织领导。各乡镇要成立由主要负责同志任组长的工作专班，统筹调度辖区内农田水利建设，遇到重大问题及时向县农业农村局报告。";
+
+async fn wait_analysed(app: &TestApp, user: &str, id: i64) -> Value {
+    for _ in 0..120 {
+        let (status, a) = app
+            .get(user, &format!("/api/v1/documents/{id}/analysis"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        if a["status"] == "done" {
+            return a["analysis"].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("document {id} was not analysed within 30 s");
+}
+
+async fn file(
+    app: &TestApp,
+    user: &str,
+    issuer: i64,
+    target: Value,
+    title: &str,
+    body: &str,
+    date: &str,
+) -> i64 {
+    let (status, d) = app
+        .send(
+            user,
+            "POST",
+            "/api/v1/documents",
+            &json!({"issuer_id": issuer, "title": title, "kind": "通知", "carrier": "formal", "issued_on": date,
+                    "targets": [target], "body": body}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    d["id"].as_i64().unwrap()
+}
+
+async fn own_unit(app: &TestApp, user: &str) -> i64 {
+    app.get(user, "/api/v1/me").await.1["unit_id"]
+        .as_i64()
+        .unwrap()
+}
+
+fn town_copy() -> String {
+    format!(
+        "各村（社区）：\n{}\n六、请各村（社区）于12月20日前报送贯彻落实情况报告及佐证材料。\n七、各村每日17时前报送工程进度日报告，无进展的实行零报告。\n八、不再要求各村报送纸质台账。",
+        COUNTY_NOTICE.replace("全县", "全镇").replace("各乡镇", "各村")
+    )
+}
+
+async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let source = file(
+        &app,
+        "supervisor",
+        county,
+        json!({"unit_id": county, "level": "township"}),
+        "关于做好今冬明春农田水利基本建设工作的通知",
+        COUNTY_NOTICE,
+        "2026-10-08",
+    )
+    .await;
+    wait_analysed(&app, "supervisor", source).await;
+    let (_, before) = app.get("supervisor", "/api/v1/documents?per_page=1").await;
+
+    let draft = town_copy();
+    let (status, a) = app
+        .send(
+            "township",
+            "POST",
+            "/api/v1/analysis/document",
+            &json!({"text": draft, "kind": "通知"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    // Every demand, with exact offsets into the text.
+    let kinds: Vec<&str> = a["burdens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["kind"].as_str())
+        .collect();
+    for k in ["materials", "periodic_report", "zero_report"] {
+        assert!(kinds.contains(&k), "{k} not found in {kinds:?}");
+    }
+    for b in a["burdens"].as_array().unwrap() {
+        let (s, e) = (
+            b["start"].as_u64().unwrap() as usize,
+            b["end"].as_u64().unwrap() as usize,
+        );
+        let slice: String = draft.chars().skip(s).take(e - s).collect();
+        assert_eq!(slice, b["sentence"].as_str().unwrap());
+        assert!(
+            !slice.contains("不再要求"),
+            "a reduction is not a burden: {slice}"
+        );
+    }
+    let report = a["burdens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kind"] == "materials")
+        .unwrap();
+    assert_eq!(report["rule_id"], "doc.implementation_report");
+    assert_eq!(a["limit_checks"][0]["rule_id"], "doc.length");
+    assert_eq!(a["limit_checks"][0]["limit"], 5000);
+    assert_eq!(a["limit_checks"][0]["exceeded"], false);
+    assert!(a["char_count"].as_u64().unwrap() > 400, "{a}");
+    assert!(a["padding_share"].as_f64().unwrap() >= 0.0);
+    // The county notice it copies, with the copied passages on both sides.
+    let m = &a["copy_matches"][0];
+    assert_eq!(m["document_id"], source, "{a}");
+    assert_eq!(m["class"], "copied_from_upper");
+    assert!(m["share"].as_f64().unwrap() > 0.6, "{m}");
+    assert!(!m["spans"].as_array().unwrap().is_empty());
+    let ex = &m["excerpts"][0];
+    assert!(
+        !ex["text"].as_str().unwrap().is_empty() && !ex["source_text"].as_str().unwrap().is_empty()
+    );
+
+    // A file works the same; nothing was stored.
+    let part = reqwest::multipart::Part::bytes(draft.clone().into_bytes()).file_name("草稿.txt");
+    let r = app
+        .client
+        .post(app.url("/api/v1/analysis/document"))
+        .bearer_auth(app.token("township"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .part("file", part)
+                .text("kind", "通知"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(
+        b["burdens"].as_array().unwrap().len(),
+        a["burdens"].as_array().unwrap().len()
+    );
+    let (_, after) = app.get("supervisor", "/api/v1/documents?per_page=1").await;
+    assert_eq!(before["total"], after["total"]);
+
+    // Bad input: named fields, Chinese messages.
+    for (body, field) in [
+        (json!({"text": "   "}), "text"),
+        (
+            json!({"text": "关于开展检查的通知", "kind": "报告书"}),
+            "kind",
+        ),
+        (json!({"text": "正".repeat(200_001)}), "text"),
+    ] {
+        let (status, e) = app
+            .send("filer", "POST", "/api/v1/analysis/document", &body)
+            .await;
+        assert!(
+            status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::PAYLOAD_TOO_LARGE,
+            "{status} {e}"
+        );
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert_error(&e, "invalid_field", Some(field));
+        }
+    }
+    let (status, e) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/analysis/document",
+            &json!({"txt": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(2048, 0);
+    let r = app
+        .client
+        .post(app.url("/api/v1/analysis/document"))
+        .bearer_auth(app.token("filer"))
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(ole).file_name("旧文件.doc"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "file");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains(".docx"),
+        "{e}"
+    );
+}
+
+async fn stored_documents_are_read_and_warned(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let town = own_unit(&app, "township").await;
+    let source = file(
+        &app,
+        "supervisor",
+        county,
+        json!({"unit_id": county, "level": "township"}),
+        "关于做好今冬明春农田水利基本建设工作的通知",
+        COUNTY_NOTICE,
+        "2026-10-08",
+    )
+    .await;
+    let copy = file(
+        &app,
+        "township",
+        town,
+        json!({"unit_id": town, "level": "village"}),
+        "关于做好全镇农田水利基本建设工作的通知",
+        &town_copy(),
+        "2026-10-15",
+    )
+    .await;
+    let a = wait_analysed(&app, "township", copy).await;
+    assert_eq!(a["copy_matches"][0]["document_id"], source, "{a}");
+    assert_eq!(a["copy_matches"][0]["class"], "copied_from_upper");
+    assert!(a["report_demands"].as_i64().unwrap() >= 1, "{a}");
+    // The source copies nothing earlier.
+    let s = wait_analysed(&app, "supervisor", source).await;
+    assert!(s["copy_matches"].as_array().unwrap().is_empty(), "{s}");
+
+    let warned = |rule: &'static str| {
+        let app = &app;
+        async move {
+            let (_, w) = app
+                .get(
+                    "supervisor",
+                    &format!("/api/v1/warnings?rule={rule}&status=open&per_page=200"),
+                )
+                .await;
+            w["items"].as_array().unwrap().iter().any(|w| {
+                w["records"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(&format!("[\"documents\",{copy}]"))
+            })
+        }
+    };
+    assert!(warned("doc.copied").await, "copy warned");
+    assert!(
+        warned("doc.implementation_report").await,
+        "report demand warned"
+    );
+    // The township sees its own warning.
+    let (_, own) = app
+        .get("township", "/api/v1/warnings?rule=doc.copied&status=open")
+        .await;
+    assert_eq!(own["total"], 1, "{own}");
+
+    // The office raises the threshold above the share: the copy warning goes away.
+    let (status, r) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/doc.copied",
+            &json!({"params": {"min_share_percent": 100}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert!(!warned("doc.copied").await);
+    assert!(warned("doc.implementation_report").await);
+
+    // Editing the copy queues it again; the result follows the new text.
+    let (status, d) = app
+        .send(
+            "township",
+            "PUT",
+            &format!("/api/v1/documents/{copy}"),
+            &json!({"issuer_id": town, "title": "关于做好全镇农田水利基本建设工作的通知", "kind": "通知", "carrier": "formal",
+                    "issued_on": "2026-10-15", "targets": [{"unit_id": town, "level": "village"}],
+                    "body": "各村（社区）：请于本月底前完成渠道清淤，镇农业综合服务中心派员现场指导。"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    for _ in 0..120 {
+        let a = wait_analysed(&app, "township", copy).await;
+        if a["copy_matches"].as_array().unwrap().is_empty() {
+            assert_eq!(a["report_demands"], 0);
+            assert!(
+                !warned("doc.implementation_report").await,
+                "cleared with its cause"
+            );
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the edited document was not analysed again");
+}
+
+async fn the_ledger_is_searched_in_chinese(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let agri = app.unit_id("县农业农村局").await;
+    let target = json!({"unit_id": county, "level": "township"});
+    let a = file(
+        &app,
+        "filer",
+        agri,
+        target.clone(),
+        "关于做好秋粮收购工作的通知",
+        "各乡镇要切实做好秋粮收购，严禁压级压价、打白条。",
+        "2026-09-01",
+    )
+    .await;
+    let b = file(
+        &app,
+        "filer",
+        agri,
+        target.clone(),
+        "关于开展防汛检查的通知",
+        "各乡镇要对山塘水库开展防汛安全检查，<script>alert(1)</script>。",
+        "2025-06-01",
+    )
+    .await;
+    wait_analysed(&app, "filer", a).await;
+    wait_analysed(&app, "filer", b).await;
+
+    let (status, r) = app
+        .get(
+            "supervisor",
+            "/api/v1/search/documents?q=%E7%A7%8B%E7%B2%AE%E6%94%B6%E8%B4%AD",
+        )
+        .await; // 秋粮收购
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["total"], 1, "{r}");
+    assert_eq!(r["hits"][0]["id"], a);
+    assert!(
+        r["hits"][0]["title_html"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>"),
+        "{r}"
+    );
+    // 防汛检查 in 2025 only; the snippet is escaped.
+    let (_, r) = app
+        .get(
+            "filer",
+            "/api/v1/search/documents?q=%E9%98%B2%E6%B1%9B&year=2025",
+        )
+        .await;
+    assert_eq!(r["total"], 1, "{r}");
+    let snippet = r["hits"][0]["snippet_html"].as_str().unwrap();
+    assert!(!snippet.contains("<script>"), "{snippet}");
+    let (_, r) = app
+        .get(
+            "filer",
+            "/api/v1/search/documents?q=%E9%98%B2%E6%B1%9B&year=2026",
+        )
+        .await;
+    assert_eq!(r["total"], 0);
+    // Filters alone list documents; carriers and kinds filter.
+    let (_, r) = app
+        .get(
+            "filer",
+            &format!(
+                "/api/v1/search/documents?issuer={agri}&kind=%E9%80%9A%E7%9F%A5&carrier=formal"
+            ),
+        )
+        .await;
+    assert_eq!(r["total"], 2, "{r}");
+    let (_, r) = app
+        .get(
+            "filer",
+            &format!("/api/v1/search/documents?issuer={agri}&carrier=memo"),
+        )
+        .await;
+    assert_eq!(r["total"], 0);
+    // A village sees nothing issued above it; query syntax is plain text.
+    let (_, r) = app
+        .get("village", "/api/v1/search/documents?q=%E7%A7%8B%E7%B2%AE")
+        .await;
+    assert_eq!(r["total"], 0, "{r}");
+    let (status, _) = app
+        .get("filer", "/api/v1/search/documents?q=%22AND%3A(%2B-")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, e) = app
+        .get("filer", "/api/v1/search/documents?q=x&per_page=500")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+}
