@@ -61,7 +61,18 @@ const MAX_MATCHES: usize = 10;
 /// The indexes over stored documents, shared by the web handlers and the analyser.
 pub struct Intelligence {
     copy: RwLock<CopyIndex>,
+    /// Documents in the copy index (it keeps no ids of its own to look up).
+    in_copy_index: std::sync::Mutex<std::collections::HashSet<u64>>,
     search: SearchIndex,
+}
+
+/// Words that make a demand for materials one for implementation reports or supporting
+/// documents (2024 art. 3), rather than, say, reporting an emergency.
+const REPORT_DEMAND_WORDS: &[&str] = &["落实情况", "佐证", "贯彻情况"];
+
+fn is_report_demand(b: &Burden) -> bool {
+    b.rule_id.as_deref() == Some("doc.implementation_report")
+        && REPORT_DEMAND_WORDS.iter().any(|w| b.sentence.contains(w))
 }
 
 /// One copy of (or by) an earlier document.
@@ -282,6 +293,7 @@ impl Intelligence {
         let boilerplate = jianfu_text::copy::Boilerplate::builtin(&cfg);
         Ok(Arc::new(Intelligence {
             copy: RwLock::new(CopyIndex::new(cfg, boilerplate)),
+            in_copy_index: Default::default(),
             search,
         }))
     }
@@ -298,6 +310,31 @@ impl Intelligence {
                 .await
                 .map_err(blocking_error)?
                 .map_err(search_error)?;
+        }
+        // Passages shared by many stored documents (公文套话, templates) never make a copy: the
+        // boilerplate is learned from a sample of the corpus, as MOSS does.
+        let sample = store::documents_after(&mut conn, 0, 5000).await?;
+        if !sample.is_empty() {
+            let s = self.clone();
+            tokio::task::spawn_blocking(move || -> AppResult<()> {
+                let cfg = CopyConfig::default();
+                let pairs: Vec<(u64, &str)> = sample
+                    .iter()
+                    .map(|d| (d.id as u64, d.body.as_str()))
+                    .collect();
+                let boilerplate = CopyIndex::learn_boilerplate(&cfg, &pairs);
+                *s.copy
+                    .write()
+                    .map_err(|_| AppError::internal("copy index lock"))? =
+                    CopyIndex::new(cfg, boilerplate);
+                s.in_copy_index
+                    .lock()
+                    .map_err(|_| AppError::internal("copy index lock"))?
+                    .clear();
+                Ok(())
+            })
+            .await
+            .map_err(blocking_error)??;
         }
         let mut paths = PathCache::default();
         let mut after = 0;
@@ -371,10 +408,7 @@ impl Intelligence {
                 analyzed_at: jianfu_core::time::now(),
                 padding_share: padding.share,
                 burden_count: burdens.len() as i64,
-                report_demands: burdens
-                    .iter()
-                    .filter(|b| b.rule_id.as_deref() == Some("doc.implementation_report"))
-                    .count() as i64,
+                report_demands: burdens.iter().filter(|b| is_report_demand(b)).count() as i64,
                 burdens: serde_json::to_string(
                     &burdens.iter().map(BurdenView::from).collect::<Vec<_>>(),
                 )
@@ -424,7 +458,7 @@ impl Intelligence {
     pub async fn drain(self: &Arc<Self>, db: &Db) -> AppResult<usize> {
         let mut n = 0;
         loop {
-            let step = self.run_queue(db, 100).await?;
+            let step = self.run_queue(db, 500).await?;
             if step == 0 {
                 return Ok(n);
             }

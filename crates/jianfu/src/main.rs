@@ -23,6 +23,14 @@ struct Cli {
     #[arg(long, global = true, env = "JIANFU_DATABASE_URL", default_value = DEFAULT_DATABASE,
           help = "数据库地址：sqlite://路径（默认）或 postgres://用户@主机/库名")]
     database: String,
+    /// Directory of the full-text search index
+    #[arg(
+        long,
+        global = true,
+        env = "JIANFU_SEARCH_DIR",
+        help = "全文检索索引目录（默认：SQLite 数据库旁的 .search 目录；PostgreSQL 为 ./jianfu-data/search-库名）"
+    )]
+    search_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         action: RulesCommand,
     },
+    #[command(about = "文件智能分析")]
+    Analysis {
+        #[command(subcommand)]
+        action: AnalysisCommand,
+    },
     #[command(about = "基准测试")]
     Bench {
         #[command(subcommand)]
@@ -80,6 +93,34 @@ enum BenchCommand {
         items: usize,
         #[arg(long, default_value_t = 200, help = "负担台账查询次数")]
         queries: usize,
+    },
+    #[command(
+        about = "照抄照搬检测基准：生成带标准答案的语料，建立索引、查询，报告吞吐、延迟、内存、准确率和召回率"
+    )]
+    Copy {
+        #[arg(long, default_value_t = 10_000, help = "文件数")]
+        docs: usize,
+        #[arg(long, default_value_t = 2, help = "线程数")]
+        threads: usize,
+    },
+    #[command(about = "全文检索基准：生成文件、建立索引，报告索引速度和查询 p50/p95/p99")]
+    Search {
+        #[arg(long, default_value_t = 10_000, help = "文件数")]
+        docs: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnalysisCommand {
+    #[command(about = "用标注句子集评估基层负担条款识别的准确率（precision）和召回率（recall）")]
+    Eval {
+        #[arg(
+            long,
+            help = "追加的词库文件（TOML，格式同内置词库），用于检验新增的提示词"
+        )]
+        extend: Option<std::path::PathBuf>,
+        #[arg(long, help = "列出识别错误的句子")]
+        errors: bool,
     },
 }
 
@@ -174,10 +215,11 @@ async fn open(url: &str) -> Result<Db, String> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let search = search_dir(&cli);
     match cli.command {
         Command::Serve { listen } => {
             let db = open(&cli.database).await?;
-            serve(db, &listen).await
+            serve(db, &listen, &search).await
         }
         Command::Demo { listen } => {
             let db = open(&cli.database).await?;
@@ -198,7 +240,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
             }
             println!();
-            serve(db, &listen).await
+            serve(db, &listen, &search).await
         }
         Command::Migrate => {
             let db = Db::connect(&cli.database)
@@ -275,6 +317,52 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             result.map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            what: BenchCommand::Copy { docs, threads },
+        } => {
+            if docs == 0 {
+                return Err("文件数（--docs）应大于0".into());
+            }
+            let report =
+                tokio::task::spawn_blocking(move || jianfu_text::copy::bench::run(docs, threads))
+                    .await
+                    .map_err(|e| e.to_string())?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            what: BenchCommand::Search { docs },
+        } => {
+            if docs == 0 {
+                return Err("文件数（--docs）应大于0".into());
+            }
+            let report = tokio::task::spawn_blocking(move || jianfu_search::bench::run(docs))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{}", report.render());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Analysis {
+            action: AnalysisCommand::Eval { extend, errors },
+        } => {
+            use jianfu_text::burden::{eval, Lexicon};
+            let lexicon = match extend {
+                Some(path) => {
+                    let extra = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("无法读取词库文件{}：{e}", path.display()))?;
+                    Lexicon::builtin()
+                        .extended_with(&extra)
+                        .map_err(|e| e.to_string())?
+                }
+                None => Lexicon::builtin().clone(),
+            };
+            let report = eval::evaluate(&lexicon, eval::LABELLED_SET).map_err(|e| e.to_string())?;
+            println!("{}", report.render_scores());
+            if errors {
+                println!("{}", report.render_mistakes(None));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Backup { to } => {
             if to.exists() {
                 return Err(format!("备份文件{}已存在，请换一个路径", to.display()));
@@ -287,15 +375,51 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-async fn serve(db: Db, listen: &str) -> Result<ExitCode, String> {
+/// Where the search index of this database lives: beside a SQLite file, or under
+/// `./jianfu-data` for PostgreSQL, unless `--search-dir` says otherwise.
+fn search_dir(cli: &Cli) -> std::path::PathBuf {
+    if let Some(d) = &cli.search_dir {
+        return d.clone();
+    }
+    let url = cli.database.as_str();
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.is_empty() && !path.contains(":memory:") {
+            return std::path::PathBuf::from(format!("{path}.search"));
+        }
+    }
+    let name: String = url
+        .rsplit('/')
+        .next()
+        .unwrap_or("db")
+        .split('?')
+        .next()
+        .unwrap_or("db")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    std::path::PathBuf::from(format!("./jianfu-data/search-{name}"))
+}
+
+async fn serve(db: Db, listen: &str, search_dir: &std::path::Path) -> Result<ExitCode, String> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("无法监听地址 {listen}：{e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("减负平台已启动：http://{addr}  （按 Ctrl-C 停止）");
-    jianfu_web::serve(listener, jianfu_web::AppState::new(db.clone()))
-        .await
-        .map_err(|e| format!("服务异常退出：{e}"))?;
+    std::fs::create_dir_all(search_dir)
+        .map_err(|e| format!("无法创建全文检索索引目录{}：{e}", search_dir.display()))?;
+    let intel = jianfu_domain::analysis::Intelligence::open(Some(search_dir))
+        .map_err(|e| format!("无法打开全文检索索引{}：{e}", search_dir.display()))?;
+    jianfu_web::serve(
+        listener,
+        jianfu_web::AppState::with_intelligence(db.clone(), intel),
+    )
+    .await
+    .map_err(|e| format!("服务异常退出：{e}"))?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -402,16 +402,109 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     }
     if with_activity {
         activity::seed(&mut tx, &units).await?;
+        copy_scenario(&mut tx, &units).await?;
     }
     settings::set(&mut tx, SEEDED_KEY, &jianfu_core::time::now()).await?;
     tx.commit().await?;
     if with_activity {
+        // Read every document now (the server would in the background), so that the copy
+        // and report-demand warnings are there from the first page.
+        let intel = crate::analysis::Intelligence::open(None)?;
+        intel.load(db).await?;
+        intel.drain(db).await?;
         crate::warnings::run_all(db).await?;
     }
     Ok(DemoRegion {
         created: true,
         logins,
     })
+}
+
+/// The county's notice on safety checks, and 青石镇's copy of it that adds a demand for
+/// implementation reports: 照抄照搬 and 以文件落实文件 as the document intelligence finds them.
+const COUNTY_SAFETY_NOTICE: &str = "各乡镇人民政府、街道办事处，县直各单位：\n\
+为深刻汲取近期事故教训，全面排查整治各类安全隐患，坚决遏制重特大事故发生，经县人民政府同意，决定在全县范围内开展安全生产大排查大整治行动，现将有关事项通知如下。\n\
+一、排查范围。重点排查道路交通、建筑施工、危险化学品、消防、自建房、燃气、水上交通和人员密集场所等行业领域，做到全覆盖、无死角。\n\
+二、工作步骤。十月上旬为自查自纠阶段，生产经营单位对照清单逐项自查；十月中下旬为集中整治阶段，行业主管部门组织专业力量开展检查；十一月为巩固提升阶段，对整改情况开展复核。\n\
+三、整治要求。对排查发现的一般隐患立即整改，重大隐患实行挂牌督办，明确整改责任、措施、资金、时限和预案；对拒不整改的依法依规严肃处理。\n\
+四、压实责任。各乡镇、各有关部门主要负责同志是本地区本行业安全生产第一责任人，要亲自研究部署，分管负责同志具体抓落实，层层压实属地管理责任、部门监管责任和企业主体责任。\n\
+五、加强值守。严格执行领导带班和二十四小时值班制度，遇有突发情况及时妥善处置，重要情况第一时间按程序报告。";
+
+async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
+    use crate::documents::{self, Carrier, DocumentInput};
+    use crate::targets::Target;
+    let id = |name: &str| {
+        units
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+            .ok_or_else(|| jianfu_core::AppError::internal(format!("demo unit {name} missing")))
+    };
+    let (county, town) = (id("示例县")?, id("青石镇")?);
+    let system = Actor::system();
+    let doc = |issuer: i64,
+               number: &str,
+               title: &str,
+               date: (i32, u32, u32),
+               level: Level,
+               body: String| DocumentInput {
+        issuer_id: issuer,
+        doc_number: Some(number.into()),
+        title: title.into(),
+        kind: jianfu_text::DocKind::Notice,
+        carrier: Carrier::Formal,
+        issued_on: chrono::NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap_or_default(),
+        main_recipients: None,
+        cc_recipients: None,
+        targets: vec![Target {
+            unit_id: issuer,
+            level: Some(level),
+        }],
+        single_task: true,
+        forwards_upper: false,
+        upper_doc_number: None,
+        to_schools_hospitals: false,
+        head_signed: false,
+        in_plan: true,
+        body,
+        attachment_count: 0,
+        char_count: None,
+    };
+    documents::write(
+        tx,
+        &system,
+        None,
+        doc(
+            county,
+            "示政办发〔2026〕31号",
+            "关于开展安全生产大排查大整治行动的通知",
+            (2026, 9, 28),
+            Level::Township,
+            COUNTY_SAFETY_NOTICE.into(),
+        ),
+    )
+    .await?;
+    let copy = COUNTY_SAFETY_NOTICE
+        .replace("各乡镇人民政府、街道办事处，县直各单位", "各村（社区），镇直各单位")
+        .replace("经县人民政府同意", "经镇党委、镇政府研究")
+        .replace("全县", "全镇")
+        .replace("各乡镇、各有关部门", "各村（社区）、镇直各单位")
+        + "\n六、报送要求。请各村（社区）于每月25日前报送排查整治工作落实情况报告及佐证材料（照片、台账），无隐患的实行零报告。";
+    documents::write(
+        tx,
+        &system,
+        None,
+        doc(
+            town,
+            "青政发〔2026〕19号",
+            "关于开展全镇安全生产大排查大整治行动的通知",
+            (2026, 10, 9),
+            Level::Village,
+            copy,
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Creates the units and returns (name, id) of each.

@@ -214,3 +214,44 @@ async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
     assert_eq!(code, 2);
     assert!(err.contains("需要一个空数据库"), "{err}");
 }
+
+/// Reads a figure that follows `label` in the output, e.g. "micro … 0.946".
+fn figures_after(out: &str, label: &str) -> Vec<f64> {
+    out.lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse::<f64>().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn analysis_eval_prints_precision_and_recall() {
+    let (code, out, err) = jianfu(&["analysis", "eval"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // micro: dev P, dev R, TP, FP, FN, test P, test R, …
+    let micro = figures_after(&out, "micro");
+    assert!(micro.len() >= 7, "{out}");
+    assert!(micro[5] >= 0.9 && micro[6] >= 0.85, "test split: {out}");
+    // A lexicon extension that does not parse is refused with a Chinese message.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("extra.toml");
+    std::fs::write(&bad, "[[cue]]\nkind = \"不存在的类别\"\n").unwrap();
+    let (code, _, err) = jianfu(&["analysis", "eval", "--extend", bad.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{err}");
+}
+
+#[test]
+fn bench_copy_and_search_report_their_figures() {
+    let (code, out, err) = jianfu(&["bench", "copy", "--docs", "400", "--threads", "1"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.to_lowercase().contains("precision") || out.contains("准确率"), "{out}");
+    let (code, out, err) = jianfu(&["bench", "search", "--docs", "300"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("p95"), "{out}");
+    let (code, _, err) = jianfu(&["bench", "copy", "--docs", "0"]);
+    assert_ne!(code, 0, "{err}");
+}
