@@ -20,6 +20,8 @@ const ENTRIES: &[Entry] = &[
     entry("/burden", "负担台账", Action::ViewLedger),
     entry("/documents", "发文台账", Action::ViewLedger),
     entry("/meetings", "会议台账", Action::ViewLedger),
+    entry("/analysis", "发文前评估", Action::ViewLedger),
+    entry("/search", "全文检索", Action::ViewLedger),
     entry("/plans", "年度计划", Action::ViewLedger),
     entry("/rules", "规则", Action::ViewWarnings),
     entry("/org", "组织机构", Action::ViewOrg),

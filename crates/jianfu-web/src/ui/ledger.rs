@@ -310,6 +310,18 @@ struct ItemPage {
     warnings: Vec<(String, &'static str, i64, String)>,
     /// Documents only: their attachments.
     attachments: Option<AttachmentsPanel>,
+    /// Documents only: what reading the text found.
+    analysis: Option<AnalysisPanel>,
+}
+
+/// The 文件分析 panel of a document's page.
+pub struct AnalysisPanel {
+    /// Still in the analysis queue.
+    pub pending: bool,
+    /// (kind in Chinese, sentence)
+    pub burdens: Vec<(String, String)>,
+    pub padding_percent: i64,
+    pub matches: Vec<super::analysis::MatchRow>,
 }
 
 /// The 附件 panel of a document's page.
@@ -463,6 +475,24 @@ pub async fn document_page(
         facts,
         body: d.body.clone(),
         attachments: Some(attachments),
+        analysis: Some(match s.intel.of_document(&s.db, &id.actor, doc).await? {
+            Some(a) => AnalysisPanel {
+                pending: false,
+                burdens: a
+                    .burdens
+                    .iter()
+                    .map(|b| (b.label.clone(), b.sentence.clone()))
+                    .collect(),
+                padding_percent: (a.padding_share * 100.0).round() as i64,
+                matches: super::analysis::match_rows(&a.copy_matches),
+            },
+            None => AnalysisPanel {
+                pending: true,
+                burdens: Vec::new(),
+                padding_percent: 0,
+                matches: Vec::new(),
+            },
+        }),
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -533,6 +563,7 @@ pub async fn meeting_detail(
         facts,
         body: String::new(),
         attachments: None,
+        analysis: None,
     })
 }
 
@@ -549,6 +580,12 @@ impl FormPairs {
             pairs,
             posted: false,
         }
+    }
+
+    /// Sets a field, replacing what was there.
+    pub(super) fn set(&mut self, k: &str, v: &str) {
+        self.pairs.retain(|(key, _)| key != k);
+        self.pairs.push((k.to_string(), v.to_string()));
     }
 
     pub(super) fn parse(body: &[u8]) -> FormPairs {
@@ -708,7 +745,7 @@ struct DocumentForm {
     notice: Option<String>,
 }
 
-const DOC_KINDS: [&str; 15] = [
+pub(super) const DOC_KINDS: [&str; 15] = [
     "通知",
     "通报",
     "意见",

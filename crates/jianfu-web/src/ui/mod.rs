@@ -1,4 +1,5 @@
 //! The server-rendered Chinese UI. Pages call the same domain functions as the API.
+mod analysis;
 mod attachments;
 mod audit;
 mod home;
@@ -71,6 +72,13 @@ pub fn router() -> Router<AppState> {
             get(ledger::new_meeting).post(ledger::create_meeting),
         )
         .route("/meetings/{id}", get(ledger::meeting_detail))
+        .route(
+            "/analysis",
+            get(analysis::analysis_page)
+                .post(analysis::analysis_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/search", get(analysis::search_page))
         .route("/plans", get(plans::plans_page).post(plans::plan_save))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::detail).post(warnings::act))

@@ -7,6 +7,8 @@ use crate::helpers::{assert_error, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+both_backends!(pages: analysis_and_search_pages);
+
 both_backends!(
     a_draft_is_assessed_without_storing_it,
     stored_documents_are_read_and_warned,
@@ -406,4 +408,96 @@ async fn the_ledger_is_searched_in_chinese(backend: Backend) {
         .get("filer", "/api/v1/search/documents?q=x&per_page=500")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+}
+
+async fn analysis_and_search_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let source = file(
+        &app,
+        "supervisor",
+        county,
+        json!({"unit_id": county, "level": "township"}),
+        "关于做好今冬明春农田水利基本建设工作的通知",
+        COUNTY_NOTICE,
+        "2026-10-08",
+    )
+    .await;
+    wait_analysed(&app, "supervisor", source).await;
+
+    let c = app.browser_login("township").await;
+    let page = c
+        .get(app.url("/analysis"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::csrf_of(&page);
+    let draft = format!("{}\n九、<script>alert(1)</script>", town_copy());
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "通知")
+        .text("text", draft.clone());
+    let r = c
+        .post(app.url(&format!("/analysis?csrf_token={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("向基层提出的要求") && page.contains("<mark class=\"burden\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("零报告") && page.contains("照抄上级文件"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("/documents/{source}")),
+        "links the source"
+    );
+    assert!(!page.contains("<script>alert(1)</script>"), "escaped");
+    // An empty draft: the form again with the reason.
+    let r = c
+        .post(app.url(&format!("/analysis?csrf_token={csrf}")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("kind", "通知")
+                .text("text", " "),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("文稿内容不能为空"));
+
+    // The source's page shows its analysis; search marks the words found.
+    let s = app.browser_login("supervisor").await;
+    let page = s
+        .get(app.url(&format!("/documents/{source}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("文件分析") && page.contains("套话占比"),
+        "{page}"
+    );
+    let page = s
+        .get(app.url("/search?q=%E5%86%9C%E7%94%B0%E6%B0%B4%E5%88%A9"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("共找到 1 份文件") && page.contains("<mark>"),
+        "{page}"
+    );
 }

@@ -241,14 +241,20 @@ fn analysis_eval_prints_precision_and_recall() {
     std::fs::write(&bad, "[[cue]]\nkind = \"不存在的类别\"\n").unwrap();
     let (code, _, err) = jianfu(&["analysis", "eval", "--extend", bad.to_str().unwrap()]);
     assert_ne!(code, 0);
-    assert!(err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{err}");
+    assert!(
+        err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{err}"
+    );
 }
 
 #[test]
 fn bench_copy_and_search_report_their_figures() {
     let (code, out, err) = jianfu(&["bench", "copy", "--docs", "400", "--threads", "1"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.to_lowercase().contains("precision") || out.contains("准确率"), "{out}");
+    assert!(
+        out.to_lowercase().contains("precision") || out.contains("准确率"),
+        "{out}"
+    );
     let (code, out, err) = jianfu(&["bench", "search", "--docs", "300"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("p95"), "{out}");

@@ -1,0 +1,278 @@
+//! 发文前评估 and 全文检索 pages, and the analysis panel of a document's page.
+use super::ledger::{FormPairs, DOC_KINDS};
+use super::{render, Chrome};
+use crate::auth::{Identity, PageUser};
+use crate::error::PageError;
+use crate::extract::{empty_as_none, parse_query};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use jianfu_core::AppError;
+use jianfu_domain::analysis::{
+    extract_text, parse_kind, Assessment, BurdenView, CopyMatchView, PaddingSpan, SearchInput,
+    SearchPage,
+};
+use jianfu_domain::documents::Carrier;
+use serde::Deserialize;
+
+/// A run of the assessed text with how it is marked.
+pub struct Segment {
+    pub text: String,
+    /// "" | "burden" | "padding"
+    pub class: &'static str,
+    /// The burden kinds of a marked sentence.
+    pub title: String,
+}
+
+/// The text cut into runs: burden sentences marked over boilerplate ones.
+pub fn segments(text: &str, burdens: &[BurdenView], padding: &[PaddingSpan]) -> Vec<Segment> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut mark = vec![0u8; chars.len()];
+    let mut titles: Vec<Option<String>> = vec![None; chars.len()];
+    for p in padding {
+        for m in mark.iter_mut().take(p.end.min(chars.len())).skip(p.start) {
+            *m = 1;
+        }
+    }
+    for b in burdens {
+        let end = b.end.min(chars.len());
+        for i in b.start.min(end)..end {
+            mark[i] = 2;
+            let t = titles[i].get_or_insert_with(String::new);
+            if !t.contains(&b.label) {
+                if !t.is_empty() {
+                    t.push('、');
+                }
+                t.push_str(&b.label);
+            }
+        }
+    }
+    let mut out: Vec<Segment> = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        let class = match mark[i] {
+            2 => "burden",
+            1 => "padding",
+            _ => "",
+        };
+        let title = titles[i].clone().unwrap_or_default();
+        match out.last_mut() {
+            Some(s) if s.class == class && s.title == title => s.text.push(*c),
+            _ => out.push(Segment {
+                text: c.to_string(),
+                class,
+                title,
+            }),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "analysis.html")]
+struct AnalysisPage {
+    chrome: Chrome,
+    form: FormPairs,
+    kinds: Vec<(&'static str, bool)>,
+    error: Option<String>,
+    result: Option<AssessmentView>,
+}
+
+struct AssessmentView {
+    a: Assessment,
+    segments: Vec<Segment>,
+    padding_percent: i64,
+    matches: Vec<MatchRow>,
+}
+
+fn percent(share: f64) -> i64 {
+    (share * 100.0).round() as i64
+}
+
+async fn page(
+    id: &Identity,
+    form: FormPairs,
+    error: Option<String>,
+    result: Option<Assessment>,
+) -> Result<Response, PageError> {
+    let kind = form.get("kind").to_string();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = AnalysisPage {
+        chrome: Chrome::new(id, "/analysis", "发文前评估"),
+        kinds: DOC_KINDS.iter().map(|k| (*k, *k == kind)).collect(),
+        form,
+        error,
+        result: result.map(|a| AssessmentView {
+            segments: segments(&a.text, &a.burdens, &a.padding_sentences),
+            padding_percent: percent(a.padding_share),
+            matches: match_rows(&a.copy_matches),
+            a,
+        }),
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn analysis_page(PageUser(id): PageUser) -> Result<Response, PageError> {
+    let form = FormPairs::from_pairs(vec![("kind".into(), "通知".into())]);
+    page(&id, form, None, None).await
+}
+
+/// `POST /analysis`: a pasted text, or an uploaded file (multipart).
+pub async fn analysis_submit(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut pairs = Vec::new();
+    let mut file = None;
+    let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
+    while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|_| broken())?;
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes));
+            }
+        } else {
+            let v = field.text().await.map_err(|_| broken())?;
+            pairs.push((name, v));
+        }
+    }
+    let mut form = FormPairs::from_pairs(pairs);
+    let outcome = async {
+        let text = match file {
+            Some((name, bytes)) => {
+                let text = tokio::task::spawn_blocking(move || extract_text(&name, &bytes))
+                    .await
+                    .map_err(AppError::internal)??;
+                form.set("text", &text);
+                text
+            }
+            None => form.get("text").to_string(),
+        };
+        let kind = parse_kind(Some(form.get("kind")))?;
+        s.intel
+            .assess(&s.db, &id.actor, &text, kind, form.flag("single_task"))
+            .await
+    }
+    .await;
+    match outcome {
+        Ok(a) => page(&id, form, None, Some(a)).await,
+        Err(e) if matches!(e.status(), 400 | 422) => {
+            page(&id, form, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPageView {
+    chrome: Chrome,
+    q: String,
+    year: String,
+    kinds: Vec<(&'static str, bool)>,
+    carriers: Vec<(&'static str, &'static str, bool)>,
+    found: Option<SearchPage>,
+    pages: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    year: Option<i32>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    carrier: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    page: Option<u32>,
+}
+
+pub async fn search_page(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: SearchQuery = parse_query(uri.query().unwrap_or(""))?;
+    let kind = q.kind.clone().unwrap_or_default();
+    let carrier = q.carrier.clone().unwrap_or_default();
+    let text = q.q.clone().unwrap_or_default();
+    let searching =
+        !text.trim().is_empty() || q.year.is_some() || !kind.is_empty() || !carrier.is_empty();
+    let found = if searching {
+        Some(
+            s.intel
+                .search(
+                    &id.actor,
+                    SearchInput {
+                        q: text.clone(),
+                        issuer: None,
+                        year: q.year,
+                        carrier: Some(carrier.clone()),
+                        kind: Some(kind.clone()),
+                        page: q.page.unwrap_or(1),
+                        per_page: 20,
+                    },
+                )
+                .await?,
+        )
+    } else {
+        None
+    };
+    let pages = found
+        .as_ref()
+        .map(|f| f.total.div_ceil(20).max(1) as u32)
+        .unwrap_or(0);
+    render(&SearchPageView {
+        chrome: Chrome::new(&id, "/search", "全文检索"),
+        q: text,
+        year: q.year.map(|y| y.to_string()).unwrap_or_default(),
+        kinds: DOC_KINDS.iter().map(|k| (*k, *k == kind)).collect(),
+        carriers: Carrier::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label(), c.as_str() == carrier))
+            .collect(),
+        found,
+        pages,
+    })
+}
+
+/// A copy match as the pages show it.
+pub struct MatchRow {
+    pub document_id: i64,
+    pub title: String,
+    /// Issuer and date.
+    pub meta: String,
+    pub class: &'static str,
+    pub percent: i64,
+    /// Copied passages: (this text, the other document), at most five.
+    pub pairs: Vec<(String, String)>,
+}
+
+pub fn match_rows(matches: &[CopyMatchView]) -> Vec<MatchRow> {
+    matches
+        .iter()
+        .map(|m| MatchRow {
+            document_id: m.document_id,
+            title: m.title.clone(),
+            meta: format!("{} · {}", m.issuer_name, m.issued_on),
+            class: m.class_label(),
+            percent: percent(m.share),
+            pairs: m
+                .excerpts
+                .iter()
+                .take(5)
+                .map(|e| (e.text.clone(), e.source_text.clone()))
+                .collect(),
+        })
+        .collect()
+}
