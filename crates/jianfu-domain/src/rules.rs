@@ -249,6 +249,24 @@ pub const CATALOG: &[RuleDef] = &[
         channel: "meetings",
         params: &[p("overlap_percent", "参会单位重合度（%）", 80, 10, 100), p("min_meetings", "同周会议数", 2, 2, 20)],
     },
+    RuleDef {
+        id: "meet.comprehensive",
+        name: "综合性工作会议超过每年一次",
+        description: "每个系统原则上每年只召开一次综合性工作会议（全体会议）。",
+        source: SRC_2024,
+        severity: Severity::Warning,
+        channel: "meetings",
+        params: &[p("max_per_year", "每年全体会议次数上限", 1, 1, 12)],
+    },
+    RuleDef {
+        id: "meet.same_night_relay",
+        name: "当晚连夜传达上级会议",
+        description: "不得在上级会议召开当天晚上连夜召开会议传达贯彻。",
+        source: SRC_2024,
+        severity: Severity::Violation,
+        channel: "meetings",
+        params: &[p("evening_hour", "晚间开始时刻（时）", 18, 12, 23)],
+    },
 ];
 
 pub fn rule(id: &str) -> Option<&'static RuleDef> {
@@ -378,6 +396,8 @@ pub fn evaluate(facts: &Facts, settings: &Settings) -> Vec<Finding> {
     document_rules(facts, settings, &mut out);
     count_rules(facts, settings, &mut out);
     meeting_rules(facts, settings, &mut out);
+    comprehensive_rule(facts, settings, &mut out);
+    relay_rule(facts, settings, &mut out);
     cascade_rule(facts, settings, &mut out);
     merge_rule(facts, settings, &mut out);
     out.retain(|f| facts.years.contains(&year_of(&f.on_date)));
@@ -642,6 +662,77 @@ fn parse_start(m: &MeetingFact) -> Option<NaiveDateTime> {
 
 fn rank(level: &str) -> Option<u8> {
     level.parse::<Level>().ok().and_then(Level::rank)
+}
+
+/// One comprehensive work meeting (全体会议) per organizer and year.
+fn comprehensive_rule(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
+    let Some(p) = s.on("meet.comprehensive") else {
+        return;
+    };
+    let mut by_year: BTreeMap<(i64, i32), Vec<&MeetingFact>> = BTreeMap::new();
+    for m in facts
+        .meetings
+        .iter()
+        .filter(|m| m.region_id == facts.region_id && m.kind == "plenary")
+    {
+        by_year
+            .entry((m.organizer_id, year_of(&m.held_on)))
+            .or_default()
+            .push(m);
+    }
+    for ((organizer, year), ms) in by_year {
+        if ms.len() as i64 > p.get("max_per_year") {
+            let last = ms.iter().map(|m| m.held_on.as_str()).max().unwrap_or("");
+            out.push(finding(
+                "meet.comprehensive",
+                format!("organizer:{organizer}:{year}"),
+                format!(
+                    "{}{}年召开全体会议{}次，超过每年{}次",
+                    ms[0].organizer_name,
+                    year,
+                    ms.len(),
+                    p.get("max_per_year")
+                ),
+                Some(organizer),
+                last,
+                json!({"count": ms.len(), "max": p.get("max_per_year")}),
+                ms.iter().map(|m| ("meetings", m.id)).collect(),
+            ));
+        }
+    }
+}
+
+/// A meeting that relays an upper meeting on the evening of the same day (连夜传达).
+fn relay_rule(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
+    let Some(p) = s.on("meet.same_night_relay") else {
+        return;
+    };
+    let by_id: HashMap<i64, &MeetingFact> = facts.meetings.iter().map(|m| (m.id, m)).collect();
+    let evening = format!("{:02}:00", p.get("evening_hour"));
+    for m in facts
+        .meetings
+        .iter()
+        .filter(|m| m.region_id == facts.region_id)
+    {
+        let Some(upper) = m.relays_meeting_id.and_then(|u| by_id.get(&u)) else {
+            continue;
+        };
+        let time = m.starts_at.get(11..16).unwrap_or("");
+        if upper.held_on == m.held_on && time >= evening.as_str() {
+            out.push(finding(
+                "meet.same_night_relay",
+                format!("meeting:{}", m.id),
+                format!(
+                    "“{}”于{}当晚{}传达“{}”",
+                    m.title, m.held_on, time, upper.title
+                ),
+                Some(m.organizer_id),
+                &m.held_on,
+                json!({"starts_at": m.starts_at, "upper_meeting_id": upper.id}),
+                vec![("meetings", m.id), ("meetings", upper.id)],
+            ));
+        }
+    }
 }
 
 fn meeting_rules(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {

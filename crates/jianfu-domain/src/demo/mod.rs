@@ -403,6 +403,7 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     if with_activity {
         activity::seed(&mut tx, &units).await?;
         copy_scenario(&mut tx, &units).await?;
+        relay_scenario(&mut tx, &units).await?;
     }
     settings::set(&mut tx, SEEDED_KEY, &jianfu_core::time::now()).await?;
     tx.commit().await?;
@@ -501,6 +502,80 @@ async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
             (2026, 10, 9),
             Level::Village,
             copy,
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The city's flood-control video meeting and the county's relay of it the same evening.
+async fn relay_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
+    use crate::meetings::{self, MeetingInput, MeetingKind};
+    use crate::targets::Target;
+    let id = |name: &str| {
+        units
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+            .ok_or_else(|| jianfu_core::AppError::internal(format!("demo unit {name} missing")))
+    };
+    let (city, county) = (id("示例市")?, id("示例县")?);
+    let at = |h: u32, m: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 12)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .unwrap_or_default()
+    };
+    let meeting =
+        |organizer: i64, title: &str, starts_at, reach: Level, target: i64, relays| MeetingInput {
+            organizer_id: organizer,
+            title: title.into(),
+            topic: Some("防汛抗旱".into()),
+            kind: MeetingKind::Video,
+            starts_at,
+            planned_minutes: 60,
+            actual_minutes: Some(60),
+            reach_level: reach,
+            targets: vec![Target {
+                unit_id: target,
+                level: None,
+            }],
+            attendee_count: 40,
+            heads_required: false,
+            heads_approved: false,
+            reach_approved: false,
+            leader_speech_minutes: Some(30),
+            exchange_speeches: 0,
+            exchange_speech_minutes: None,
+            in_plan: true,
+            approved: false,
+            relays_meeting_id: relays,
+        };
+    let system = Actor::system();
+    let upper = meetings::write(
+        tx,
+        &system,
+        None,
+        meeting(
+            city,
+            "全市防汛工作视频调度会",
+            at(15, 0),
+            Level::County,
+            county,
+            None,
+        ),
+    )
+    .await?;
+    meetings::write(
+        tx,
+        &system,
+        None,
+        meeting(
+            county,
+            "全县传达贯彻全市防汛工作视频调度会精神会议",
+            at(19, 30),
+            Level::County,
+            county,
+            Some(upper.id),
         ),
     )
     .await?;

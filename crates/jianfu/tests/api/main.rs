@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod dashboard;
 mod ledger;
+mod meeting_rules;
 mod org;
 mod permissions;
 mod plans;
