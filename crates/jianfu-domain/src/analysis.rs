@@ -155,6 +155,8 @@ pub struct BurdenView {
     pub deadline: Option<String>,
     pub targets: Vec<String>,
     pub rule_id: Option<String>,
+    /// The rule's Chinese name.
+    pub rule_name: Option<String>,
 }
 
 impl From<&Burden> for BurdenView {
@@ -169,6 +171,11 @@ impl From<&Burden> for BurdenView {
             frequency: b.frequency.clone(),
             deadline: b.deadline.clone(),
             targets: b.targets.clone(),
+            rule_name: b
+                .rule_id
+                .as_deref()
+                .and_then(rules::rule_name)
+                .map(str::to_string),
             rule_id: b.rule_id.clone(),
         }
     }
@@ -763,6 +770,11 @@ impl StoredBurden {
             frequency: self.frequency,
             deadline: self.deadline,
             targets: self.targets,
+            rule_name: self
+                .rule_id
+                .as_deref()
+                .and_then(rules::rule_name)
+                .map(str::to_string),
             rule_id: self.rule_id,
         }
     }

@@ -273,6 +273,30 @@ pub fn rule(id: &str) -> Option<&'static RuleDef> {
     CATALOG.iter().find(|r| r.id == id)
 }
 
+/// Rules that text analysis already points to but whose modules come later (forms, apps,
+/// inspections, duties, villages): their Chinese names, so a finding reads well today.
+const LATER_RULES: &[(&str, &str)] = &[
+    ("form.daily_zero_report", "日报告、零报告"),
+    ("form.catalog", "报表、台账未纳入目录"),
+    (
+        "digital.five_donts",
+        "打卡、排名、强制下载（指尖上的形式主义）",
+    ),
+    ("inspect.trace_scoring", "以拍照留痕评判工作"),
+    ("inspect.plan", "督查检查考核未列入计划"),
+    ("duty.veto_pledge", "一票否决、责任状"),
+    ("meet.relay", "层层开会、层层传达"),
+    ("village.signboards", "村级组织挂牌"),
+    ("village.certificates", "村级组织出具证明"),
+];
+
+/// The Chinese name of a rule of the catalogue, or of one a later module will bring.
+pub fn rule_name(id: &str) -> Option<&'static str> {
+    rule(id)
+        .map(|r| r.name)
+        .or_else(|| LATER_RULES.iter().find(|(k, _)| *k == id).map(|(_, n)| *n))
+}
+
 /// The effective parameters of one rule in one region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params(pub BTreeMap<String, i64>);

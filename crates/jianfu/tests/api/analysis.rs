@@ -127,6 +127,7 @@ async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
         .find(|b| b["kind"] == "materials")
         .unwrap();
     assert_eq!(report["rule_id"], "doc.implementation_report");
+    assert_eq!(report["rule_name"], "要求基层报送落实情况、佐证材料");
     assert_eq!(a["limit_checks"][0]["rule_id"], "doc.length");
     assert_eq!(a["limit_checks"][0]["limit"], 5000);
     assert_eq!(a["limit_checks"][0]["exceeded"], false);

@@ -226,6 +226,9 @@ async fn a_person_signs_in_and_browses_the_region_tree() {
         home.contains("县专班 王建国") && home.contains("乡镇（街道）") && home.contains("12"),
         "{home}"
     );
+    // The dashboard draws its three charts.
+    driver.wait_for_element("#trend-chart canvas").await;
+    driver.wait_for_element("#issuers-chart canvas").await;
     driver.screenshot("home.png").await;
 
     driver.goto(&app.url("/org")).await;
@@ -250,4 +253,19 @@ async fn a_person_signs_in_and_browses_the_region_tree() {
     driver.wait_for_text("筛选").await;
     driver.goto(&app.url("/burden")).await;
     driver.screenshot("burden.png").await;
+
+    // 发文前评估: a pasted draft comes back with its demands marked in the text.
+    driver.goto(&app.url("/analysis")).await;
+    driver.wait_for_text("开始评估").await;
+    driver
+        .type_into(
+            "textarea[name=text]",
+            "各村（社区）：请于每周五前报送防汛工作周报告，无情况实行零报告。不再要求报送纸质台账。",
+        )
+        .await;
+    driver.click(".analysis-form button[type=submit]").await;
+    let page = driver.wait_for_text("向基层提出的要求").await;
+    assert!(page.contains("零报告"), "{page}");
+    driver.wait_for_element(".marked mark.burden").await;
+    driver.screenshot("analysis.png").await;
 }
