@@ -427,14 +427,7 @@ async fn analysis_and_search_pages(backend: Backend) {
     wait_analysed(&app, "supervisor", source).await;
 
     let c = app.browser_login("township").await;
-    let page = c
-        .get(app.url("/analysis"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/analysis").await;
     let csrf = crate::helpers::csrf_of(&page);
     let draft = format!("{}\n九、<script>alert(1)</script>", town_copy());
     let form = reqwest::multipart::Form::new()
@@ -477,26 +470,14 @@ async fn analysis_and_search_pages(backend: Backend) {
 
     // The source's page shows its analysis; search marks the words found.
     let s = app.browser_login("supervisor").await;
-    let page = s
-        .get(app.url(&format!("/documents/{source}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&s, &format!("/documents/{source}")).await;
     assert!(
         page.contains("文件分析") && page.contains("套话占比"),
         "{page}"
     );
-    let page = s
-        .get(app.url("/search?q=%E5%86%9C%E7%94%B0%E6%B0%B4%E5%88%A9"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page(&s, "/search?q=%E5%86%9C%E7%94%B0%E6%B0%B4%E5%88%A9")
+        .await;
     assert!(
         page.contains("共找到 1 份文件") && page.contains("<mark>"),
         "{page}"

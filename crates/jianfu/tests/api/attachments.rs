@@ -33,45 +33,32 @@ async fn document(app: &TestApp) -> i64 {
     doc["id"].as_i64().unwrap()
 }
 
-async fn upload(
-    app: &TestApp,
-    user: &str,
-    doc: i64,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (StatusCode, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/documents/{doc}/attachments")))
-        .bearer_auth(app.token(user))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 async fn attachments_are_kept_served_and_removed(backend: Backend) {
     let app = spawn_app(backend).await;
     let doc = document(&app).await;
     // A long attachment does not push the document over its length limit.
     let annex = "附件1：秋粮收购进度统计表填报说明。".repeat(600);
-    let (status, a) = upload(
-        &app,
-        "filer",
-        doc,
-        "附件1 填报说明.txt",
-        annex.as_bytes().to_vec(),
-    )
-    .await;
+    let (status, a) = app
+        .upload(
+            "filer",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "附件1 填报说明.txt",
+            annex.as_bytes().to_vec(),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{a}");
     assert_eq!(a["name"], "附件1 填报说明.txt");
     assert_eq!(a["size"], annex.len());
     assert_eq!(a["char_count"], 600 * 18);
     let bin: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
-    let (status, b) = upload(&app, "filer", doc, "C:\\临时\\现场照片.jpg", bin.clone()).await;
+    let (status, b) = app
+        .upload(
+            "filer",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "C:\\临时\\现场照片.jpg",
+            bin.clone(),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{b}");
     assert_eq!(b["name"], "现场照片.jpg", "the client's path is dropped");
     assert_eq!(b["char_count"], Value::Null);
@@ -149,38 +136,52 @@ async fn attachments_are_kept_served_and_removed(backend: Backend) {
 async fn attachments_refuse_bad_files_and_other_units(backend: Backend) {
     let app = spawn_app(backend).await;
     let doc = document(&app).await;
-    let (status, body) = upload(&app, "filer", doc, "安装程序.exe", b"MZ\x90\x00".to_vec()).await;
+    let (status, body) = app
+        .upload(
+            "filer",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "安装程序.exe",
+            b"MZ\x90\x00".to_vec(),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_error(&body, "invalid_field", Some("file"));
     assert!(
         body["error"]["message"].as_str().unwrap().contains(".docx"),
         "{body}"
     );
-    let (status, body) = upload(&app, "filer", doc, "空白.docx", Vec::new()).await;
+    let (status, body) = app
+        .upload(
+            "filer",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "空白.docx",
+            Vec::new(),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_error(&body, "invalid_field", Some("file"));
     // 21 MB: refused whole, nothing stored.
-    let (status, _) = upload(
-        &app,
-        "filer",
-        doc,
-        "大文件.pdf",
-        vec![b'x'; 21 * 1024 * 1024],
-    )
-    .await;
+    let (status, _) = app
+        .upload(
+            "filer",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "大文件.pdf",
+            vec![b'x'; 21 * 1024 * 1024],
+        )
+        .await;
     assert!(
         status == StatusCode::PAYLOAD_TOO_LARGE || status == StatusCode::UNPROCESSABLE_ENTITY,
         "{status}"
     );
     // A corrupt .docx is kept as a file (it is an attachment, not the body) without a 字数.
-    let (status, c) = upload(
-        &app,
-        "filer",
-        doc,
-        "损坏.docx",
-        b"PK\x03\x04broken".to_vec(),
-    )
-    .await;
+    let (status, c) = app
+        .upload(
+            "filer",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "损坏.docx",
+            b"PK\x03\x04broken".to_vec(),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
     assert_eq!(c["char_count"], Value::Null);
     // JSON instead of a form.
@@ -195,14 +196,14 @@ async fn attachments_refuse_bad_files_and_other_units(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_error(&body, "unsupported_media_type", Some("file"));
     // A township cannot attach to, read or remove a county department's document's files.
-    let (status, _) = upload(
-        &app,
-        "township",
-        doc,
-        "补充.txt",
-        "补充说明".as_bytes().to_vec(),
-    )
-    .await;
+    let (status, _) = app
+        .upload(
+            "township",
+            &format!("/api/v1/documents/{doc}/attachments"),
+            "补充.txt",
+            "补充说明".as_bytes().to_vec(),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     for user in ["township", "village"] {
         let (status, _) = app
@@ -233,14 +234,7 @@ async fn attachments_on_the_document_page(backend: Backend) {
     let app = spawn_app(backend).await;
     let doc = document(&app).await;
     let c = app.browser_login("filer").await;
-    let page = c
-        .get(app.url(&format!("/documents/{doc}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, &format!("/documents/{doc}")).await;
     assert!(page.contains("没有上传附件"), "{page}");
     let csrf = crate::helpers::csrf_of(&page);
     let post = |name: &'static str, bytes: Vec<u8>| {
@@ -253,14 +247,7 @@ async fn attachments_on_the_document_page(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = c
-        .get(app.url(&format!("/documents/{doc}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, &format!("/documents/{doc}")).await;
     assert!(
         page.contains("附件2 &#60;名单&#62;.txt") && !page.contains("<名单>"),
         "escaped name: {page}"

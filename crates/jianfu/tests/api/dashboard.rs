@@ -95,14 +95,7 @@ async fn dashboard_counts_by_month_rule_and_issuer(backend: Backend) {
 
     // The home page carries the same figures for its charts.
     let c = app.browser_login("supervisor").await;
-    let page = c
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/").await;
     assert!(
         page.contains("id=\"trend-chart\"") && page.contains("id=\"dashboard-data\""),
         "{page}"

@@ -224,6 +224,38 @@ impl TestApp {
     }
 
     /// A browser-like client with a cookie jar, signed in through the login form.
+    /// A page's HTML as a signed-in browser client gets it.
+    pub async fn page(&self, c: &reqwest::Client, path: &str) -> String {
+        c.get(self.url(path))
+            .send()
+            .await
+            .expect("page request")
+            .text()
+            .await
+            .expect("page body")
+    }
+
+    /// Uploads `bytes` as the `file` field of a multipart form to an API route.
+    pub async fn upload(
+        &self,
+        user: &str,
+        path: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        let r = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(self.token(user))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("upload");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn browser_login(&self, username: &str) -> reqwest::Client {
         let c = reqwest::Client::builder()
             // A fresh connection per request: a server that refuses an oversized body closes the

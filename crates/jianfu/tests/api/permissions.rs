@@ -248,32 +248,18 @@ async fn request_for(
     if path.contains("{attachment_id}") {
         // A fresh attachment for each request, so that a removal by one account does not
         // decide the answer to the next.
-        let (status, a) = upload(
-            app,
-            "filer",
-            &format!("/api/v1/documents/{}/attachments", fx.document),
-            n,
-        )
-        .await;
+        let (status, a) = app
+            .upload(
+                "filer",
+                &format!("/api/v1/documents/{}/attachments", fx.document),
+                &format!("附件{n}.txt"),
+                format!("附件内容{n}").into_bytes(),
+            )
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{a}");
         path = path.replace("{attachment_id}", &a["id"].to_string());
     }
     (path, body)
-}
-
-async fn upload(app: &TestApp, account: &str, path: &str, n: usize) -> (StatusCode, Value) {
-    let part = reqwest::multipart::Part::bytes(format!("附件内容{n}").into_bytes())
-        .file_name(format!("附件{n}.txt"));
-    let r = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(app.token(account))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
 }
 
 async fn every_route_allows_and_denies_by_role(backend: Backend) {
@@ -312,7 +298,13 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
             let (status, resp) = if row.method == "GET" {
                 app.get(account, &path).await
             } else if path.ends_with("/attachments") {
-                upload(&app, account, &path, n).await
+                app.upload(
+                    account,
+                    &path,
+                    &format!("附件{n}.txt"),
+                    format!("附件内容{n}").into_bytes(),
+                )
+                .await
             } else {
                 app.send(account, row.method, &path, &body).await
             };

@@ -10,14 +10,7 @@ async fn plans_are_set_on_the_page(backend: Backend) {
     let app = spawn_app(backend).await;
     let agri = app.unit_id("县农业农村局").await;
     let c = app.browser_login("supervisor").await;
-    let page = c
-        .get(app.url("/plans?year=2026"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/plans?year=2026").await;
     assert!(page.contains("id=\"plan-form\""), "{page}");
     let csrf = crate::helpers::csrf_of(&page);
     let agri_s = agri.to_string();
@@ -38,14 +31,7 @@ async fn plans_are_set_on_the_page(backend: Backend) {
     .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_string();
-    let page = c
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, &location).await;
     assert!(page.contains("已保存县农业农村局2026年度计划"), "{page}");
     let (_, plans) = app.get("supervisor", "/api/v1/plans?year=2026").await;
     let row = plans
@@ -61,14 +47,7 @@ async fn plans_are_set_on_the_page(backend: Backend) {
     assert_eq!(row["base_year"], 2018);
 
     // The edit link fills the form with the stored plan.
-    let page = c
-        .get(app.url(&format!("/plans?year=2026&edit={agri}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, &format!("/plans?year=2026&edit={agri}")).await;
     assert!(
         page.contains("name=\"document_quota\" min=\"0\" max=\"100000\" value=\"15\""),
         "{page}"
@@ -103,14 +82,7 @@ async fn plans_are_set_on_the_page(backend: Backend) {
 
     // A filer sees the table but not the form, and cannot post it.
     let f = app.browser_login("filer").await;
-    let page = f
-        .get(app.url("/plans?year=2026"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&f, "/plans?year=2026").await;
     assert!(
         page.contains("县农业农村局") && !page.contains("id=\"plan-form\""),
         "{page}"
