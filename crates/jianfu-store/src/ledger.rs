@@ -576,27 +576,67 @@ pub async fn plan_overview(
     .await
 }
 
-/// One CSV field for PostgreSQL's COPY: quoted, quotes doubled; `None` is NULL (unquoted empty).
-fn csv_field(out: &mut String, v: Option<&str>) {
-    if let Some(v) = v {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    }
+/// Rows of a PostgreSQL `COPY … WITH (FORMAT csv)`, written straight into one buffer.
+/// Text is always quoted (quotes doubled), so an empty string stays distinct from NULL (an
+/// unquoted empty field).
+#[derive(Default)]
+struct CsvRows {
+    out: String,
+    fields: usize,
 }
 
-fn csv_row(out: &mut String, fields: &[Option<&str>]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+impl CsvRows {
+    fn sep(&mut self) {
+        if self.fields > 0 {
+            self.out.push(',');
         }
-        csv_field(out, *f);
+        self.fields += 1;
     }
-    out.push('\n');
-}
 
-fn tf(b: bool) -> Option<&'static str> {
-    Some(if b { "t" } else { "f" })
+    fn text(&mut self, v: &str) -> &mut Self {
+        self.sep();
+        self.out.push('"');
+        if v.contains('"') {
+            self.out.push_str(&v.replace('"', "\"\""));
+        } else {
+            self.out.push_str(v);
+        }
+        self.out.push('"');
+        self
+    }
+
+    fn opt_text(&mut self, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.text(v),
+            None => {
+                self.sep();
+                self
+            }
+        }
+    }
+
+    fn int(&mut self, v: i64) -> &mut Self {
+        use std::fmt::Write;
+        self.sep();
+        // Writing to a String cannot fail.
+        let _ = write!(self.out, "{v}");
+        self
+    }
+
+    fn boolean(&mut self, v: bool) -> &mut Self {
+        self.sep();
+        self.out.push(if v { 't' } else { 'f' });
+        self
+    }
+
+    fn end_row(&mut self) {
+        self.out.push('\n');
+        self.fields = 0;
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        self.out.into_bytes()
+    }
 }
 
 /// A document row for bulk loading (imports, benchmarks): the id is chosen by the caller.
@@ -668,6 +708,39 @@ pub async fn bulk_documents(
     rows: &[BulkDocument],
     now: &str,
 ) -> Result<(), StoreError> {
+    if tx.backend() == crate::Backend::Postgres {
+        let mut csv = CsvRows::default();
+        for d in rows {
+            csv.int(d.id)
+                .int(d.region_id)
+                .int(d.issuer_id)
+                .text(&d.title)
+                .text(d.kind)
+                .text(d.carrier)
+                .text(&d.issued_on)
+                .int(d.char_count)
+                .int(d.reach)
+                .boolean(d.single_task)
+                .boolean(d.to_schools_hospitals)
+                .boolean(d.head_signed)
+                .boolean(d.upper_doc_number.is_some())
+                .opt_text(d.upper_doc_number.as_deref())
+                .boolean(true)
+                .text("")
+                .int(0)
+                .text(now)
+                .text(now)
+                .end_row();
+        }
+        tx.pg_copy_in(
+            "COPY documents (id, region_id, issuer_id, title, kind, carrier, issued_on, char_count, reach, single_task, \
+             to_schools_hospitals, head_signed, forwards_upper, upper_doc_number, in_plan, body, attachment_count, created_at, updated_at) \
+             FROM STDIN WITH (FORMAT csv)",
+            csv.into_bytes(),
+        )
+        .await?;
+        return Ok(());
+    }
     for chunk in rows.chunks(BULK_ROWS) {
         let mut q = Q::new(
             "INSERT INTO documents (id, region_id, issuer_id, title, kind, carrier, issued_on, char_count, reach, single_task, \
@@ -703,40 +776,29 @@ pub async fn bulk_documents(
 
 pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Result<(), StoreError> {
     if tx.backend() == crate::Backend::Postgres {
-        let mut csv = String::new();
+        let mut csv = CsvRows::default();
         for m in rows {
-            let (id, region, org, minutes, reach) = (
-                m.id.to_string(),
-                m.region_id.to_string(),
-                m.organizer_id.to_string(),
-                m.planned_minutes.to_string(),
-                m.reach.to_string(),
-            );
-            csv_row(
-                &mut csv,
-                &[
-                    Some(&id),
-                    Some(&region),
-                    Some(&org),
-                    Some(&m.title),
-                    Some(&m.title),
-                    Some(m.kind),
-                    m.starts_at.get(0..10),
-                    Some(&m.starts_at),
-                    Some(&minutes),
-                    Some(m.reach_level),
-                    Some("50"),
-                    tf(m.heads_required),
-                    tf(false),
-                    tf(false),
-                    Some("0"),
-                    tf(m.in_plan),
-                    tf(false),
-                    Some(&reach),
-                    Some(now),
-                    Some(now),
-                ],
-            );
+            csv.int(m.id)
+                .int(m.region_id)
+                .int(m.organizer_id)
+                .text(&m.title)
+                .text(&m.title)
+                .text(m.kind)
+                .opt_text(m.starts_at.get(0..10))
+                .text(&m.starts_at)
+                .int(m.planned_minutes)
+                .text(m.reach_level)
+                .int(50)
+                .boolean(m.heads_required)
+                .boolean(false)
+                .boolean(false)
+                .int(0)
+                .boolean(m.in_plan)
+                .boolean(false)
+                .int(m.reach)
+                .text(now)
+                .text(now)
+                .end_row();
         }
         tx.pg_copy_in(
             "COPY meetings (id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
@@ -783,28 +845,17 @@ pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Resu
 
 pub async fn bulk_targets(tx: &mut Tx, rows: &[BulkTarget]) -> Result<(), StoreError> {
     if tx.backend() == crate::Backend::Postgres {
-        let mut csv = String::new();
+        let mut csv = CsvRows::default();
         for t in rows {
-            let (item, region, unit, issuer, measure) = (
-                t.item_id.to_string(),
-                t.region_id.to_string(),
-                t.target_unit_id.to_string(),
-                t.issuer_id.to_string(),
-                t.measure.to_string(),
-            );
-            csv_row(
-                &mut csv,
-                &[
-                    Some(t.channel),
-                    Some(&item),
-                    Some(&region),
-                    Some(&unit),
-                    Some(t.target_level),
-                    Some(&issuer),
-                    Some(&t.on_date),
-                    Some(&measure),
-                ],
-            );
+            csv.text(t.channel)
+                .int(t.item_id)
+                .int(t.region_id)
+                .int(t.target_unit_id)
+                .text(t.target_level)
+                .int(t.issuer_id)
+                .text(&t.on_date)
+                .int(t.measure)
+                .end_row();
         }
         tx.pg_copy_in(
             "COPY burden_targets (channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure) FROM STDIN WITH (FORMAT csv)",
@@ -834,10 +885,85 @@ pub async fn bulk_targets(tx: &mut Tx, rows: &[BulkTarget]) -> Result<(), StoreE
     Ok(())
 }
 
-/// After a bulk load: moves PostgreSQL's identity sequences past the explicit ids, and
-/// refreshes the planner's statistics on both backends (without them PostgreSQL plans the
-/// ledger query as if the tables were empty).
-pub async fn after_bulk_load(tx: &mut Tx) -> Result<(), StoreError> {
+/// The tables a bulk load fills.
+const BULK_TABLES: &str = "'documents'::regclass, 'meetings'::regclass, 'burden_targets'::regclass";
+
+/// What [`before_bulk_load`] dropped and [`after_bulk_load`] rebuilds: statements taken from
+/// PostgreSQL's own catalog, so the rebuilt schema is the migrated one, names included.
+#[derive(Debug, Default)]
+pub struct BulkLoad {
+    rebuild: Vec<String>,
+}
+
+/// Before a fresh bulk load on PostgreSQL (the loaded tables all empty): drops the keys,
+/// indexes and foreign keys of the loaded tables (and the foreign keys that point at them), so
+/// that COPY only appends rows. With them in place every row paid a B-tree insert per index
+/// and a foreign-key trigger: COPY of 140,000 documents took 3.4 s, against 0.4 s into the bare
+/// table plus 0.7 s to build the keys, indexes and foreign key afterwards (one sort per index,
+/// one join per foreign key). Run it, the load and [`after_bulk_load`] in one
+/// transaction: PostgreSQL's DDL is transactional, so a failed load brings everything back.
+/// On SQLite, or when a table already holds rows, it does nothing.
+pub async fn before_bulk_load(tx: &mut Tx) -> Result<BulkLoad, StoreError> {
+    if tx.backend() != crate::Backend::Postgres {
+        return Ok(BulkLoad::default());
+    }
+    let filled = tx
+        .scalar(&Q::new(
+            "SELECT CAST((SELECT COUNT(*) FROM (SELECT 1 FROM documents LIMIT 1) d) \
+             + (SELECT COUNT(*) FROM (SELECT 1 FROM meetings LIMIT 1) m) \
+             + (SELECT COUNT(*) FROM (SELECT 1 FROM burden_targets LIMIT 1) t) AS BIGINT)",
+        ))
+        .await?;
+    if filled > 0 {
+        return Ok(BulkLoad::default());
+    }
+    // Keys and unique constraints of the loaded tables, then every foreign key from or to them.
+    let constraints: Vec<(String, String, bool, String)> = tx
+        .fetch_all(&Q::new(format!(
+            "SELECT CAST(c.conrelid::regclass AS TEXT), quote_ident(c.conname), c.contype = 'f', pg_get_constraintdef(c.oid) \
+             FROM pg_constraint c WHERE (c.contype IN ('p', 'u') AND c.conrelid IN ({BULK_TABLES})) \
+             OR (c.contype = 'f' AND (c.conrelid IN ({BULK_TABLES}) OR c.confrelid IN ({BULK_TABLES}))) \
+             ORDER BY c.contype = 'f', c.oid"
+        )))
+        .await?;
+    // Indexes that back no constraint.
+    let indexes: Vec<(String, String)> = tx
+        .fetch_all(&Q::new(format!(
+            "SELECT CAST(i.indexrelid::regclass AS TEXT), pg_get_indexdef(i.indexrelid) FROM pg_index i \
+             WHERE i.indrelid IN ({BULK_TABLES}) AND NOT EXISTS (SELECT 1 FROM pg_constraint c \
+               WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+             ORDER BY i.indexrelid"
+        )))
+        .await?;
+    // Foreign keys go first (they depend on the keys), and come back last.
+    for (table, name, _, _) in constraints.iter().rev() {
+        tx.execute(&Q::new(format!(
+            "ALTER TABLE {table} DROP CONSTRAINT {name}"
+        )))
+        .await?;
+    }
+    for (index, _) in &indexes {
+        tx.execute(&Q::new(format!("DROP INDEX {index}"))).await?;
+    }
+    let mut rebuild = Vec::new();
+    let (foreign, keys): (Vec<_>, Vec<_>) = constraints.into_iter().partition(|c| c.2);
+    for (table, name, _, def) in keys {
+        rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
+    }
+    rebuild.extend(indexes.into_iter().map(|(_, def)| def));
+    for (table, name, _, def) in foreign {
+        rebuild.push(format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}"));
+    }
+    Ok(BulkLoad { rebuild })
+}
+
+/// After a bulk load: rebuilds what [`before_bulk_load`] dropped, moves PostgreSQL's identity
+/// sequences past the explicit ids, and refreshes the planner's statistics on both backends
+/// (without them PostgreSQL plans the ledger query as if the tables were empty).
+pub async fn after_bulk_load(tx: &mut Tx, dropped: BulkLoad) -> Result<(), StoreError> {
+    for statement in dropped.rebuild {
+        tx.execute(&Q::new(statement)).await?;
+    }
     match tx.backend() {
         crate::Backend::Postgres => {
             for table in ["documents", "meetings"] {
