@@ -485,7 +485,7 @@ pub async fn list_warnings(
 }
 
 fn chunk_rows(tx: &Tx) -> usize {
-    // See `ledger::bulk_rows`: the SQLite driver prefers small statements.
+    // See `ledger::BULK_ROWS`: the SQLite driver prefers small statements.
     match tx.backend() {
         crate::Backend::Sqlite => 10,
         crate::Backend::Postgres => 200,

@@ -126,13 +126,25 @@ impl Driver {
             .await;
     }
 
+    /// The page's text; empty while a navigation replaces the page (the body found a moment
+    /// ago is then stale), so that a waiting loop polls again instead of failing.
     async fn body_text(&self) -> String {
         let e = self.find("body").await;
-        self.cmd("GET", &format!("/element/{e}/text"), Value::Null)
+        let url = format!("{}/session/{}/element/{e}/text", self.base, self.session);
+        let r: Value = self
+            .http
+            .get(url)
+            .send()
             .await
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+            .expect("webdriver call")
+            .json()
+            .await
+            .expect("webdriver json");
+        match r["value"]["error"].as_str() {
+            Some("stale element reference") | Some("no such element") => String::new(),
+            Some(_) => panic!("element text: {r}"),
+            None => r["value"].as_str().unwrap_or_default().to_string(),
+        }
     }
 
     /// Waits until the page's text contains `needle`.
