@@ -1,9 +1,8 @@
 //! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
 use crate::attachments::Attachment;
-use crate::audit::{self, Change};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, ListItems, Target};
+use crate::targets::{self, yes, ItemChange, ListItems, Target};
 use crate::warnings;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
@@ -122,10 +121,6 @@ pub struct DocumentInput {
     /// The recorded 字数 when no body is given (ledger imports); ignored when there is a body.
     #[serde(default)]
     pub char_count: Option<i64>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 pub const MAX_BODY_CHARS: usize = 200_000;
@@ -296,47 +291,23 @@ pub async fn write(
         on_date: &issued,
         measure: char_count,
     };
-    store::set_targets(tx, &item, &rows).await?;
     let after = store::get_document(tx, id)
         .await?
         .ok_or(AppError::NotFound("文件"))?;
-    audit::record(
-        tx,
-        actor,
-        Change {
-            action: if before.is_some() {
-                "document.update"
-            } else {
-                "document.create"
-            },
-            entity: "document",
-            entity_id: id.to_string(),
-            region_id: Some(region_id),
-            before: before
-                .as_ref()
-                .map(|b| serde_json::to_value(b).unwrap_or_default())
-                .as_ref(),
-            after: Some(&serde_json::to_value(&after).unwrap_or_default()),
-            summary: format!(
-                "{}文件《{}》（{}）",
-                if before.is_some() { "修改" } else { "登记" },
-                title,
-                issuer.name
-            ),
-        },
-    )
-    .await?;
-    let mut dates = vec![issued_on];
-    if let Some(b) = &before {
-        if let Ok(d) = b.issued_on.parse::<NaiveDate>() {
-            dates.push(d);
-        }
-    }
-    Ok(Written {
-        id,
-        region_id,
-        dates,
-    })
+    let summary = format!(
+        "{}文件《{}》（{}）",
+        if before.is_some() { "修改" } else { "登记" },
+        title,
+        issuer.name
+    );
+    let change = ItemChange {
+        entity: "document",
+        before: before.as_ref(),
+        after: &after,
+        old_date: before.as_ref().map(|b| b.issued_on.as_str()),
+        summary,
+    };
+    targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
 }
 
 /// What an uploaded document fills in on the form: the GB/T 9704 elements found in it.

@@ -1,11 +1,10 @@
 //! 会议: the ledger of meetings with duration, reach, speeches, plan and approval.
-use crate::audit::{self, Change};
 use crate::documents::parse_date;
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, ListItems, Target};
+use crate::targets::{self, yes, ItemChange, ListItems, Target};
 use crate::warnings;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
 pub use jianfu_store::ledger::Meeting;
@@ -121,10 +120,6 @@ pub struct MeetingInput {
     /// The upper meeting this one relays (传达).
     #[serde(default)]
     pub relays_meeting_id: Option<i64>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Accepts `YYYY-MM-DDTHH:MM` (what a datetime-local input sends) and the same with seconds.
@@ -296,45 +291,21 @@ pub async fn write(
         on_date: &held,
         measure,
     };
-    store::set_targets(tx, &item, &rows).await?;
     let after = store::get_meeting(tx, id)
         .await?
         .ok_or(AppError::NotFound("会议"))?;
-    audit::record(
-        tx,
-        actor,
-        Change {
-            action: if before.is_some() {
-                "meeting.update"
-            } else {
-                "meeting.create"
-            },
-            entity: "meeting",
-            entity_id: id.to_string(),
-            region_id: Some(region_id),
-            before: before
-                .as_ref()
-                .map(|b| serde_json::to_value(b).unwrap_or_default())
-                .as_ref(),
-            after: Some(&serde_json::to_value(&after).unwrap_or_default()),
-            summary: format!(
-                "{}会议“{}”（{}）",
-                if before.is_some() { "修改" } else { "登记" },
-                title,
-                organizer.name
-            ),
-        },
-    )
-    .await?;
-    let mut dates = vec![held_on];
-    if let Some(b) = &before {
-        if let Ok(d) = b.held_on.parse::<NaiveDate>() {
-            dates.push(d);
-        }
-    }
-    Ok(Written {
-        id,
-        region_id,
-        dates,
-    })
+    let summary = format!(
+        "{}会议“{}”（{}）",
+        if before.is_some() { "修改" } else { "登记" },
+        title,
+        organizer.name
+    );
+    let change = ItemChange {
+        entity: "meeting",
+        before: before.as_ref(),
+        after: &after,
+        old_date: before.as_ref().map(|b| b.held_on.as_str()),
+        summary,
+    };
+    targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
 }

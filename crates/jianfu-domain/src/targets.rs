@@ -1,10 +1,12 @@
 //! What a burden item reaches — a unit itself, or every unit of one level below a unit (e.g.
 //! "各乡镇（街道）" of the county) — and what documents and meetings share: their list filter
 //! and the result of a write.
+use crate::audit::{self, Change};
 use crate::policy;
+use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult, Level};
-use jianfu_store::ledger::{self, TargetRow};
-use jianfu_store::{org, Conn};
+use jianfu_store::ledger::{self, LedgerItem, TargetRow};
+use jianfu_store::{org, Conn, Tx};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -87,6 +89,66 @@ pub async fn resolve(
         }
     }
     Ok((rows, reach))
+}
+
+/// The change a document or meeting write records, for [`store_reach_and_audit`].
+pub(crate) struct ItemChange<'a, T: Serialize> {
+    /// `document` or `meeting`: the audit entity, and the action's prefix.
+    pub entity: &'static str,
+    /// The stored item before the write (an edit), or `None` (a new item).
+    pub before: Option<&'a T>,
+    /// The stored item after the write.
+    pub after: &'a T,
+    /// The item's date before the write, when it had one.
+    pub old_date: Option<&'a str>,
+    /// The audit summary.
+    pub summary: String,
+}
+
+/// The common end of a document or meeting write, in its transaction: stores what the item
+/// reaches, appends the audit entry, and returns the dates whose rules must be re-evaluated.
+pub(crate) async fn store_reach_and_audit<T: Serialize>(
+    tx: &mut Tx,
+    actor: &Actor,
+    item: &LedgerItem<'_>,
+    rows: &[TargetRow],
+    change: ItemChange<'_, T>,
+) -> AppResult<Written> {
+    ledger::set_targets(tx, item, rows).await?;
+    let json = |v: &T| serde_json::to_value(v).unwrap_or_default();
+    let verb = if change.before.is_some() {
+        "update"
+    } else {
+        "create"
+    };
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: &format!("{}.{verb}", change.entity),
+            entity: change.entity,
+            entity_id: item.item_id.to_string(),
+            region_id: Some(item.region_id),
+            before: change.before.map(json).as_ref(),
+            after: Some(&json(change.after)),
+            summary: change.summary,
+        },
+    )
+    .await?;
+    let dates = std::iter::once(item.on_date)
+        .chain(change.old_date)
+        .filter_map(|d| d.parse::<NaiveDate>().ok())
+        .collect();
+    Ok(Written {
+        id: item.item_id,
+        region_id: item.region_id,
+        dates,
+    })
+}
+
+/// Serde default for the flags that are true unless said otherwise (in plan, approved, …).
+pub(crate) fn yes() -> bool {
+    true
 }
 
 /// What a write of a burden item did, for the rule evaluation that follows it.

@@ -4,9 +4,10 @@
 //! document (发文字号, 标题, 主送, 正文, 成文日期, …).
 //!
 //! Every parser here takes untrusted uploads: none may panic, and each is
-//! bounded in size and time. Besides the proptests, `fuzz/` holds cargo-fuzz
-//! targets for [`extract`] and [`parse_elements`] (its own workspace; needs
-//! nightly): `cd crates/jianfu-text/fuzz && cargo +nightly fuzz run extract`.
+//! bounded in size and time. Besides the proptests, `fuzz/` holds a cargo-fuzz
+//! target for each parser (its own workspace): `scripts/fuzz-smoke` builds
+//! them on the stable toolchain and runs each for a short time (the test
+//! script does it on every run); `cargo +nightly fuzz run TARGET` works too.
 
 pub mod burden;
 pub mod copy;

@@ -6,7 +6,7 @@ use jianfu_core::{Actor, Level};
 use jianfu_domain::{burden, warnings};
 use jianfu_store::ledger::{self, BulkDocument, BulkMeeting, BulkTarget};
 use jianfu_store::org::{self as org_store, NewUnit};
-use jianfu_store::{migrate, Backend, Db, Tx};
+use jianfu_store::{migrate, Db, Tx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
@@ -281,24 +281,20 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
     let mut loaded = 0;
     // Seconds spent generating rows, loading documents, meetings and targets, and committing.
     let mut phases = [0.0; 5];
-    // PostgreSQL loads in one transaction: a fresh load drops the tables' indexes and foreign
-    // keys, and a failure must bring them back. SQLite commits county by county.
+    // One transaction: a fresh load drops the tables' indexes (and on PostgreSQL their keys and
+    // foreign keys), and a failure must bring them back.
     let mut tx = db.begin().await?;
     let dropped = ledger::before_bulk_load(&mut tx).await?;
     for (i, c) in region.counties.iter().enumerate() {
         let share = o.items / counties + usize::from(i < o.items % counties);
         loaded += load_county(&mut tx, c, share, &mut next_id, &mut rng, &mut phases).await?;
-        if db.backend() == Backend::Sqlite {
-            let t0 = Instant::now();
-            tx.commit().await?;
-            tx = db.begin().await?;
-            phases[4] += t0.elapsed().as_secs_f64();
-        }
     }
     let t0 = Instant::now();
     ledger::after_bulk_load(&mut tx, dropped).await?;
-    tx.commit().await?;
     let rebuild = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    tx.commit().await?;
+    phases[4] = t0.elapsed().as_secs_f64();
     let load = t.elapsed().as_secs_f64();
     println!(
         "  装载：{loaded} 条，{load:.2} 秒，{:.0} 条/秒",

@@ -19,7 +19,9 @@
 //!    match into a [`MatchClass`].
 //!
 //! [`eval`] generates a corpus with known copies and scores the detector
-//! against it; [`bench::run`] measures speed, memory and accuracy.
+//! against it; [`bench::run`] measures speed, memory and accuracy, and
+//! [`bench::datasketch_ratio`] the speed against the Python tool
+//! datasketch on the same data.
 
 pub mod align;
 pub mod bench;
@@ -33,7 +35,7 @@ pub mod shingle;
 
 pub use align::{align, Alignment, PreparedText, Span};
 pub use classify::{classify, DocMeta, MatchClass};
-pub use export::{shingles_for_datasketch, write_datasketch_jsonl};
+pub use export::{shingles_for_datasketch, write_shingle_sets, write_texts_jsonl};
 pub use index::CopyIndex;
 pub use minhash::{signature, Signature};
 pub use normalize::{normalize, Normalized};

@@ -56,16 +56,18 @@ pub fn shingle_hashes(chars: &[char], n: usize, out: &mut Vec<u64>) {
     if chars.len() < n {
         return;
     }
-    out.reserve(chars.len() + 1 - n);
     let mut h = 0u64;
     for &c in &chars[..n] {
         h = h.rotate_left(1) ^ char_mix(c);
     }
     out.push(fmix64(h));
-    for i in n..chars.len() {
-        h = h.rotate_left(1) ^ char_mix(chars[i - n]).rotate_left(n as u32) ^ char_mix(chars[i]);
-        out.push(fmix64(h));
-    }
+    // `extend` from a zip of slices knows its length: no capacity check
+    // per hash.
+    let rot = n as u32;
+    out.extend(chars.iter().zip(&chars[n..]).map(|(&gone, &new)| {
+        h = h.rotate_left(1) ^ char_mix(gone).rotate_left(rot) ^ char_mix(new);
+        fmix64(h)
+    }));
 }
 
 /// Common slogans of official documents, always treated as boilerplate

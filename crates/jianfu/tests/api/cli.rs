@@ -209,6 +209,16 @@ async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
             .unwrap()
             > 0
     );
+    // The indexes dropped for the bulk load are back, under their migrated names.
+    let names = "('documents_region_date_idx', 'documents_issuer_date_idx', 'documents_upper_idx', \
+                 'meetings_region_date_idx', 'meetings_organizer_date_idx', 'burden_targets_unit_idx')";
+    let indexes = match backend {
+        Backend::Sqlite => {
+            format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN {names}")
+        }
+        Backend::Postgres => format!("SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN {names}"),
+    };
+    assert_eq!(db.scalar(&q(&indexes)).await.unwrap(), 6);
     // A second run refuses a database that already holds a ledger.
     let (code, _, err) = jianfu(&["bench", "ledger", "--items", "10", "--database", &url]);
     assert_eq!(code, 2);
