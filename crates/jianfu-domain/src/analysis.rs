@@ -95,12 +95,18 @@ pub struct CopyMatchView {
 impl CopyMatchView {
     /// The class in Chinese.
     pub fn class_label(&self) -> &'static str {
-        match self.class.as_deref() {
-            Some("copied_from_upper") => "照抄上级文件",
-            Some("reissued") => "重发本单位已发文件",
-            Some("forwarded") => "重复转发",
-            _ => "内容重合",
-        }
+        copy_class_label(self.class.as_deref())
+    }
+}
+
+/// A kind of copy (copied_from_upper | reissued | forwarded) in Chinese; a match of no known
+/// kind is 内容重合.
+pub fn copy_class_label(class: Option<&str>) -> &'static str {
+    match class {
+        Some("copied_from_upper") => "照抄上级文件",
+        Some("reissued") => "重发本单位已发文件",
+        Some("forwarded") => "重复转发",
+        _ => "内容重合",
     }
 }
 

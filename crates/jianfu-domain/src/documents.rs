@@ -7,8 +7,8 @@ use crate::warnings;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
-pub use jianfu_store::ledger::Document;
 use jianfu_store::ledger::{self as store, LedgerItem, NewDocument};
+pub use jianfu_store::ledger::{Document, ListedDocument};
 use jianfu_store::{org, Db, Tx};
 use jianfu_text::DocKind;
 use serde::{Deserialize, Serialize};
@@ -135,7 +135,12 @@ pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
     Ok(d)
 }
 
-pub async fn list(db: &Db, actor: &Actor, f: ListItems, page: Page) -> AppResult<Paged<Document>> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    f: ListItems,
+    page: Page,
+) -> AppResult<Paged<ListedDocument>> {
     let mut conn = db.reader();
     let filter = f.scoped(&mut conn, actor).await?;
     let (items, total) =

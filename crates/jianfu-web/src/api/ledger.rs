@@ -9,7 +9,7 @@ use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Page, Paged};
 use jianfu_domain::burden::{self, BurdenLedger};
-use jianfu_domain::documents::{self, Document, DocumentDetail, DocumentInput};
+use jianfu_domain::documents::{self, DocumentDetail, DocumentInput, ListedDocument};
 use jianfu_domain::meetings::{self, Meeting, MeetingDetail, MeetingInput};
 use jianfu_domain::plans::{self, PlanInput, PlanRow};
 use jianfu_domain::targets::ListItems;
@@ -41,13 +41,13 @@ pub struct ItemQuery {
 
 /// Documents issued in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/documents", tag = "ledger", params(ItemQuery),
-    responses((status = 200, body = Paged<Document>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = Paged<ListedDocument>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_documents(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ItemQuery>,
-) -> Result<Json<Paged<Document>>, ApiError> {
+) -> Result<Json<Paged<ListedDocument>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
     let f = ListItems {
         issuer: q.issuer,

@@ -11,8 +11,9 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
+use jianfu_domain::analysis::copy_class_label;
 use jianfu_domain::burden::{self, BurdenLedger};
-use jianfu_domain::documents::{self, Carrier, DocumentInput};
+use jianfu_domain::documents::{self, Carrier, DocumentInput, ListedDocument};
 use jianfu_domain::meetings::{self, MeetingInput, MeetingKind};
 use jianfu_domain::org::{self, ListUnits};
 use jianfu_domain::policy::{can, Action};
@@ -161,6 +162,28 @@ pub struct ItemRow {
     pub date: String,
     pub detail: String,
     pub reach: i64,
+    /// What reading the document found (documents only): demands and copying.
+    pub reading: Option<String>,
+}
+
+/// The 审读 cell of a document row: demands on grassroots units and the largest copy.
+fn reading_note(d: &ListedDocument) -> String {
+    let Some(burdens) = d.burden_count else {
+        return "待审读".into();
+    };
+    let mut note = if burdens > 0 {
+        format!("负担事项{burdens}项")
+    } else {
+        "未见负担事项".into()
+    };
+    if let Some(share) = d.copy_share.filter(|s| *s >= 0.3) {
+        note.push_str(&format!(
+            " · {}{:.0}%",
+            copy_class_label(d.copy_class.as_deref()),
+            share * 100.0
+        ));
+    }
+    note
 }
 
 #[derive(Template)]
@@ -170,7 +193,7 @@ struct ItemsPage {
     base: &'static str,
     noun: &'static str,
     measure_word: &'static str,
-    headers: [&'static str; 5],
+    headers: &'static [&'static str],
     rows: Vec<ItemRow>,
     total: i64,
     page: i64,
@@ -210,12 +233,13 @@ pub async fn documents_page(
         base: "/documents",
         noun: "文件",
         measure_word: "件",
-        headers: [
+        headers: &[
             "标题",
             "发文机关",
             "成文日期",
             "文种 · 载体 · 字数",
             "覆盖乡镇、村",
+            "审读",
         ],
         total: found.total,
         page: i64::from(found.page),
@@ -223,18 +247,23 @@ pub async fn documents_page(
         rows: found
             .items
             .into_iter()
-            .map(|d| ItemRow {
-                id: d.id,
-                detail: format!(
-                    "{} · {} · {}字",
-                    d.kind,
-                    carrier_label(&d.carrier),
-                    d.char_count
-                ),
-                title: d.title,
-                who: d.issuer_name,
-                date: d.issued_on,
-                reach: d.reach,
+            .map(|listed| {
+                let reading = Some(reading_note(&listed));
+                let d = listed.document;
+                ItemRow {
+                    id: d.id,
+                    detail: format!(
+                        "{} · {} · {}字",
+                        d.kind,
+                        carrier_label(&d.carrier),
+                        d.char_count
+                    ),
+                    title: d.title,
+                    who: d.issuer_name,
+                    date: d.issued_on,
+                    reach: d.reach,
+                    reading,
+                }
             })
             .collect(),
         q: q.q.unwrap_or_default(),
@@ -263,7 +292,7 @@ pub async fn meetings_page(
         base: "/meetings",
         noun: "会议",
         measure_word: "次",
-        headers: [
+        headers: &[
             "会议名称",
             "主办单位",
             "日期",
@@ -287,6 +316,7 @@ pub async fn meetings_page(
                 who: m.organizer_name,
                 date: m.starts_at.replace('T', " "),
                 reach: m.reach,
+                reading: None,
             })
             .collect(),
         q: q.q.unwrap_or_default(),

@@ -278,6 +278,25 @@ async fn stored_documents_are_read_and_warned(backend: Backend) {
         .await;
     assert_eq!(own["total"], 1, "{own}");
 
+    // The document ledger shows what the reading found, in the API and on the page.
+    let (_, list) = app.get("township", "/api/v1/documents?per_page=50").await;
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == copy)
+        .cloned()
+        .unwrap();
+    assert_eq!(row["copy_class"], "copied_from_upper", "{row}");
+    assert!(row["copy_share"].as_f64().unwrap() >= 0.5, "{row}");
+    assert!(row["burden_count"].as_i64().unwrap() >= 2, "{row}");
+    let c = app.browser_login("township").await;
+    let ledger = app.page(&c, "/documents").await;
+    assert!(
+        ledger.contains("审读") && ledger.contains("照抄上级文件") && ledger.contains("负担事项"),
+        "{ledger}"
+    );
+
     // The office raises the threshold above the share: the copy warning goes away.
     let (status, r) = app
         .send(
