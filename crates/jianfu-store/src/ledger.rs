@@ -1,4 +1,5 @@
 //! SQL of the burden ledger: documents, meetings, what they reach, and the ledger queries.
+use crate::bulk::bulk_load;
 use crate::db::{Conn, StoreError, Tx, Q};
 use serde::Serialize;
 
@@ -591,69 +592,6 @@ pub async fn plan_overview(
     .await
 }
 
-/// Rows of a PostgreSQL `COPY … WITH (FORMAT csv)`, written straight into one buffer.
-/// Text is always quoted (quotes doubled), so an empty string stays distinct from NULL (an
-/// unquoted empty field).
-#[derive(Default)]
-struct CsvRows {
-    out: String,
-    fields: usize,
-}
-
-impl CsvRows {
-    fn sep(&mut self) {
-        if self.fields > 0 {
-            self.out.push(',');
-        }
-        self.fields += 1;
-    }
-
-    fn text(&mut self, v: &str) -> &mut Self {
-        self.sep();
-        self.out.push('"');
-        if v.contains('"') {
-            self.out.push_str(&v.replace('"', "\"\""));
-        } else {
-            self.out.push_str(v);
-        }
-        self.out.push('"');
-        self
-    }
-
-    fn opt_text(&mut self, v: Option<&str>) -> &mut Self {
-        match v {
-            Some(v) => self.text(v),
-            None => {
-                self.sep();
-                self
-            }
-        }
-    }
-
-    fn int(&mut self, v: i64) -> &mut Self {
-        use std::fmt::Write;
-        self.sep();
-        // Writing to a String cannot fail.
-        let _ = write!(self.out, "{v}");
-        self
-    }
-
-    fn boolean(&mut self, v: bool) -> &mut Self {
-        self.sep();
-        self.out.push(if v { 't' } else { 'f' });
-        self
-    }
-
-    fn end_row(&mut self) {
-        self.out.push('\n');
-        self.fields = 0;
-    }
-
-    fn into_bytes(self) -> Vec<u8> {
-        self.out.into_bytes()
-    }
-}
-
 /// A document row for bulk loading (imports, benchmarks): the id is chosen by the caller.
 pub struct BulkDocument {
     pub id: i64,
@@ -698,35 +636,19 @@ pub struct BulkTarget {
     pub measure: i64,
 }
 
-/// Rows per multi-row INSERT on SQLite (PostgreSQL loads through COPY): the SQLite driver's
-/// cost per statement grows faster than its parameter count, so small statements win
-/// (measured with `jianfu bench ledger`: 10 rows load 8× faster than 400).
-const BULK_ROWS: usize = 10;
-
-fn values_clause(q: &mut Q, rows: usize, cols: usize) {
-    for r in 0..rows {
-        q.push(if r == 0 { " (" } else { ", (" });
-        for c in 0..cols {
-            let n = r * cols + c + 1;
-            q.push(&if c == 0 {
-                format!("${n}")
-            } else {
-                format!(", ${n}")
-            });
-        }
-        q.push(")");
-    }
-}
-
 pub async fn bulk_documents(
     tx: &mut Tx,
     rows: &[BulkDocument],
     now: &str,
 ) -> Result<(), StoreError> {
-    if tx.backend() == crate::Backend::Postgres {
-        let mut csv = CsvRows::default();
-        for d in rows {
-            csv.int(d.id)
+    bulk_load(
+        tx,
+        "documents",
+        "id, region_id, issuer_id, title, kind, carrier, issued_on, char_count, reach, single_task, \
+         to_schools_hospitals, head_signed, forwards_upper, upper_doc_number, in_plan, body, attachment_count, created_at, updated_at",
+        rows,
+        |w, d| {
+            w.int(d.id)
                 .int(d.region_id)
                 .int(d.issuer_id)
                 .text(&d.title)
@@ -744,62 +666,27 @@ pub async fn bulk_documents(
                 .text("")
                 .int(0)
                 .text(now)
-                .text(now)
-                .end_row();
-        }
-        tx.pg_copy_in(
-            "COPY documents (id, region_id, issuer_id, title, kind, carrier, issued_on, char_count, reach, single_task, \
-             to_schools_hospitals, head_signed, forwards_upper, upper_doc_number, in_plan, body, attachment_count, created_at, updated_at) \
-             FROM STDIN WITH (FORMAT csv)",
-            csv.into_bytes(),
-        )
-        .await?;
-        return Ok(());
-    }
-    for chunk in rows.chunks(BULK_ROWS) {
-        let mut q = Q::new(
-            "INSERT INTO documents (id, region_id, issuer_id, title, kind, carrier, issued_on, char_count, reach, single_task, \
-             to_schools_hospitals, head_signed, forwards_upper, upper_doc_number, in_plan, body, attachment_count, created_at, updated_at) VALUES",
-        );
-        values_clause(&mut q, chunk.len(), 19);
-        for d in chunk {
-            q = q
-                .bind(d.id)
-                .bind(d.region_id)
-                .bind(d.issuer_id)
-                .bind(d.title.as_str())
-                .bind(d.kind)
-                .bind(d.carrier)
-                .bind(d.issued_on.as_str())
-                .bind(d.char_count)
-                .bind(d.reach)
-                .bind(d.single_task)
-                .bind(d.to_schools_hospitals)
-                .bind(d.head_signed)
-                .bind(d.upper_doc_number.is_some())
-                .bind(d.upper_doc_number.clone())
-                .bind(true)
-                .bind("")
-                .bind(0_i64)
-                .bind(now)
-                .bind(now);
-        }
-        tx.execute(&q).await?;
-    }
-    Ok(())
+                .text(now);
+        },
+    )
+    .await
 }
 
 pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Result<(), StoreError> {
-    if tx.backend() == crate::Backend::Postgres {
-        let mut csv = CsvRows::default();
-        for m in rows {
-            csv.int(m.id)
+    bulk_load(
+        tx,
+        "meetings",
+        "id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
+         attendee_count, heads_required, heads_approved, reach_approved, exchange_speeches, in_plan, approved, reach, created_at, updated_at",
+        rows,
+        |w, m| {
+            w.int(m.id)
                 .int(m.region_id)
                 .int(m.organizer_id)
                 .text(&m.title)
                 .text(&m.title)
                 .text(m.kind)
-                .opt_text(m.starts_at.get(0..10))
+                .text(m.starts_at.get(0..10).unwrap_or(""))
                 .text(&m.starts_at)
                 .int(m.planned_minutes)
                 .text(m.reach_level)
@@ -812,92 +699,30 @@ pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Resu
                 .boolean(false)
                 .int(m.reach)
                 .text(now)
-                .text(now)
-                .end_row();
-        }
-        tx.pg_copy_in(
-            "COPY meetings (id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
-             attendee_count, heads_required, heads_approved, reach_approved, exchange_speeches, in_plan, approved, reach, created_at, updated_at) \
-             FROM STDIN WITH (FORMAT csv)",
-            csv.into_bytes(),
-        )
-        .await?;
-        return Ok(());
-    }
-    for chunk in rows.chunks(BULK_ROWS) {
-        let mut q = Q::new(
-            "INSERT INTO meetings (id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
-             attendee_count, heads_required, heads_approved, reach_approved, exchange_speeches, in_plan, approved, reach, created_at, updated_at) VALUES",
-        );
-        values_clause(&mut q, chunk.len(), 20);
-        for m in chunk {
-            q = q
-                .bind(m.id)
-                .bind(m.region_id)
-                .bind(m.organizer_id)
-                .bind(m.title.as_str())
-                .bind(m.title.as_str())
-                .bind(m.kind)
-                .bind(m.starts_at.get(0..10).unwrap_or(""))
-                .bind(m.starts_at.as_str())
-                .bind(m.planned_minutes)
-                .bind(m.reach_level)
-                .bind(50_i64)
-                .bind(m.heads_required)
-                .bind(false)
-                .bind(false)
-                .bind(0_i64)
-                .bind(m.in_plan)
-                .bind(false)
-                .bind(m.reach)
-                .bind(now)
-                .bind(now);
-        }
-        tx.execute(&q).await?;
-    }
-    Ok(())
+                .text(now);
+        },
+    )
+    .await
 }
 
 pub async fn bulk_targets(tx: &mut Tx, rows: &[BulkTarget]) -> Result<(), StoreError> {
-    if tx.backend() == crate::Backend::Postgres {
-        let mut csv = CsvRows::default();
-        for t in rows {
-            csv.text(t.channel)
+    bulk_load(
+        tx,
+        "burden_targets",
+        "channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure",
+        rows,
+        |w, t| {
+            w.text(t.channel)
                 .int(t.item_id)
                 .int(t.region_id)
                 .int(t.target_unit_id)
                 .text(t.target_level)
                 .int(t.issuer_id)
                 .text(&t.on_date)
-                .int(t.measure)
-                .end_row();
-        }
-        tx.pg_copy_in(
-            "COPY burden_targets (channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure) FROM STDIN WITH (FORMAT csv)",
-            csv.into_bytes(),
-        )
-        .await?;
-        return Ok(());
-    }
-    for chunk in rows.chunks(BULK_ROWS) {
-        let mut q = Q::new(
-            "INSERT INTO burden_targets (channel, item_id, region_id, target_unit_id, target_level, issuer_id, on_date, measure) VALUES",
-        );
-        values_clause(&mut q, chunk.len(), 8);
-        for t in chunk {
-            q = q
-                .bind(t.channel)
-                .bind(t.item_id)
-                .bind(t.region_id)
-                .bind(t.target_unit_id)
-                .bind(t.target_level)
-                .bind(t.issuer_id)
-                .bind(t.on_date.as_str())
-                .bind(t.measure);
-        }
-        tx.execute(&q).await?;
-    }
-    Ok(())
+                .int(t.measure);
+        },
+    )
+    .await
 }
 
 /// The tables a bulk load fills.

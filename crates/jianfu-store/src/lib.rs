@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod attachments;
 pub mod audit;
+mod bulk;
 pub mod dashboard;
 pub mod db;
 pub mod ledger;
