@@ -23,6 +23,7 @@ pub struct WarningRow {
     pub severity_label: &'static str,
     pub rule_name: &'static str,
     pub subject: String,
+    pub unit_id: Option<i64>,
     pub unit_name: String,
     pub on_date: String,
     pub status_label: &'static str,
@@ -44,7 +45,12 @@ struct WarningsPage {
     total: i64,
     page: i64,
     pages: i64,
+    /// The filters without the unit (for the unit links and for clearing the unit).
+    query_base: String,
+    /// The filters with the unit (for the pager).
     query: String,
+    /// The unit filtered on: its id and name.
+    f_unit: Option<(i64, String)>,
     rules: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     f_rule: String,
@@ -106,7 +112,11 @@ pub async fn list(
         to: q.to,
     };
     let found = warnings::list(&s.db, &id.actor, f, page).await?;
-    let names = unit_names(&s.db, found.items.iter().filter_map(|w| w.unit_id)).await;
+    let names = unit_names(
+        &s.db,
+        found.items.iter().filter_map(|w| w.unit_id).chain(q.unit),
+    )
+    .await;
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in [
         ("rule", q.rule.clone().unwrap_or_default()),
@@ -117,6 +127,11 @@ pub async fn list(
     ] {
         query.append_pair(k, &v);
     }
+    let query_base = query.finish();
+    let query = match q.unit {
+        Some(u) => format!("{query_base}&unit={u}"),
+        None => query_base.clone(),
+    };
     let mut statuses = vec![("all", "全部状态")];
     statuses.extend(warnings::STATUSES.iter().map(|st| {
         (
@@ -145,12 +160,17 @@ pub async fn list(
                     .unwrap_or_default(),
                 status_label: warnings::status_label(&w.status),
                 id: w.id,
+                unit_id: w.unit_id,
                 severity: w.severity,
                 subject: w.subject,
                 on_date: w.on_date,
             })
             .collect(),
-        query: query.finish(),
+        f_unit: q
+            .unit
+            .map(|u| (u, names.get(&u).cloned().unwrap_or_else(|| u.to_string()))),
+        query_base,
+        query,
         rules: rules::CATALOG.iter().map(|r| (r.id, r.name)).collect(),
         statuses,
         f_rule: q.rule.unwrap_or_default(),

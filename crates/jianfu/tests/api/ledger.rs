@@ -948,6 +948,19 @@ async fn ledger_pages_work_as_the_office_uses_them(backend: Backend) {
     assert!(
         list.contains("文件篇幅超标") && list.contains("县农业农村局") && list.contains("待处理")
     );
+    // The unit's name filters the list by that unit; another unit has none of its warnings.
+    assert!(
+        list.contains(&format!("unit={agri}\" title=\"只看该单位的预警\"")),
+        "{list}"
+    );
+    let by_unit = app.page(&c, &format!("/warnings?unit={agri}")).await;
+    assert!(
+        by_unit.contains("责任单位：县农业农村局") && by_unit.contains("共 1 条"),
+        "{by_unit}"
+    );
+    let town = app.unit_id("青石镇").await;
+    let other = app.page(&c, &format!("/warnings?unit={town}")).await;
+    assert!(other.contains("共 0 条"), "{other}");
     let (_, w) = app
         .get("supervisor", "/api/v1/warnings?rule=doc.length")
         .await;
