@@ -383,13 +383,7 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     let units = seed_units(&mut tx).await?;
     let system = Actor::system();
     for a in ACCOUNTS {
-        let unit_id = units
-            .iter()
-            .find(|(n, _)| n == a.unit)
-            .map(|(_, id)| *id)
-            .ok_or_else(|| {
-                jianfu_core::AppError::internal(format!("demo unit {} missing", a.unit))
-            })?;
+        let unit_id = unit_named(&units, a.unit)?;
         let input = people::CreateUser {
             username: a.username.into(),
             display_name: a.display_name.into(),
@@ -431,17 +425,19 @@ const COUNTY_SAFETY_NOTICE: &str = "各乡镇人民政府、街道办事处，�
 四、压实责任。各乡镇、各有关部门主要负责同志是本地区本行业安全生产第一责任人，要亲自研究部署，分管负责同志具体抓落实，层层压实属地管理责任、部门监管责任和企业主体责任。\n\
 五、加强值守。严格执行领导带班和二十四小时值班制度，遇有突发情况及时妥善处置，重要情况第一时间按程序报告。";
 
+/// The id of the demo unit called `name`.
+fn unit_named(units: &[(String, i64)], name: &str) -> AppResult<i64> {
+    units
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, id)| *id)
+        .ok_or_else(|| jianfu_core::AppError::internal(format!("demo unit {name} missing")))
+}
+
 async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
     use crate::documents::{self, Carrier, DocumentInput};
     use crate::targets::Target;
-    let id = |name: &str| {
-        units
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
-            .ok_or_else(|| jianfu_core::AppError::internal(format!("demo unit {name} missing")))
-    };
-    let (county, town) = (id("示例县")?, id("青石镇")?);
+    let (county, town) = (unit_named(units, "示例县")?, unit_named(units, "青石镇")?);
     let system = Actor::system();
     let doc = |issuer: i64,
                number: &str,
@@ -512,14 +508,7 @@ async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
 async fn relay_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
     use crate::meetings::{self, MeetingInput, MeetingKind};
     use crate::targets::Target;
-    let id = |name: &str| {
-        units
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
-            .ok_or_else(|| jianfu_core::AppError::internal(format!("demo unit {name} missing")))
-    };
-    let (city, county) = (id("示例市")?, id("示例县")?);
+    let (city, county) = (unit_named(units, "示例市")?, unit_named(units, "示例县")?);
     let at = |h: u32, m: u32| {
         chrono::NaiveDate::from_ymd_opt(2025, 6, 12)
             .and_then(|d| d.and_hms_opt(h, m, 0))

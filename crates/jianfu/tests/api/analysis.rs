@@ -23,18 +23,29 @@ const COUNTY_NOTICE: &str = "为深入贯彻落实上级关于冬春农田水利
 四、落实管护责任。工程建成后及时明确管护主体，落实管护经费，建立健全小型水利工程长效管护机制，确保工程建得成、管得好、长受益。\n\
 五、强化组织领导。各乡镇要成立由主要负责同志任组长的工作专班，统筹调度辖区内农田水利建设，遇到重大问题及时向县农业农村局报告。";
 
-async fn wait_analysed(app: &TestApp, user: &str, id: i64) -> Value {
+/// Polls `check` every 250 ms until it gives a value, for at most 30 s.
+async fn eventually<T, Fut: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    mut check: impl FnMut() -> Fut,
+) -> T {
     for _ in 0..120 {
+        if let Some(v) = check().await {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("{what} did not happen within 30 s");
+}
+
+async fn wait_analysed(app: &TestApp, user: &str, id: i64) -> Value {
+    eventually(&format!("analysis of document {id}"), || async move {
         let (status, a) = app
             .get(user, &format!("/api/v1/documents/{id}/analysis"))
             .await;
         assert_eq!(status, StatusCode::OK, "{a}");
-        if a["status"] == "done" {
-            return a["analysis"].clone();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    panic!("document {id} was not analysed within 30 s");
+        (a["status"] == "done").then(|| a["analysis"].clone())
+    })
+    .await
 }
 
 async fn file(
@@ -322,19 +333,20 @@ async fn stored_documents_are_read_and_warned(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{d}");
-    for _ in 0..120 {
+    let a = eventually("the edited document's new analysis", || async {
         let a = wait_analysed(&app, "township", copy).await;
-        if a["copy_matches"].as_array().unwrap().is_empty() {
-            assert_eq!(a["report_demands"], 0);
-            assert!(
-                !warned("doc.implementation_report").await,
-                "cleared with its cause"
-            );
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    panic!("the edited document was not analysed again");
+        a["copy_matches"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+            .then_some(a)
+    })
+    .await;
+    assert_eq!(a["report_demands"], 0);
+    assert!(
+        !warned("doc.implementation_report").await,
+        "cleared with its cause"
+    );
 }
 
 async fn the_ledger_is_searched_in_chinese(backend: Backend) {
