@@ -331,7 +331,7 @@ pub struct Prefill {
     pub char_count: usize,
 }
 
-/// Reads an uploaded .docx, .pdf (text layer) or .txt (UTF-8/GBK/GB18030) and finds its
+/// Reads an uploaded .docx, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030) and finds its
 /// elements. Stores nothing; a file it cannot read gets a Chinese error naming `file`.
 pub fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Prefill> {
     let text = crate::analysis::extract_text(file_name, bytes)?;

@@ -1,55 +1,25 @@
 //! Paragraph text of a Word .docx file.
 //!
 //! A .docx is a zip archive whose main part (normally `word/document.xml`)
-//! holds the paragraphs. Uploads are hostile until proven otherwise, so every
-//! step is bounded: the bytes actually inflated are counted (the sizes in
-//! the zip headers are only claims), the compression ratio is capped against
-//! zip bombs, XML nesting depth is capped, and parsing stops at a deadline.
+//! holds the paragraphs. Reading is bounded by [`crate::zip_part`]: parts
+//! inflated are counted and capped against zip bombs, XML nesting depth is
+//! capped, and parsing stops at a deadline.
 
-use std::borrow::Cow;
-use std::io::{Cursor, Read};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
-use zip::result::ZipError;
-use zip::ZipArchive;
+use quick_xml::events::Event;
+use quick_xml::Reader;
 
+use crate::zip_part::{attribute, resolve_reference, xml_as_str, Package, XmlWalker};
 use crate::TextError;
 
 /// Signature of an OLE compound file: legacy .doc/.wps/.xls, and also a
 /// password-protected .docx (Office wraps the encrypted package in OLE).
 pub const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Bounds on the work one .docx may cause.
-#[derive(Debug, Clone)]
-pub struct DocxLimits {
-    /// Most bytes one part may inflate to.
-    pub max_part_bytes: u64,
-    /// Most bytes inflated per compressed byte, above [`Self::ratio_floor`].
-    pub max_ratio: u64,
-    /// Parts smaller than this are never called bombs, whatever their ratio.
-    pub ratio_floor: u64,
-    /// Deepest XML element nesting accepted.
-    pub max_depth: usize,
-    /// Most entries the archive may list.
-    pub max_entries: usize,
-    /// Wall-clock budget for one document.
-    pub time_budget: Duration,
-}
-
-impl Default for DocxLimits {
-    fn default() -> Self {
-        DocxLimits {
-            max_part_bytes: 20 * 1024 * 1024,
-            max_ratio: 100,
-            ratio_floor: 1024 * 1024,
-            max_depth: 256,
-            max_entries: 10_000,
-            time_budget: Duration::from_secs(10),
-        }
-    }
-}
+/// Bounds on the work one .docx may cause: the limits of any zip-packaged
+/// document (the name is kept from before .ofd was read too).
+pub type DocxLimits = crate::zip_part::ZipLimits;
 
 /// What an OLE compound file most likely is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,44 +95,38 @@ pub fn docx_text_with(bytes: &[u8], limits: &DocxLimits) -> Result<String, TextE
     if is_ole(bytes) {
         return Err(ole_error(bytes, Some(".docx")));
     }
-    let deadline = Instant::now() + limits.time_budget;
-    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(zip_error)?;
-    if archive.len() > limits.max_entries {
-        return Err(TextError::corrupt("压缩包内文件数量异常"));
-    }
-    let main = main_part_name(&mut archive, limits)?;
-    let xml = read_part(&mut archive, &main, limits)?;
+    let mut package = Package::open(bytes, limits)?;
+    docx_text_in(&mut package)
+}
+
+/// The paragraph text of the .docx in an opened zip.
+pub(crate) fn docx_text_in(package: &mut Package<'_>) -> Result<String, TextError> {
+    let main = main_part_name(package)?;
+    let xml = package.read(&main)?.ok_or(TextError::NotWordDocument)?;
     let xml = xml_as_str(&xml)?;
-    paragraphs_text(&xml, limits.max_depth, deadline)
+    paragraphs_text(&xml, package.limits().max_depth, package.deadline())
 }
 
 /// Name of the main document part: `_rels/.rels` says where it is; Word
 /// always puts it at `word/document.xml`, other producers sometimes not.
-fn main_part_name(
-    archive: &mut ZipArchive<Cursor<&[u8]>>,
-    limits: &DocxLimits,
-) -> Result<String, TextError> {
+fn main_part_name(package: &mut Package<'_>) -> Result<String, TextError> {
     const DEFAULT: &str = "word/document.xml";
-    if find_entry(archive, DEFAULT).is_some() {
+    if package.has(DEFAULT) {
         return Ok(DEFAULT.to_owned());
     }
-    if let Some(target) = office_document_target(archive, limits)? {
-        if find_entry(archive, &target).is_some() {
+    if let Some(target) = office_document_target(package)? {
+        if package.has(&target) {
             return Ok(target);
         }
     }
-    Err(not_word_error(archive))
+    Err(not_word_error(package))
 }
 
 /// The `Target` of the `officeDocument` relationship in `_rels/.rels`.
-fn office_document_target(
-    archive: &mut ZipArchive<Cursor<&[u8]>>,
-    limits: &DocxLimits,
-) -> Result<Option<String>, TextError> {
-    if find_entry(archive, "_rels/.rels").is_none() {
+fn office_document_target(package: &mut Package<'_>) -> Result<Option<String>, TextError> {
+    let Some(rels) = package.read("_rels/.rels")? else {
         return Ok(None);
-    }
-    let rels = read_part(archive, "_rels/.rels", limits)?;
+    };
     let rels = xml_as_str(&rels)?;
     let mut reader = Reader::from_str(&rels);
     loop {
@@ -181,112 +145,18 @@ fn office_document_target(
     }
 }
 
-fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(Cow::into_owned)
-        })
-}
-
-/// Exact name first, then case-insensitively (OPC part names are).
-fn find_entry(archive: &ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<usize> {
-    archive.index_for_name(name).or_else(|| {
-        archive
-            .file_names()
-            .flatten()
-            .find(|n| n.eq_ignore_ascii_case(name))
-            .and_then(|n| archive.index_for_name(&n))
-    })
-}
-
 /// A zip that is not a Word document: say what it is when we can tell.
-fn not_word_error(archive: &ZipArchive<Cursor<&[u8]>>) -> TextError {
-    let has = |name: &str| {
-        archive
-            .file_names()
-            .flatten()
-            .any(|n| n.eq_ignore_ascii_case(name))
-    };
-    if has("xl/workbook.xml") {
+/// (An .ofd never gets here: [`crate::extract`] reads it as OFD.)
+fn not_word_error(package: &Package<'_>) -> TextError {
+    if package.has("xl/workbook.xml") {
         TextError::unsupported(".xlsx")
-    } else if has("ppt/presentation.xml") {
+    } else if package.has("ppt/presentation.xml") {
         TextError::unsupported(".pptx")
-    } else if has("OFD.xml") {
-        TextError::unsupported(".ofd")
-    } else if has("content.xml") && has("mimetype") {
+    } else if package.has("content.xml") && package.has("mimetype") {
         TextError::unsupported(".odt")
     } else {
         TextError::NotWordDocument
     }
-}
-
-/// Inflate one part, counting the bytes that actually come out.
-fn read_part(
-    archive: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    limits: &DocxLimits,
-) -> Result<Vec<u8>, TextError> {
-    let index = find_entry(archive, name).ok_or(TextError::NotWordDocument)?;
-    let file = archive.by_index(index).map_err(zip_error)?;
-    if file.encrypted() {
-        return Err(TextError::Encrypted);
-    }
-    let ratio_cap = file
-        .compressed_size()
-        .saturating_mul(limits.max_ratio)
-        .max(limits.ratio_floor);
-    let cap = ratio_cap.min(limits.max_part_bytes);
-    let over_cap = |_: u64| {
-        if cap == limits.max_part_bytes {
-            TextError::ContentTooLarge {
-                limit_bytes: limits.max_part_bytes,
-            }
-        } else {
-            TextError::SuspiciousCompression
-        }
-    };
-    if file.size() > cap {
-        return Err(over_cap(file.size()));
-    }
-    let mut out = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0).min(1 << 20));
-    file.take(cap.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| zip_error(ZipError::Io(e)))?;
-    if out.len() as u64 > cap {
-        return Err(over_cap(out.len() as u64));
-    }
-    Ok(out)
-}
-
-fn zip_error(e: ZipError) -> TextError {
-    match e {
-        ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) | ZipError::InvalidPassword => {
-            TextError::Encrypted
-        }
-        ZipError::CompressionMethodNotSupported(_) => TextError::corrupt("使用了不支持的压缩方式"),
-        ZipError::Io(ref io) if io.to_string().contains("checksum") => {
-            TextError::corrupt("数据校验失败")
-        }
-        ZipError::Io(_) => TextError::corrupt("数据不完整"),
-        _ => TextError::corrupt("不是有效的压缩包，文件可能不完整"),
-    }
-}
-
-/// Parts are UTF-8 by the standard; a few producers write UTF-16 with a BOM.
-fn xml_as_str(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let rest = bytes.get(bom_len..).unwrap_or_default();
-        return encoding
-            .decode_without_bom_handling_and_without_replacement(rest)
-            .ok_or_else(|| TextError::corrupt("文档内容编码错误"));
-    }
-    std::str::from_utf8(bytes)
-        .map(Cow::Borrowed)
-        .map_err(|_| TextError::corrupt("文档内容编码错误"))
 }
 
 /// Elements whose whole subtree holds no visible body text: field codes,
@@ -305,33 +175,19 @@ const SKIPPED: &[&str] = &[
     "tcPr",
 ];
 
-/// How often (in XML events) to look at the clock.
-const CLOCK_EVERY: u32 = 4096;
-
 /// Walk `word/document.xml` and collect paragraph text.
 fn paragraphs_text(xml: &str, max_depth: usize, deadline: Instant) -> Result<String, TextError> {
-    let mut reader = Reader::from_str(xml);
+    let mut walker = XmlWalker::new(xml, max_depth, deadline);
     let mut out = String::new();
-    let mut depth = 0usize;
     // Depth at which a skipped subtree began, while inside one.
     let mut skip_from: Option<usize> = None;
     // Depth of the innermost open `w:t`, while inside one.
     let mut text_at: Option<usize> = None;
-    let mut events = 0u32;
     loop {
-        events = events.wrapping_add(1);
-        if events.is_multiple_of(CLOCK_EVERY) && Instant::now() > deadline {
-            return Err(TextError::Timeout);
-        }
-        let event = reader
-            .read_event()
-            .map_err(|_| TextError::corrupt("文档结构错误"))?;
+        let event = walker.next_event()?;
+        let depth = walker.depth();
         match event {
             Event::Start(e) => {
-                depth += 1;
-                if depth > max_depth {
-                    return Err(TextError::NestingTooDeep);
-                }
                 let name = e.local_name();
                 let name = name.as_ref();
                 if skip_from.is_none() && SKIPPED.contains(&name) {
@@ -350,7 +206,6 @@ fn paragraphs_text(xml: &str, max_depth: usize, deadline: Instant) -> Result<Str
                 if skip_from.is_none() && e.local_name().as_ref() == "p" {
                     out.push('\n');
                 }
-                depth = depth.saturating_sub(1);
             }
             Event::Empty(e) if skip_from.is_none() => match e.local_name().as_ref() {
                 "tab" | "ptab" => out.push('\t'),
@@ -377,24 +232,10 @@ fn paragraphs_text(xml: &str, max_depth: usize, deadline: Instant) -> Result<Str
     Ok(out)
 }
 
-fn resolve_reference(r: &BytesRef<'_>) -> Option<char> {
-    if let Ok(Some(c)) = r.resolve_char_ref() {
-        return Some(c);
-    }
-    match r.xml10_content().as_ref() {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, ZipWriter};
 
@@ -550,8 +391,9 @@ pub(crate) mod tests {
     fn not_a_word_document() {
         let xlsx = zip_of(&[("xl/workbook.xml", b"<workbook/>")]);
         assert_eq!(docx_text(&xlsx), Err(TextError::unsupported(".xlsx")));
+        // The Word reader does not read an .ofd; `extract` sends it to `ofd`.
         let ofd = zip_of(&[("OFD.xml", b"<ofd:OFD/>")]);
-        assert_eq!(docx_text(&ofd), Err(TextError::unsupported(".ofd")));
+        assert_eq!(docx_text(&ofd), Err(TextError::NotWordDocument));
         let other = zip_of(&[("readme.txt", b"hello")]);
         assert_eq!(docx_text(&other), Err(TextError::NotWordDocument));
     }

@@ -34,7 +34,7 @@ pub enum TextError {
     #[error("文件已损坏，无法打开（{reason}）")]
     CorruptFile { reason: String },
 
-    /// A zip archive that is not a Word document (an .xlsx, an .ofd, …).
+    /// A zip archive that is not a Word document (an .xlsx, an .odt, …).
     #[error("该文件不是Word文档，请另存为{}后上传", SUPPORTED_FORMATS)]
     NotWordDocument,
 
@@ -57,10 +57,14 @@ pub enum TextError {
     /// A PDF made of scanned images, with no text to read.
     #[error("该PDF没有文字层（可能是扫描件），请上传可复制文字的PDF，或另存为.docx、.txt后上传")]
     PdfWithoutText,
+
+    /// An OFD made of scanned images, with no text to read.
+    #[error("该OFD文件没有文字层（可能是扫描件），请上传可复制文字的OFD或PDF，或另存为.docx、.txt后上传")]
+    OfdWithoutText,
 }
 
 /// The formats a user may upload, in the words of every "unsupported" message.
-pub const SUPPORTED_FORMATS: &str = ".docx、.pdf或.txt";
+pub const SUPPORTED_FORMATS: &str = ".docx、.pdf、.ofd或.txt";
 
 impl TextError {
     /// Stable snake_case code for the API (`{"error":{"code": …}}`).
@@ -79,6 +83,7 @@ impl TextError {
             TextError::NestingTooDeep => "nesting_too_deep",
             TextError::Timeout => "parse_timeout",
             TextError::PdfWithoutText => "pdf_without_text",
+            TextError::OfdWithoutText => "ofd_without_text",
         }
     }
 
@@ -123,7 +128,7 @@ mod tests {
         assert_eq!(e.code(), "file_too_large");
         assert_eq!(
             TextError::unsupported(".doc").to_string(),
-            "暂不支持.doc格式，请另存为.docx、.pdf或.txt后上传"
+            "暂不支持.doc格式，请另存为.docx、.pdf、.ofd或.txt后上传"
         );
         assert_eq!(
             TextError::Encrypted.to_string(),

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use crate::decode::{decode_text, TextEncoding};
-use crate::docx::{self, DocxLimits};
+use crate::docx;
+use crate::ofd;
+use crate::zip_part::{Package, ZipLimits};
 use crate::TextError;
 
 /// Default upload limit: 20 MB.
@@ -17,6 +19,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
 pub enum SourceFormat {
     Docx,
     Pdf,
+    Ofd,
     Txt,
 }
 
@@ -35,7 +38,9 @@ pub struct Extracted {
 pub struct ExtractOptions {
     /// Largest upload accepted, in bytes.
     pub max_bytes: u64,
-    /// Most bytes any part of a document may unpack to.
+    /// Most bytes any part of a document may unpack to; all parts together
+    /// may unpack to this or [`ZipLimits::default`]'s total, whichever is
+    /// larger.
     pub max_unpacked_bytes: u64,
     /// Wall-clock budget for parsing one document.
     pub time_budget: Duration,
@@ -75,15 +80,23 @@ pub fn extract_with(
     match sniff(bytes) {
         Sniffed::Ole => Err(docx::ole_error(bytes, ext)),
         Sniffed::Zip => {
-            let limits = DocxLimits {
+            let defaults = ZipLimits::default();
+            let limits = ZipLimits {
                 max_part_bytes: options.max_unpacked_bytes,
+                max_total_bytes: defaults.max_total_bytes.max(options.max_unpacked_bytes),
                 time_budget: options.time_budget,
-                ..DocxLimits::default()
+                ..defaults
             };
-            let text = docx::docx_text_with(bytes, &limits)?;
+            // Whatever the name says, a zip with `OFD.xml` is an .ofd.
+            let mut package = Package::open(bytes, &limits)?;
+            let (text, format) = if ofd::is_ofd(&package) {
+                (ofd::ofd_text_in(&mut package)?, SourceFormat::Ofd)
+            } else {
+                (docx::docx_text_in(&mut package)?, SourceFormat::Docx)
+            };
             Ok(Extracted {
                 text,
-                format: SourceFormat::Docx,
+                format,
                 encoding: None,
             })
         }
@@ -233,7 +246,7 @@ mod tests {
         let err = extract("通知.doc", &doc).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "暂不支持.doc格式，请另存为.docx、.pdf或.txt后上传"
+            "暂不支持.doc格式，请另存为.docx、.pdf、.ofd或.txt后上传"
         );
         let wps = ole_with_stream("Root Entry");
         assert_eq!(
@@ -252,7 +265,7 @@ mod tests {
         assert_eq!(err.code(), "unsupported_format");
         assert_eq!(
             err.to_string(),
-            "暂不支持.png格式，请另存为.docx、.pdf或.txt后上传"
+            "暂不支持.png格式，请另存为.docx、.pdf、.ofd或.txt后上传"
         );
         let jpg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF";
         assert_eq!(extract("photo", jpg), Err(TextError::unsupported(".jpg")));

@@ -90,3 +90,43 @@ fn utf16_notice_keeps_its_kind_and_length() {
     let length = jianfu_text::body_word_count(&got.text);
     assert!((300..5000).contains(&length), "{length}");
 }
+
+/// An .ofd as a converter lays it out (tests/fixtures/make_ofd.py): the red
+/// header from a page template, one text object per visual line, the body
+/// wrapped over lines and continued on page 2.
+#[test]
+fn ofd_notice_reads_back_to_its_elements() {
+    let path = format!("{}/tests/fixtures/notice.ofd", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    let got = extract("平政办发〔2024〕12号.ofd", &bytes).unwrap();
+    assert_eq!(got.format, SourceFormat::Ofd);
+    let text = &got.text;
+    assert!(text.starts_with("平安县人民政府办公室文件\n"), "{text}");
+    // Lines the layout wrapped are one paragraph again, also across the page
+    // break; page numbers are gone.
+    for paragraph in [
+        "为切实减轻基层负担，经县人民政府同意，现将有关事项通知如下。\n",
+        "\n二、不得要求村（社区）填报重复表格，不再要求报送纸质台账。\n",
+        "\n三、对工作落后的乡镇实行一票否决，并签订目标责任书，每季度开展一次专项督查考核。\n",
+    ] {
+        assert!(text.contains(paragraph), "{paragraph} in {text}");
+    }
+    assert!(!text.contains("— 1 —") && !text.contains('—'), "{text}");
+    let e = parse_elements(text);
+    assert_eq!(
+        e.doc_number.map(|n| n.text),
+        Some("平政办发〔2024〕12号".to_string()),
+        "{text}"
+    );
+    assert_eq!(
+        e.title.as_deref(),
+        Some("平安县人民政府办公室关于进一步规范督查检查考核工作的通知"),
+        "{text}"
+    );
+    assert_eq!(e.kind, Some(DocKind::Notice));
+    assert_eq!(
+        e.recipients.as_deref(),
+        Some("各乡镇人民政府，县政府各部门")
+    );
+    assert_eq!(e.date, chrono::NaiveDate::from_ymd_opt(2024, 3, 5));
+}

@@ -224,8 +224,45 @@ async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["field"], "file");
     assert!(
-        e["error"]["message"].as_str().unwrap().contains(".docx"),
+        e["error"]["message"].as_str().unwrap().contains(".docx")
+            && e["error"]["message"].as_str().unwrap().contains(".ofd"),
         "{e}"
+    );
+
+    // An .ofd (GB/T 33190) notice is read like any other file.
+    let ofd = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../jianfu-text/tests/fixtures/notice.ofd"
+    ))
+    .unwrap();
+    let (status, o) = app
+        .upload("township", "/api/v1/analysis/document", "通知.ofd", ofd)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    let kinds: Vec<&str> = o["burdens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "periodic_report",
+        "ledger",
+        "trace_photo",
+        "veto",
+        "pledge",
+        "inspection",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {o}");
+    }
+    // "不再要求报送纸质台账" reduces a burden: not flagged.
+    assert!(
+        o["burdens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| !b["sentence"].as_str().unwrap().contains("不再要求")),
+        "{o}"
     );
 }
 
