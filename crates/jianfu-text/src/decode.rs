@@ -89,6 +89,11 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, TextEncoding), TextError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), TextEncoding::Utf8));
     }
+    if has_utf8_chinese_line(bytes) {
+        // Read as GBK, those lines would come out as plausible-looking
+        // nonsense (UTF-8 byte pairs are mostly valid GBK characters).
+        return Err(TextError::MixedEncoding);
+    }
     let text = GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
         .ok_or(TextError::UnknownEncoding)?;
@@ -98,6 +103,21 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, TextEncoding), TextError> {
         TextEncoding::Gbk
     };
     Ok((text.into_owned(), label))
+}
+
+/// Whether some line of a text that is not UTF-8 as a whole is UTF-8 with
+/// at least three Chinese characters: GBK bytes read as UTF-8 almost never
+/// make even one (it takes a lead byte E4–E9 and two bytes 80–BF in a row),
+/// so such a line was written in UTF-8.
+fn has_utf8_chinese_line(bytes: &[u8]) -> bool {
+    bytes.split(|&b| b == b'\n').any(|line| {
+        std::str::from_utf8(line).is_ok_and(|l| {
+            l.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+                >= 3
+        })
+    })
 }
 
 /// Whether valid GB18030 `bytes` use a four-byte sequence
@@ -207,6 +227,18 @@ mod tests {
         let d = decode_text(&bytes).unwrap();
         assert_eq!(d.encoding, TextEncoding::Gb18030);
         assert_eq!(d.text, text);
+    }
+
+    #[test]
+    fn mixed_utf8_and_gbk_is_refused() {
+        let (gbk, _, _) = GB18030.encode("各乡镇要按时报送材料。\n");
+        let mut bytes = "关于做好减负工作的通知\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&gbk);
+        assert_eq!(decode_text(&bytes), Err(TextError::MixedEncoding));
+        // GBK alone, however long, is GBK.
+        let long = "各乡镇要按时报送材料，不得层层加码。\n".repeat(200);
+        let (gbk, _, _) = GB18030.encode(&long);
+        assert_eq!(decode_text(&gbk).unwrap().encoding, TextEncoding::Gbk);
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub enum TextError {
     #[error("无法识别文件编码，请将文件另存为UTF-8或GBK编码的文本文件后重新上传")]
     UnknownEncoding,
 
+    /// Lines in UTF-8 beside lines in GBK: files pasted together.
+    #[error("文件中混用了多种编码（部分为UTF-8，部分为GBK），请统一另存为UTF-8编码后重新上传")]
+    MixedEncoding,
+
     /// NUL bytes or many control characters: a binary file named `.txt`.
     #[error("文件内容不是文本，无法读取，请确认上传的是文字文件")]
     BinaryContent,
@@ -73,6 +77,7 @@ impl TextError {
             TextError::FileTooLarge { .. } => "file_too_large",
             TextError::EmptyFile => "empty_file",
             TextError::UnknownEncoding => "unknown_encoding",
+            TextError::MixedEncoding => "mixed_encoding",
             TextError::BinaryContent => "binary_content",
             TextError::Encrypted => "encrypted_file",
             TextError::UnsupportedFormat { .. } => "unsupported_format",

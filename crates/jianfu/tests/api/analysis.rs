@@ -229,6 +229,22 @@ async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
         "{e}"
     );
 
+    // A text file pasted together from UTF-8 and GBK is refused, not read as nonsense.
+    let mut mixed = "关于做好减负工作的通知\n".as_bytes().to_vec();
+    mixed.extend_from_slice(&[0xB8, 0xF7, 0xCF, 0xE7, 0xD5, 0xF2, 0xA3, 0xBA, b'\n']); // 各乡镇： in GBK
+    let (status, e) = app
+        .upload("filer", "/api/v1/analysis/document", "合并.txt", mixed)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "file");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("混用了多种编码"),
+        "{e}"
+    );
+
     // An .ofd (GB/T 33190) notice is read like any other file.
     let ofd = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
