@@ -75,6 +75,25 @@ fn reductions_and_prohibitions_are_not_demands() {
 }
 
 #[test]
+fn a_tally_of_what_was_done_is_no_demand_but_a_demanded_count_is() {
+    assert_eq!(kinds("县农业农村局全年召开会议22次，印发文件35件。"), vec![]);
+    assert_eq!(kinds("上半年开展督查检查15次，发现问题36个。"), vec![]);
+    assert_eq!(
+        kinds("各乡镇每季度召开减负工作专题会议1次。"),
+        vec![BurdenKind::Meeting]
+    );
+    assert_eq!(
+        kinds("县委督查室每年开展专项督查不少于2次。"),
+        vec![BurdenKind::Inspection]
+    );
+    // The count governs its own clause only.
+    assert_eq!(
+        kinds("各乡镇召开专题会议，参会人员约30人次。"),
+        vec![BurdenKind::Meeting]
+    );
+}
+
+#[test]
 fn conditional_and_deadline_wordings_stay_demands() {
     let b = only("未按要求报送的，将予以通报。", BurdenKind::Materials);
     assert_eq!(b.cue, "报送");

@@ -7,16 +7,49 @@
 //! the cue groups. A negator governs the rest of its clause, so
 //! "不得要求基层填报报表" cancels 填报 but "未按要求报送的，将予以通报"
 //! stays a demand. A shield ("不得迟于", "了解") silences the markers
-//! inside it.
+//! inside it. A count after the cue ("召开会议22次") reports what was
+//! done unless the clause demands it ("每季度召开1次", "不少于2次").
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::lexicon::{Lexicon, Marker};
 use super::phrase::PhraseMatch;
 
+/// A number of times, sessions or rounds: "22次", "8场", "三轮". Grammar,
+/// not vocabulary, so written here rather than in the lexicon.
+static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("[0-9０-９一二三四五六七八九十百两]+(?:余|多)?(?:人次|次|场|轮|批|期)")
+        .expect("the count pattern is valid (tested)")
+});
+
+/// Words that make a count a demand rather than a tally.
+const COUNT_DEMANDS: [&str; 14] = [
+    "每",
+    "至少",
+    "不少于",
+    "不低于",
+    "以上",
+    "要",
+    "须",
+    "应",
+    "需",
+    "务必",
+    "请",
+    "确保",
+    "力争",
+    "原则上",
+];
+
 /// The scope markers of one sentence.
 pub(crate) struct Scope<'a> {
     markers: Vec<PhraseMatch<'a, Marker>>,
+    /// Byte ranges of the counts ("22次") in the sentence.
+    counts: Vec<Range<usize>>,
+    /// Byte ranges of the clauses that demand their counts.
+    demanding: Vec<Range<usize>>,
 }
 
 impl<'a> Scope<'a> {
@@ -32,7 +65,24 @@ impl<'a> Scope<'a> {
             .filter(|m| *m.payload != Marker::Shield)
             .filter(|m| !shields.iter().any(|s| s.start <= m.start && m.end <= s.end))
             .collect();
-        Scope { markers }
+        let counts: Vec<Range<usize>> = COUNT.find_iter(sentence).map(|m| m.range()).collect();
+        let demanding = if counts.is_empty() {
+            Vec::new()
+        } else {
+            super::sentence::clauses(sentence)
+                .into_iter()
+                .filter(|c| {
+                    COUNT_DEMANDS
+                        .iter()
+                        .any(|w| sentence[c.clone()].contains(w))
+                })
+                .collect()
+        };
+        Scope {
+            markers,
+            counts,
+            demanding,
+        }
     }
 
     /// Whether the cue at `start..end` of cue group `group` overlaps an
@@ -54,14 +104,20 @@ impl<'a> Scope<'a> {
     pub fn cancels<T>(&self, cue: &PhraseMatch<'_, T>, clause: &Range<usize>) -> bool {
         let in_clause =
             |m: &PhraseMatch<'_, Marker>| clause.start <= m.start && m.end <= clause.end;
-        self.markers.iter().any(|m| match m.payload {
-            Marker::Negator | Marker::NarrativeBefore => in_clause(m) && m.end <= cue.start,
-            Marker::AfterCue => in_clause(m) && cue.end <= m.start,
-            Marker::NarrativeAfter => m.start == cue.head_end || m.start == cue.end,
-            Marker::NarrativeClause => in_clause(m),
-            Marker::NarrativeSentence => m.start <= cue.start,
-            Marker::AfterSentence => cue.end <= m.start,
-            Marker::Shield | Marker::Exclusion | Marker::Except(_) => false,
-        })
+        let tallied = self
+            .counts
+            .iter()
+            .any(|c| cue.end <= c.start && c.end <= clause.end)
+            && !self.demanding.contains(clause);
+        tallied
+            || self.markers.iter().any(|m| match m.payload {
+                Marker::Negator | Marker::NarrativeBefore => in_clause(m) && m.end <= cue.start,
+                Marker::AfterCue => in_clause(m) && cue.end <= m.start,
+                Marker::NarrativeAfter => m.start == cue.head_end || m.start == cue.end,
+                Marker::NarrativeClause => in_clause(m),
+                Marker::NarrativeSentence => m.start <= cue.start,
+                Marker::AfterSentence => cue.end <= m.start,
+                Marker::Shield | Marker::Exclusion | Marker::Except(_) => false,
+            })
     }
 }
