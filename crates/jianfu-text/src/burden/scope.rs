@@ -113,7 +113,10 @@ impl<'a> Scope<'a> {
             || self.markers.iter().any(|m| match m.payload {
                 Marker::Negator | Marker::NarrativeBefore => in_clause(m) && m.end <= cue.start,
                 Marker::AfterCue => in_clause(m) && cue.end <= m.start,
-                Marker::NarrativeAfter => m.start == cue.head_end || m.start == cue.end,
+                // 召开了会议; 开展了专项督查; 组织开展了…督查 (in the gap).
+                Marker::NarrativeAfter => {
+                    m.start == cue.end || (cue.head_end <= m.start && m.end <= cue.end)
+                }
                 Marker::NarrativeClause => in_clause(m),
                 Marker::NarrativeSentence => m.start <= cue.start,
                 Marker::AfterSentence => cue.end <= m.start,
