@@ -611,8 +611,10 @@ impl Intelligence {
             ));
         }
         let mut conn = db.reader();
+        // Text copied out of a PDF may carry radicals for ideographs (⽂ for 文).
+        let text = &*jianfu_text::unify_ideographs(text);
         let t = text.to_string();
-        let (elements, burdens, padding) = tokio::task::spawn_blocking(move || {
+        let (elements, mut burdens, padding) = tokio::task::spawn_blocking(move || {
             (
                 jianfu_text::parse_elements(&t),
                 burden::detect(&t, Lexicon::builtin()),
@@ -621,6 +623,10 @@ impl Intelligence {
         })
         .await
         .map_err(blocking_error)?;
+        // The title, 发文字号 and 主送机关 demand nothing, whatever words they use.
+        if let Some(body) = &elements.body_span {
+            burdens.retain(|b| b.end > body.start);
+        }
         let body = elements.body.as_deref().unwrap_or(text);
         let char_count = jianfu_text::word_count(body);
         let kind = kind.or(elements.kind);

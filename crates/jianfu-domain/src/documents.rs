@@ -205,13 +205,15 @@ pub async fn write(
     input: DocumentInput,
 ) -> AppResult<Written> {
     policy::ensure(actor, Action::FileItems)?;
-    let title = required_text("title", &input.title, 200)?;
+    // Text pasted from a PDF may carry radicals for ideographs (⽂ for 文).
+    let title = required_text("title", &jianfu_text::unify_ideographs(&input.title), 200)?;
+    let body = jianfu_text::unify_ideographs(&input.body);
     let doc_number = optional_text("doc_number", input.doc_number.as_deref(), 60)?;
     let upper_doc_number =
         optional_text("upper_doc_number", input.upper_doc_number.as_deref(), 60)?;
     let main_recipients = optional_text("main_recipients", input.main_recipients.as_deref(), 500)?;
     let cc_recipients = optional_text("cc_recipients", input.cc_recipients.as_deref(), 500)?;
-    if input.body.chars().count() > MAX_BODY_CHARS {
+    if body.chars().count() > MAX_BODY_CHARS {
         return Err(AppError::invalid(
             "body",
             &format!("不能超过{MAX_BODY_CHARS}字"),
@@ -247,13 +249,13 @@ pub async fn write(
     let region_id = issuer.region_id.unwrap_or(issuer.id);
     let (rows, reach) = targets::resolve(tx, actor, &input.targets).await?;
     let char_count = match input.char_count {
-        Some(n) if input.body.trim().is_empty() => {
+        Some(n) if body.trim().is_empty() => {
             if !(0..=1_000_000).contains(&n) {
                 return Err(AppError::invalid("char_count", "应为0至1000000之间的整数"));
             }
             n
         }
-        _ => jianfu_text::body_word_count(&input.body) as i64,
+        _ => jianfu_text::body_word_count(&body) as i64,
     };
     let issued = issued_on.to_string();
     let new = NewDocument {
@@ -272,7 +274,7 @@ pub async fn write(
         to_schools_hospitals: input.to_schools_hospitals,
         head_signed: input.head_signed,
         in_plan: input.in_plan,
-        body: &input.body,
+        body: &body,
         char_count,
         attachment_count: input.attachment_count,
         reach,

@@ -2,10 +2,12 @@
 //! name's extension is only a hint, since people rename files), pick the
 //! reader, and give back plain text with `\n` line ends.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::decode::{decode_text, TextEncoding};
 use crate::docx;
+use crate::ideographs::unify_ideographs;
 use crate::ofd;
 use crate::zip_part::{Package, ZipLimits};
 use crate::TextError;
@@ -61,8 +63,21 @@ pub fn extract(file_name: &str, bytes: &[u8]) -> Result<Extracted, TextError> {
     extract_with(file_name, bytes, &ExtractOptions::default())
 }
 
-/// Extract the text of an uploaded file.
+/// Extract the text of an uploaded file, radicals that stand for
+/// ideographs read as the ideographs (see [`unify_ideographs`]).
 pub fn extract_with(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ExtractOptions,
+) -> Result<Extracted, TextError> {
+    let mut found = read_file(file_name, bytes, options)?;
+    if let Cow::Owned(unified) = unify_ideographs(&found.text) {
+        found.text = unified;
+    }
+    Ok(found)
+}
+
+fn read_file(
     file_name: &str,
     bytes: &[u8],
     options: &ExtractOptions,

@@ -5,9 +5,7 @@
 //! in order (`Pages/Page@BaseLoc`) and the page templates
 //! (`CommonData/TemplatePage`). Each page's `Content.xml` holds layers of
 //! graphic units, among them `TextObject`s whose `TextCode`s carry the text
-//! and where it is drawn. A fixed layout has no paragraphs, only text placed
-//! on the page, so lines are rebuilt from the coordinates: text on the same
-//! baseline is one line, read left to right; lines are read top to bottom.
+//! and where it is drawn; `layout` rebuilds lines and paragraphs from it.
 //!
 //! A template's text (a 发文机关标志 drawn by a template, say) is laid out
 //! with the text of every page that uses the template, by its coordinates.
@@ -24,6 +22,7 @@ use std::time::Instant;
 
 use quick_xml::events::{BytesStart, Event};
 
+use crate::layout::{char_width, Pages, Run};
 use crate::zip_part::{attribute, resolve_reference, xml_as_str, Package, XmlWalker, ZipLimits};
 use crate::TextError;
 
@@ -41,12 +40,6 @@ const MAX_PATH_BYTES: usize = 1024;
 const COORD_LIMIT: f64 = 1.0e6;
 /// Font size (mm) assumed when a text object gives none we can use: 五号.
 const DEFAULT_SIZE: f64 = 3.7;
-/// Text whose baseline is within this share of the font size of a line's
-/// baseline is on that line (a superscript still is, the next line is not).
-const BASELINE_TOLERANCE: f64 = 0.5;
-/// A horizontal gap wider than this many font sizes becomes a space, as
-/// between a 发文字号 and the 签发人 at the other end of its line.
-const GAP_AS_SPACE: f64 = 1.5;
 
 /// Whether an opened zip is an OFD package.
 pub(crate) fn is_ofd(package: &Package<'_>) -> bool {
@@ -92,9 +85,7 @@ pub(crate) fn ofd_text_in(package: &mut Package<'_>) -> Result<String, TextError
     let mut budget = MAX_TEXT_BYTES;
     let mut templates: HashMap<String, Vec<Run>> = HashMap::new();
     let mut pages_read = 0usize;
-    let mut out = String::new();
-    let mut previous_open = false;
-    let mut block = None;
+    let mut pages = Pages::default();
     for loc in &document.pages {
         package.check_deadline()?;
         // A page whose content is missing is skipped, as a reader shows it
@@ -129,7 +120,7 @@ pub(crate) fn ofd_text_in(package: &mut Package<'_>) -> Result<String, TextError
             budget -= bytes;
             runs.extend(template.iter().cloned());
         }
-        join_pages(&mut out, lay_out(runs, &mut block), &mut previous_open);
+        pages.push(runs);
         if budget == 0 {
             break;
         }
@@ -137,10 +128,11 @@ pub(crate) fn ofd_text_in(package: &mut Package<'_>) -> Result<String, TextError
     if pages_read == 0 {
         return Err(TextError::corrupt("OFD文档的页面内容缺失"));
     }
-    if out.chars().all(|c| c.is_whitespace() || c.is_control()) {
+    let text = pages.into_text();
+    if text.chars().all(|c| c.is_whitespace() || c.is_control()) {
         return Err(TextError::OfdWithoutText);
     }
-    Ok(out)
+    Ok(text)
 }
 
 /// The runs of template `id`, read from its `Content.xml`; none if the
@@ -285,19 +277,6 @@ fn document_index(
         }
     }
     Ok(index)
-}
-
-/// A piece of text drawn at one place: one `TextCode`, in page
-/// coordinates (mm, y growing downwards), with its baseline at `y`.
-#[derive(Debug, Clone)]
-struct Run {
-    x: f64,
-    y: f64,
-    /// Font size, for the line tolerance and the gap between runs.
-    size: f64,
-    /// Estimated advance of the whole run.
-    width: f64,
-    text: String,
 }
 
 /// What one page's (or template's) `Content.xml` holds for us.
@@ -500,16 +479,6 @@ fn ctm_scale(ctm: &[f64; 6]) -> f64 {
     }
 }
 
-/// Advance of one character: full width for CJK and other wide
-/// characters, half for Latin letters, digits and ASCII punctuation.
-fn char_width(c: char, size: f64) -> f64 {
-    if c.is_ascii() || ('\u{FF61}'..='\u{FFDC}').contains(&c) {
-        size / 2.0
-    } else {
-        size
-    }
-}
-
 /// Sum of the advances in a `DeltaX`: numbers, where `g n v` stands for
 /// `v` repeated `n` times.
 fn delta_sum(delta: &str) -> f64 {
@@ -552,182 +521,6 @@ fn clamp(v: f64) -> f64 {
     } else {
         v.clamp(-COORD_LIMIT, COORD_LIMIT)
     }
-}
-
-/// One visual line of a page.
-#[derive(Debug)]
-struct Line {
-    text: String,
-    left: f64,
-    right: f64,
-    y: f64,
-    size: f64,
-}
-
-/// The text of one page: its paragraphs, one per line, each ending with
-/// `\n` ("" for a page without text), and whether the page ends inside a
-/// paragraph and starts with one's continuation (for [`join_pages`]).
-#[derive(Debug, Default)]
-struct PageText {
-    text: String,
-    ends_open: bool,
-    starts_at_margin: bool,
-}
-
-/// Lines from runs, by baseline top to bottom, each left to right, then
-/// joined into paragraphs where the layout wrapped them (see [`reflow`]).
-/// `block` is the text block of the pages before; a page too short to show
-/// its own (the end of a document) keeps it.
-fn lay_out(mut runs: Vec<Run>, block: &mut Option<(f64, f64)>) -> PageText {
-    runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-    let mut lines = Vec::new();
-    let mut line: Vec<Run> = Vec::new();
-    for run in runs {
-        let same_line = line
-            .first()
-            .is_some_and(|first| run.y - first.y <= BASELINE_TOLERANCE * first.size.max(run.size));
-        if !same_line && !line.is_empty() {
-            lines.extend(line_of(std::mem::take(&mut line)));
-        }
-        line.push(run);
-    }
-    if !line.is_empty() {
-        lines.extend(line_of(line));
-    }
-    // Page numbers ("— 3 —") are furniture, not text.
-    lines.retain(|l| !is_page_number(&l.text));
-    if let Some(own) = text_block(&lines) {
-        *block = Some(own);
-    }
-    reflow(&lines, *block)
-}
-
-fn line_of(mut runs: Vec<Run>) -> Option<Line> {
-    runs.sort_by(|a, b| a.x.total_cmp(&b.x));
-    let mut text = String::new();
-    let mut previous: Option<&Run> = None;
-    let mut end = f64::NEG_INFINITY;
-    for run in &runs {
-        if let Some(p) = previous {
-            // Some producers fake bold by drawing the same text twice, a
-            // hair apart: read it once.
-            let near = 0.3 * p.size.max(run.size);
-            if p.text == run.text && (run.x - p.x).abs() < near && (run.y - p.y).abs() < near {
-                continue;
-            }
-            if run.x - end > GAP_AS_SPACE * run.size && !text.ends_with(' ') {
-                text.push(' ');
-            }
-        }
-        text.push_str(&run.text);
-        end = end.max(run.x + run.width);
-        previous = Some(run);
-    }
-    let first = runs.first()?;
-    let text = text.trim();
-    (!text.is_empty()).then(|| Line {
-        text: text.to_string(),
-        left: first.x,
-        right: end,
-        y: first.y,
-        size: runs.iter().map(|r| r.size).fold(0.0, f64::max),
-    })
-}
-
-/// "— 3 —", "－3－", "- 12 -": a page number.
-fn is_page_number(text: &str) -> bool {
-    let core = text.trim_matches(|c: char| c.is_whitespace() || "—－–-".contains(c));
-    core.len() < text.len()
-        && !core.is_empty()
-        && core.len() <= 4
-        && core.chars().all(|c| c.is_ascii_digit())
-}
-
-/// Characters that end a paragraph when a line ends with them.
-const PARAGRAPH_END: &str = "。！？；：…”’）》」』";
-
-/// Joins the lines of a page that the layout wrapped: a line that reaches
-/// the right edge of the text block, without ending a sentence, goes on in
-/// the next line when that starts at the left edge in the same font size.
-/// (Paragraphs of an official document start indented by two characters,
-/// so a line at the left edge continues one.) The text block is where most
-/// full lines end and the leftmost start of body-size lines; a page with
-/// too few lines to tell is left as it is.
-fn reflow(lines: &[Line], block: Option<(f64, f64)>) -> PageText {
-    let Some((left, right)) = block else {
-        let mut text = String::new();
-        for l in lines {
-            text.push_str(&l.text);
-            text.push('\n');
-        }
-        return PageText {
-            text,
-            ..PageText::default()
-        };
-    };
-    let reaches_right = |l: &Line| (right - l.right).abs() <= l.size;
-    let at_left = |l: &Line| (l.left - left).abs() <= 0.5 * l.size;
-    let open = |l: &Line| reaches_right(l) && !l.text.ends_with(|c| PARAGRAPH_END.contains(c));
-    let mut text = String::new();
-    for (i, l) in lines.iter().enumerate() {
-        text.push_str(&l.text);
-        let joined = lines.get(i + 1).is_some_and(|next| {
-            open(l)
-                && at_left(next)
-                && (next.size - l.size).abs() <= 0.15 * l.size
-                && next.y - l.y <= 3.0 * l.size
-        });
-        if !joined {
-            text.push('\n');
-        }
-    }
-    PageText {
-        ends_open: lines.last().is_some_and(open),
-        starts_at_margin: lines.first().is_some_and(at_left),
-        text,
-    }
-}
-
-/// The left and right edges of a page's text block: the right edge is the
-/// most common line end (to the millimetre) among lines of at least ten
-/// characters, if at least two lines share it; the left edge the leftmost
-/// start of a line in the same font size as those.
-fn text_block(lines: &[Line]) -> Option<(f64, f64)> {
-    let mut ends: HashMap<i64, (usize, f64, f64)> = HashMap::new();
-    for l in lines.iter().filter(|l| l.text.chars().count() >= 10) {
-        let e = ends
-            .entry(l.right.round() as i64)
-            .or_insert((0, l.right, l.size));
-        e.0 += 1;
-        e.1 = e.1.max(l.right);
-    }
-    let (count, right, size) = ends
-        .into_values()
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))?;
-    if count < 2 {
-        return None;
-    }
-    let left = lines
-        .iter()
-        .filter(|l| (l.size - size).abs() <= 0.15 * size && l.left < right)
-        .map(|l| l.left)
-        .fold(f64::INFINITY, f64::min);
-    left.is_finite().then_some((left, right))
-}
-
-/// Pages one after another, a paragraph that runs on from one page to the
-/// next joined again.
-fn join_pages(out: &mut String, page: PageText, previous_open: &mut bool) {
-    if page.text.is_empty() {
-        return;
-    }
-    if *previous_open && page.starts_at_margin && out.ends_with('\n') {
-        out.pop();
-    } else if !out.is_empty() {
-        out.push('\n');
-    }
-    out.push_str(&page.text);
-    *previous_open = page.ends_open;
 }
 
 #[cfg(test)]
@@ -815,16 +608,6 @@ mod tests {
             ("Doc_0/Pages/Page_0/Content.xml", content),
             ("Doc_0/Tpls/Tpl_0/Content.xml", content),
         ])
-    }
-
-    #[test]
-    fn page_numbers_are_told_from_numbers_in_text() {
-        for yes in ["— 1 —", "－12－", "- 3 -", "—1—"] {
-            assert!(is_page_number(yes), "{yes}");
-        }
-        for no in ["2024", "一、", "— —", "— 12345 —", "第1页", "1．统计表"] {
-            assert!(!is_page_number(no), "{no}");
-        }
     }
 
     fn is_corrupt(result: &Result<String, TextError>) -> bool {

@@ -130,3 +130,35 @@ fn ofd_notice_reads_back_to_its_elements() {
     );
     assert_eq!(e.date, chrono::NaiveDate::from_ymd_opt(2024, 3, 5));
 }
+
+#[test]
+fn pdf_notice_reads_back_as_paragraphs_with_plain_ideographs() {
+    // Printed by Chromium (make_pdf.sh): Type3 fonts, one line of text per
+    // string, some glyphs mapped to Kangxi radicals.
+    let path = format!("{}/tests/fixtures/notice.pdf", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    let got = extract("通知.pdf", &bytes).unwrap();
+    assert_eq!(got.format, SourceFormat::Pdf);
+    let text = &got.text;
+    for paragraph in [
+        "\n为切实把基层干部从繁琐的台账报表中解脱出来，经县委同意，现就有关事项通知如下。\n",
+        "\n一、各乡镇要建立安全生产工作台账，于每月5日前将上月工作情况报县应急管理局，并留存现场照片作为佐证材料。\n",
+        "\n二、不再要求各村报送纸质台账，统一通过“一表通”系统填报。严禁要求基层干部每天打卡签到、晒在线时长。\n",
+    ] {
+        assert!(text.contains(paragraph), "{paragraph} in {text}");
+    }
+    assert!(
+        !text.chars().any(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c)),
+        "{text}"
+    );
+    let e = parse_elements(text);
+    assert_eq!(
+        e.doc_number.map(|n| n.text),
+        Some("示减负发〔2026〕5号".to_string())
+    );
+    assert_eq!(
+        e.title.as_deref(),
+        Some("示例县委办公室关于进一步规范基层工作台账和报表报送工作的通知")
+    );
+    assert_eq!(e.recipients.as_deref(), Some("各乡镇（街道），县直各单位"));
+}

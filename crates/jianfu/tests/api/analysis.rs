@@ -280,6 +280,40 @@ async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
             .all(|b| !b["sentence"].as_str().unwrap().contains("不再要求")),
         "{o}"
     );
+
+    // A PDF printed from a browser: its wrapped lines are paragraphs again, its
+    // radicals (⽂) plain ideographs, and its title, which names 台账, demands nothing.
+    let pdf = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../jianfu-text/tests/fixtures/notice.pdf"
+    ))
+    .unwrap();
+    let (status, p) = app
+        .upload("township", "/api/v1/analysis/document", "通知.pdf", pdf)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(
+        p["elements"]["title"], "示例县委办公室关于进一步规范基层工作台账和报表报送工作的通知",
+        "{p}"
+    );
+    let burdens = p["burdens"].as_array().unwrap();
+    let ledger = burdens
+        .iter()
+        .find(|b| b["kind"] == "ledger")
+        .unwrap_or_else(|| panic!("a ledger demand in {p}"));
+    assert_eq!(
+        ledger["sentence"],
+        "一、各乡镇要建立安全生产工作台账，于每月5日前将上月工作情况报县应急管理局，并留存现场照片作为佐证材料。"
+    );
+    assert!(burdens.iter().any(|b| b["kind"] == "trace_photo"), "{p}");
+    assert!(
+        burdens.iter().all(|b| {
+            let s = b["sentence"].as_str().unwrap();
+            let reduced_ledger = s.contains("不再要求") && b["kind"] == "ledger";
+            !s.contains("关于") && !reduced_ledger
+        }),
+        "{p}"
+    );
 }
 
 async fn stored_documents_are_read_and_warned(backend: Backend) {

@@ -161,6 +161,19 @@ async fn documents_raise_and_clear_warnings(backend: Backend) {
         json!([{"unit_id": county, "level": "township"}])
     );
     assert_eq!(got["issuer_name"], "县农业农村局");
+
+    // Pasted from a PDF, radicals (⽂ U+2F42, ⼯ U+2F2F) are stored as the ideographs they show.
+    let mut pasted = notice(agri, county, "关于规范⽂件报送的通知", 10, "2026-10-12");
+    pasted["body"] = json!("各乡镇要规范⽂件报送⼯作。");
+    let (status, d) = app
+        .send("filer", "POST", "/api/v1/documents", &pasted)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let (_, d) = app
+        .get("filer", &format!("/api/v1/documents/{}", d["id"]))
+        .await;
+    assert_eq!(d["title"], "关于规范文件报送的通知", "{d}");
+    assert_eq!(d["body"], "各乡镇要规范文件报送工作。", "{d}");
 }
 
 async fn thresholds_reevaluate_without_duplicates(backend: Backend) {
