@@ -3,6 +3,7 @@
 pub fn field_label(field: &str) -> &str {
     match field {
         "name" => "名称",
+        "edit" => "要修改计划的单位",
         "code" => "单位代码",
         "level" => "层级",
         "parent" | "parent_id" => "上级单位",

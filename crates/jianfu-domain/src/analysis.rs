@@ -90,6 +90,10 @@ pub struct CopyMatchView {
     /// The copied passages on both sides, in the order of `spans`.
     #[serde(default)]
     pub excerpts: Vec<SpanText>,
+    /// Whether the viewer may open the other document's page (it is in the viewer's scope);
+    /// an upper level's document is shown as a source, not opened.
+    #[serde(default)]
+    pub openable: bool,
 }
 
 impl CopyMatchView {
@@ -511,11 +515,17 @@ impl Intelligence {
                 s.id != own.id && (s.issued_on.as_str(), s.id) < (own.issued_on.as_str(), own.id)
             });
         }
+        let mut openable = std::collections::HashSet::new();
         if let Some(actor) = viewer {
             let mut visible = Vec::new();
             for s in sources {
-                if may_see_source(conn, actor, &s).await? {
-                    visible.push(s);
+                match source_access(conn, actor, s.issuer_id, &s.issuer_level).await? {
+                    SourceAccess::Open => {
+                        openable.insert(s.id);
+                        visible.push(s);
+                    }
+                    SourceAccess::Read => visible.push(s),
+                    SourceAccess::None => {}
                 }
             }
             sources = visible;
@@ -576,6 +586,7 @@ impl Intelligence {
                             source_end: sp.b_end,
                         })
                         .collect(),
+                    openable: openable.contains(&src.id),
                 });
             }
             Ok(out)
@@ -687,6 +698,25 @@ impl Intelligence {
         let Some(a) = store::get(&mut conn, document_id).await? else {
             return Ok(None);
         };
+        // Stored for everyone; shown to this viewer as far as it may see the sources.
+        let stored: Vec<CopyMatchView> = serde_json::from_str(&a.copy_matches).unwrap_or_default();
+        let mut copy_matches = Vec::with_capacity(stored.len());
+        for mut m in stored {
+            let Some(source) = jianfu_store::ledger::get_document(&mut conn, m.document_id).await?
+            else {
+                continue;
+            };
+            let level = org::get(&mut conn, source.issuer_id)
+                .await?
+                .map(|u| u.level)
+                .unwrap_or_default();
+            match source_access(&mut conn, actor, source.issuer_id, &level).await? {
+                SourceAccess::Open => m.openable = true,
+                SourceAccess::Read => m.openable = false,
+                SourceAccess::None => continue,
+            }
+            copy_matches.push(m);
+        }
         Ok(Some(DocumentAnalysis {
             analyzed_at: a.analyzed_at,
             padding_share: a.padding_share,
@@ -696,7 +726,7 @@ impl Intelligence {
                 .map(StoredBurden::into_view)
                 .collect(),
             report_demands: a.report_demands,
-            copy_matches: serde_json::from_str(&a.copy_matches).unwrap_or_default(),
+            copy_matches,
         }))
     }
 
@@ -713,7 +743,7 @@ impl Intelligence {
             n if n > 100 => return Err(AppError::invalid("per_page", "应为1至100之间的整数")),
             n => n,
         };
-        let page = input.page.max(1);
+        let page = jianfu_core::paging::Page::parse(Some(input.page.max(1)), Some(per_page))?;
         let query = SearchQuery {
             text: q,
             scope_root: policy::scope_filter(actor),
@@ -721,7 +751,7 @@ impl Intelligence {
             year: input.year,
             carrier: input.carrier.filter(|c| !c.is_empty()),
             kind: input.kind.filter(|k| !k.is_empty()),
-            offset: ((page - 1) * per_page) as usize,
+            offset: page.offset() as usize,
             limit: per_page as usize,
         };
         let s = self.clone();
@@ -731,7 +761,7 @@ impl Intelligence {
             .map_err(search_error)?;
         Ok(SearchPage {
             total: found.total,
-            page,
+            page: page.page,
             per_page,
             hits: found
                 .hits
@@ -794,19 +824,36 @@ impl StoredBurden {
 
 /// A source document may be shown to a user when it was issued in the user's view, or came
 /// from above: from a government over the user's scope or one of its departments.
-async fn may_see_source(conn: &mut Conn, actor: &Actor, s: &QueuedDocument) -> AppResult<bool> {
-    if actor.is_system() || org::is_within(conn, actor.scope_root, s.issuer_id).await? {
-        return Ok(true);
+/// What a viewer may do with a document found as a copy source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceAccess {
+    /// Issued in the viewer's scope: shown and opened.
+    Open,
+    /// Issued by a government above the viewer (or one of its departments), which sent it
+    /// down: shown with its passages, its page not opened.
+    Read,
+    /// Issued beside the viewer: not shown.
+    None,
+}
+
+async fn source_access(
+    conn: &mut Conn,
+    actor: &Actor,
+    issuer_id: i64,
+    issuer_level: &str,
+) -> AppResult<SourceAccess> {
+    if actor.is_system() || org::is_within(conn, actor.scope_root, issuer_id).await? {
+        return Ok(SourceAccess::Open);
     }
-    let government = if s.issuer_level == "department" {
-        org::get(conn, s.issuer_id).await?.and_then(|u| u.parent_id)
+    let government = if issuer_level == "department" {
+        org::get(conn, issuer_id).await?.and_then(|u| u.parent_id)
     } else {
-        Some(s.issuer_id)
+        Some(issuer_id)
     };
-    match government {
-        Some(g) => Ok(org::is_within(conn, g, actor.scope_root).await?),
-        None => Ok(false),
-    }
+    Ok(match government {
+        Some(g) if org::is_within(conn, g, actor.scope_root).await? => SourceAccess::Read,
+        _ => SourceAccess::None,
+    })
 }
 
 async fn viewer_rank(conn: &mut Conn, actor: &Actor) -> AppResult<u8> {

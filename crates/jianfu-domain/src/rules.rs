@@ -469,7 +469,7 @@ fn document_rules(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
                     format!("《{}》与《{}》重合{}%，疑似{}", d.title, source, percent, label),
                     Some(d.issuer_id),
                     &d.issued_on,
-                    json!({"share_percent": percent, "class": class, "source_id": d.copy_source_id}),
+                    json!({"copied_percent": percent, "class": class, "source_id": d.copy_source_id}),
                     records,
                 ));
             }

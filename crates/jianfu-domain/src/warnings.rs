@@ -382,6 +382,47 @@ pub struct WarningDetail {
     pub warning: Warning,
     pub rule: RuleDef,
     pub events: Vec<WarningEvent>,
+    /// The offending records, each with whether the viewer may open its page (a merge
+    /// suggestion names other organizers' meetings, which are shown but not opened).
+    pub record_links: Vec<RecordLink>,
+}
+
+/// An offending record of a warning.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordLink {
+    /// documents | meetings
+    pub channel: String,
+    pub id: i64,
+    pub openable: bool,
+}
+
+/// Most records of one warning listed with their access.
+const MAX_RECORD_LINKS: usize = 100;
+
+async fn record_links(conn: &mut Conn, actor: &Actor, records: &str) -> AppResult<Vec<RecordLink>> {
+    let records: Vec<(String, i64)> = serde_json::from_str(records).unwrap_or_default();
+    let mut out = Vec::new();
+    for (channel, id) in records.into_iter().take(MAX_RECORD_LINKS) {
+        let unit = match channel.as_str() {
+            "documents" => jianfu_store::ledger::get_document(conn, id)
+                .await?
+                .map(|d| d.issuer_id),
+            "meetings" => jianfu_store::ledger::get_meeting(conn, id)
+                .await?
+                .map(|m| m.organizer_id),
+            _ => None,
+        };
+        let openable = match unit {
+            Some(u) => actor.is_system() || org::is_within(conn, actor.scope_root, u).await?,
+            None => false,
+        };
+        out.push(RecordLink {
+            channel,
+            id,
+            openable,
+        });
+    }
+    Ok(out)
 }
 
 async fn visible_warning(conn: &mut Conn, actor: &Actor, id: i64) -> AppResult<Warning> {
@@ -411,10 +452,12 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<WarningDetail> {
         note: Some(warning.subject.clone()),
     }];
     events.extend(store::events(&mut conn, id).await?);
+    let record_links = record_links(&mut conn, actor, &warning.records).await?;
     Ok(WarningDetail {
         warning,
         rule,
         events,
+        record_links,
     })
 }
 

@@ -249,6 +249,8 @@ pub async fn search_page(
 /// A copy match as the pages show it.
 pub struct MatchRow {
     pub document_id: i64,
+    /// Whether the viewer may open the other document's page.
+    pub openable: bool,
     pub title: String,
     /// Issuer and date.
     pub meta: String,
@@ -263,6 +265,7 @@ pub fn match_rows(matches: &[CopyMatchView]) -> Vec<MatchRow> {
         .iter()
         .map(|m| MatchRow {
             document_id: m.document_id,
+            openable: m.openable,
             title: m.title.clone(),
             meta: format!("{} · {}", m.issuer_name, m.issued_on),
             class: m.class_label(),

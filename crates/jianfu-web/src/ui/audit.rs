@@ -16,10 +16,47 @@ use serde::Deserialize;
 #[template(path = "audit.html")]
 struct AuditPage {
     chrome: Chrome,
-    entries: Vec<AuditEntry>,
+    entries: Vec<AuditRow>,
     total: i64,
     page: i64,
     pages: i64,
+}
+
+struct AuditRow {
+    seq: i64,
+    at: String,
+    actor_name: String,
+    summary: String,
+    entity: &'static str,
+    entity_id: String,
+}
+
+impl From<AuditEntry> for AuditRow {
+    fn from(e: AuditEntry) -> Self {
+        AuditRow {
+            seq: e.seq,
+            at: jianfu_core::time::display_ts(&e.at),
+            entity: entity_label(&e.entity),
+            actor_name: e.actor_name,
+            summary: e.summary,
+            entity_id: e.entity_id,
+        }
+    }
+}
+
+/// What kind of record an entry changed, in words.
+fn entity_label(entity: &str) -> &'static str {
+    match entity {
+        "document" => "文件",
+        "meeting" => "会议",
+        "annual_plan" => "年度计划",
+        "org_unit" => "组织机构",
+        "user" => "用户",
+        "api_token" => "访问令牌",
+        "rule_setting" => "规则设置",
+        "warning" => "预警",
+        _ => "其他",
+    }
 }
 
 #[derive(Deserialize)]
@@ -41,6 +78,6 @@ pub async fn list(
         total: found.total,
         page: i64::from(found.page),
         pages: found.pages().max(1),
-        entries: found.items,
+        entries: found.items.into_iter().map(AuditRow::from).collect(),
     })
 }

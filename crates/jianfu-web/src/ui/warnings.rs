@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use jianfu_core::{AppError, Page};
+use jianfu_core::{AppError, Level, Page};
+use jianfu_domain::analysis::copy_class_label;
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::{self, Severity};
 use jianfu_domain::warnings::{self, ListWarnings, RuleUpdate, WarningAction, WarningActionInput};
@@ -191,7 +192,8 @@ struct WarningPage {
     status_label: &'static str,
     unit_name: String,
     figures: Vec<(String, String)>,
-    records: Vec<(String, String)>,
+    /// Link (when the viewer may open it) and name of each offending record.
+    records: Vec<(Option<String>, String)>,
     events: Vec<EventRow>,
     actions: Vec<(&'static str, &'static str)>,
     error: Option<String>,
@@ -237,18 +239,41 @@ fn figure_label(key: &str) -> String {
         "meetings" => "会议数",
         "weekday" => "星期",
         "week_of_month" => "当月第几周",
-        other => other,
+        "max" => "每年上限",
+        "demands" => "要求报送落实情况的条款数",
+        "copied_percent" => "与来源文件重合（%）",
+        "class" => "重合类型",
+        "source_id" => "来源文件编号",
+        "heads_required" => "要求主要负责同志参会",
+        "head_signed" => "主要负责同志已签发",
+        "to_schools_hospitals" => "发往学校、医院",
+        "approved" => "已经审批",
+        "in_plan" => "列入年度计划",
+        "starts_at" => "开始时间",
+        "upper_meeting_id" => "上级会议编号",
+        // A key without a label is shown as a plain "数据项", never as code.
+        _ => "数据项",
     }
     .to_string()
 }
 
-fn figure_value(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        serde_json::Value::Null => "—".to_string(),
-        serde_json::Value::Array(a) => a.iter().map(figure_value).collect::<Vec<_>>().join("、"),
-        other => other.to_string(),
+fn figure_value(key: &str, v: &serde_json::Value) -> String {
+    match (key, v) {
+        ("reach_level", serde_json::Value::String(s)) => s
+            .parse::<Level>()
+            .map(|l| l.label().to_string())
+            .unwrap_or_else(|_| s.clone()),
+        ("class", serde_json::Value::String(s)) => copy_class_label(Some(s)).to_string(),
+        ("starts_at", serde_json::Value::String(s)) => s.replace('T', " "),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
+        (_, serde_json::Value::Null) => "—".to_string(),
+        (_, serde_json::Value::Array(a)) => a
+            .iter()
+            .map(|x| figure_value(key, x))
+            .collect::<Vec<_>>()
+            .join("、"),
+        (_, other) => other.to_string(),
     }
 }
 
@@ -273,7 +298,6 @@ async fn warning_page(
     let d = warnings::get(&s.db, &id.actor, warning).await?;
     let figures: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&d.warning.figures).unwrap_or_default();
-    let records: Vec<(String, i64)> = serde_json::from_str(&d.warning.records).unwrap_or_default();
     let unit_name = unit_names(&s.db, d.warning.unit_id.into_iter())
         .await
         .into_values()
@@ -300,24 +324,26 @@ async fn warning_page(
         unit_name,
         figures: figures
             .iter()
-            .map(|(k, v)| (figure_label(k), figure_value(v)))
+            .map(|(k, v)| (figure_label(k), figure_value(k, v)))
             .collect(),
-        records: records
+        records: d
+            .record_links
             .iter()
-            .map(|(channel, rid)| {
-                let noun = if channel == "documents" {
+            .map(|r| {
+                let noun = if r.channel == "documents" {
                     "文件"
                 } else {
                     "会议"
                 };
-                (format!("/{channel}/{rid}"), format!("{noun} {rid}"))
+                let href = r.openable.then(|| format!("/{}/{}", r.channel, r.id));
+                (href, format!("{noun} {}", r.id))
             })
             .collect(),
         events: d
             .events
             .into_iter()
             .map(|e| EventRow {
-                at: e.at,
+                at: jianfu_core::time::display_ts(&e.at),
                 actor_name: e.actor_name,
                 action: event_label(&e.action),
                 note: e.note,

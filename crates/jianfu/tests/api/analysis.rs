@@ -394,6 +394,39 @@ async fn stored_documents_are_read_and_warned(backend: Backend) {
         ledger.contains("审读") && ledger.contains("照抄上级文件") && ledger.contains("负担事项"),
         "{ledger}"
     );
+    // The county's notice was sent down to the town: the town sees it as the source, with
+    // its passages, but does not open the county's page; the office does.
+    assert_eq!(a["copy_matches"][0]["openable"], false, "{a}");
+    let office = wait_analysed(&app, "supervisor", copy).await;
+    assert_eq!(office["copy_matches"][0]["openable"], true, "{office}");
+    let page = app.page(&c, &format!("/documents/{copy}")).await;
+    assert!(
+        page.contains("关于做好今冬明春农田水利基本建设工作的通知")
+            && !page.contains(&format!("href=\"/documents/{source}\"")),
+        "{page}"
+    );
+    // The warning's page speaks Chinese: labelled figures, the kind of copy, Beijing time.
+    let (_, own_list) = app
+        .get("township", "/api/v1/warnings?rule=doc.copied&status=open")
+        .await;
+    let warning_id = own_list["items"][0]["id"].as_i64().unwrap();
+    let page = app.page(&c, &format!("/warnings/{warning_id}")).await;
+    for shown in [
+        "与来源文件重合（%）",
+        "重合类型",
+        "照抄上级文件",
+        "来源文件编号",
+    ] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
+    for hidden in [
+        "copied_percent",
+        "copied_from_upper",
+        "source_id",
+        "Z</span>",
+    ] {
+        assert!(!page.contains(hidden), "{hidden} in {page}");
+    }
 
     // The office raises the threshold above the share: the copy warning goes away.
     let (status, r) = app
@@ -527,6 +560,21 @@ async fn the_ledger_is_searched_in_chinese(backend: Backend) {
         .get("filer", "/api/v1/search/documents?q=x&per_page=500")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // A page number past any result is refused by name, not an overflow.
+    for page in ["999999999", "4294967295"] {
+        let (status, e) = app
+            .get(
+                "filer",
+                &format!("/api/v1/search/documents?q=x&page={page}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["field"], "page", "{e}");
+    }
+    let (status, _) = app
+        .get("filer", "/search?q=%E9%80%9A%E7%9F%A5&page=999999999")
+        .await;
+    assert!(status.is_client_error(), "{status}");
 }
 
 async fn analysis_and_search_pages(backend: Backend) {
@@ -567,9 +615,11 @@ async fn analysis_and_search_pages(backend: Backend) {
         page.contains("零报告") && page.contains("照抄上级文件"),
         "{page}"
     );
+    // The county's source is named, not linked: the town cannot open the county's page.
     assert!(
-        page.contains(&format!("/documents/{source}")),
-        "links the source"
+        page.contains("关于做好今冬明春农田水利基本建设工作的通知")
+            && !page.contains(&format!("/documents/{source}")),
+        "names the source without a link it could not follow"
     );
     assert!(!page.contains("<script>alert(1)</script>"), "escaped");
     // An empty draft: the form again with the reason.

@@ -32,6 +32,15 @@ async fn verify_detects_edits_deletions_and_reordering(backend: Backend) {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(&format!("共{total}条")), "{out}");
 
+    // The log page names what changed in words and tells the time in Beijing time.
+    let c = app.browser_login("inspector").await;
+    let page = app.page(&c, "/audit").await;
+    assert!(page.contains("<td>访问令牌 "), "{page}");
+    assert!(
+        !page.contains("api_token") && !page.contains("token#") && !page.contains("Z</td>"),
+        "{page}"
+    );
+
     // An edited entry: the summary of entry 7 is rewritten directly in the database.
     exec(
         &app,

@@ -78,4 +78,60 @@ async fn comprehensive_meetings_and_same_night_relays(backend: Backend) {
     let w = open_for(&app, "meet.same_night_relay").await;
     assert_eq!(w.len(), 1, "{w:?}");
     assert_eq!(w[0]["severity"], "violation");
+
+    // A town relays the county's meeting that night too. Its warning names the relay and the
+    // county's meeting; each is a link exactly when the viewer may open it, and the town does
+    // not open the county's meeting.
+    let (_, me) = app.get("township", "/api/v1/me").await;
+    let town = me["unit_id"].as_i64().unwrap();
+    meeting(
+        &app,
+        "township",
+        json!({"organizer_id": town, "title": "传达全县森林防火视频调度会精神", "kind": "special",
+               "starts_at": "2026-03-05T21:00", "planned_minutes": 30, "reach_level": "village",
+               "targets": [{"unit_id": town, "level": "village"}], "attendee_count": 20,
+               "relays_meeting_id": upper}),
+    )
+    .await;
+    let (_, mine) = app
+        .get(
+            "township",
+            "/api/v1/warnings?rule=meet.same_night_relay&status=open",
+        )
+        .await;
+    let town_warning = mine["items"][0]["id"].clone();
+    let (_, d) = app
+        .get("township", &format!("/api/v1/warnings/{town_warning}"))
+        .await;
+    assert!(
+        d["record_links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == upper && l["openable"] == false),
+        "{d}"
+    );
+    for (user, warning) in [
+        ("filer", w[0]["id"].clone()),
+        ("supervisor", w[0]["id"].clone()),
+        ("township", town_warning),
+    ] {
+        let (status, d) = app.get(user, &format!("/api/v1/warnings/{warning}")).await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        let links = d["record_links"].as_array().unwrap();
+        assert!(!links.is_empty(), "{d}");
+        for l in links {
+            let (status, _) = app
+                .get(
+                    user,
+                    &format!("/api/v1/{}/{}", l["channel"].as_str().unwrap(), l["id"]),
+                )
+                .await;
+            assert_eq!(
+                l["openable"],
+                status == StatusCode::OK,
+                "{user}: {l} → {status}"
+            );
+        }
+    }
 }
