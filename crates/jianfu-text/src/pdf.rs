@@ -78,12 +78,12 @@ fn read_pdf(bytes: &[u8]) -> Result<String, TextError> {
     let mut chars = 0usize;
     for page in pages {
         // A page we cannot read is skipped, as a reader would show it blank.
-        let Ok(runs) = page_runs(&doc, page) else {
+        let Ok(runs) = page_runs(&doc, page, MAX_TEXT_CHARS - chars) else {
             continue;
         };
         chars += runs.iter().map(|r| r.text.chars().count()).sum::<usize>();
         laid_out.push(runs);
-        if chars > MAX_TEXT_CHARS {
+        if chars >= MAX_TEXT_CHARS {
             break;
         }
     }
@@ -103,8 +103,8 @@ fn load_error(e: lopdf::Error) -> TextError {
     }
 }
 
-/// The strings a page draws, where it draws them.
-fn page_runs(doc: &Document, page: ObjectId) -> Result<Vec<Run>, lopdf::Error> {
+/// The strings a page draws, where it draws them, up to `max_chars` characters.
+fn page_runs(doc: &Document, page: ObjectId, max_chars: usize) -> Result<Vec<Run>, lopdf::Error> {
     // What a font's text means is its ToUnicode map when it has one (PDF
     // 32000-1 §9.10.2); lopdf would read /Encoding first, which for a Type3
     // font (as Chromium writes CJK) names only glyphs.
@@ -132,8 +132,11 @@ fn page_runs(doc: &Document, page: ObjectId) -> Result<Vec<Run>, lopdf::Error> {
         })
         .collect();
     let content = Content::decode(&doc.get_page_content_with_limit(page, MAX_PAGE_CONTENT)?)?;
-    let mut state = PageState::new(&encodings);
+    let mut state = PageState::new(&encodings, max_chars);
     for op in &content.operations {
+        if state.chars_left == 0 {
+            break;
+        }
         state.apply(op);
     }
     Ok(state.runs)
@@ -187,10 +190,12 @@ struct PageState<'a> {
     horizontal_scale: f64,
     leading: f64,
     runs: Vec<Run>,
+    /// Characters still to be kept.
+    chars_left: usize,
 }
 
 impl<'a> PageState<'a> {
-    fn new(encodings: &'a BTreeMap<Vec<u8>, Encoding<'a>>) -> Self {
+    fn new(encodings: &'a BTreeMap<Vec<u8>, Encoding<'a>>, chars_left: usize) -> Self {
         PageState {
             encodings,
             ctm: IDENTITY,
@@ -205,6 +210,7 @@ impl<'a> PageState<'a> {
             horizontal_scale: 1.0,
             leading: 0.0,
             runs: Vec::new(),
+            chars_left,
         }
     }
 
@@ -305,6 +311,7 @@ impl<'a> PageState<'a> {
         if text.trim().is_empty() {
             return;
         }
+        self.chars_left = self.chars_left.saturating_sub(text.chars().count());
         let scale = scale_of(&at);
         self.runs.push(Run {
             x: clamp(at[4]),

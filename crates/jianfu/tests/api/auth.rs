@@ -169,6 +169,20 @@ async fn forms_need_the_csrf_token(backend: Backend) {
         .await;
     assert_eq!(unit["name"], "县统计局", "nothing changed");
 
+    // Nor can another site sign a browser in to an account of its choosing (login CSRF).
+    let r = reqwest::Client::new()
+        .post(app.url("/login"))
+        .header("origin", "http://evil.example")
+        .form(&[
+            ("username", "filer"),
+            ("password", jianfu_domain::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers().get("set-cookie").is_none());
+
     let r = c
         .post(app.url(&format!("/org/{dept}/edit")))
         .form(&form(&csrf))
