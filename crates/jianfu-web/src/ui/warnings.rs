@@ -265,6 +265,21 @@ fn figure_value(key: &str, v: &serde_json::Value) -> String {
             .unwrap_or_else(|_| s.clone()),
         ("class", serde_json::Value::String(s)) => copy_class_label(Some(s)).to_string(),
         ("starts_at", serde_json::Value::String(s)) => s.replace('T', " "),
+        // ISO weeks, "2025-W06": 2025年第6周.
+        ("week", serde_json::Value::String(s)) => match s.split_once("-W") {
+            Some((year, week)) => format!("{year}年第{}周", week.trim_start_matches('0')),
+            None => s.clone(),
+        },
+        ("weekday", serde_json::Value::Number(n)) => {
+            const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+            match n
+                .as_u64()
+                .and_then(|d| DAYS.get((d as usize).wrapping_sub(1)))
+            {
+                Some(day) => format!("星期{day}"),
+                None => n.to_string(),
+            }
+        }
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
         (_, serde_json::Value::Null) => "—".to_string(),
@@ -525,5 +540,32 @@ pub async fn rule_save(
         Ok(_) => Ok(Redirect::to(&format!("/rules?saved={}", def.id)).into_response()),
         Err(e) if e.status() == 422 => rules_page(&s, &id, None, Some(e.to_string())).await,
         Err(e) => Err(PageError(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn figures_read_as_officials_write_them() {
+        assert_eq!(figure_value("week", &json!("2025-W06")), "2025年第6周");
+        assert_eq!(figure_value("week", &json!("2025-W10")), "2025年第10周");
+        assert_eq!(figure_value("weekday", &json!(1)), "星期一");
+        assert_eq!(figure_value("weekday", &json!(7)), "星期日");
+        assert_eq!(figure_value("weekday", &json!(0)), "0");
+        assert_eq!(figure_value("reach_level", &json!("village")), "村（社区）");
+        assert_eq!(
+            figure_value("class", &json!("reissued")),
+            "重发本单位已发文件"
+        );
+        assert_eq!(
+            figure_value("starts_at", &json!("2025-06-12T19:30")),
+            "2025-06-12 19:30"
+        );
+        assert_eq!(figure_value("in_plan", &json!(false)), "否");
+        assert_eq!(figure_label("copied_percent"), "与来源文件重合（%）");
+        assert_eq!(figure_label("some_new_key"), "数据项");
     }
 }
