@@ -58,10 +58,22 @@ async fn load_facts(conn: &mut Conn, region: i64, years: &[i32]) -> AppResult<Fa
 
 /// Evaluates every rule of a region over some years and reconciles its warnings.
 pub async fn evaluate_region(tx: &mut Tx, region: i64, years: &[i32]) -> AppResult<Outcome> {
+    let started = std::time::Instant::now();
     let facts = load_facts(tx, region, years).await?;
+    let loaded = started.elapsed();
     let settings = Settings::from_overrides(&store::settings(tx, region).await?);
     let findings = rules::evaluate(&facts, &settings);
-    reconcile(tx, region, years, findings).await
+    let evaluated = started.elapsed();
+    let outcome = reconcile(tx, region, years, findings).await?;
+    tracing::debug!(
+        region,
+        load_ms = loaded.as_millis() as u64,
+        rules_ms = (evaluated - loaded).as_millis() as u64,
+        reconcile_ms = (started.elapsed() - evaluated).as_millis() as u64,
+        raised = outcome.raised,
+        "rules evaluated"
+    );
+    Ok(outcome)
 }
 
 async fn reconcile(
