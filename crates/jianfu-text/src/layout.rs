@@ -27,6 +27,31 @@ pub(crate) struct Run {
     pub text: String,
 }
 
+/// Coordinates and sizes are clamped to this: no page is kilometres wide
+/// (OFD measures in mm, PDF in pt), and a hostile file's huge numbers stay
+/// finite.
+const COORD_LIMIT: f64 = 1.0e7;
+
+/// `v` within the coordinate limit; NaN is 0.
+pub(crate) fn clamp(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-COORD_LIMIT, COORD_LIMIT)
+    }
+}
+
+/// How much a transformation matrix `[a b c d e f]` (OFD `CTM`, PDF `cm`/`Tm`)
+/// scales lengths: the square root of its determinant; 1 when degenerate.
+pub(crate) fn matrix_scale(m: &[f64; 6]) -> f64 {
+    let s = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
+    if s.is_finite() && s > 1e-9 {
+        s
+    } else {
+        1.0
+    }
+}
+
 /// Advance of one character: full width for CJK and other wide
 /// characters, half for Latin letters, digits and ASCII punctuation.
 pub(crate) fn char_width(c: char, size: f64) -> f64 {

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::layout::{char_width, Pages, Run};
+use crate::layout::{char_width, clamp, matrix_scale, Pages, Run};
 use crate::zip_part::{attribute, resolve_reference, xml_as_str, Package, XmlWalker, ZipLimits};
 use crate::TextError;
 
@@ -36,8 +36,6 @@ const MAX_TEMPLATES: usize = 32;
 const MAX_TEXT_BYTES: usize = 6 * 1024 * 1024;
 /// Longest part path accepted.
 const MAX_PATH_BYTES: usize = 1024;
-/// Coordinates (mm) are clamped to this; no page is a kilometre wide.
-const COORD_LIMIT: f64 = 1.0e6;
 /// Font size (mm) assumed when a text object gives none we can use: 五号.
 const DEFAULT_SIZE: f64 = 3.7;
 
@@ -410,10 +408,9 @@ fn text_object(e: &BytesStart<'_>, depth: usize) -> TextObject {
     };
     let size = attribute(e, "Size")
         .and_then(|s| number(&s))
-        .map(|s| s * ctm_scale(&ctm))
+        .map(|s| s * matrix_scale(&ctm))
         .filter(|s| *s > 0.01 && s.is_finite())
-        .unwrap_or(DEFAULT_SIZE)
-        .min(COORD_LIMIT);
+        .map_or(DEFAULT_SIZE, clamp);
     let hidden = attribute(e, "Visible").is_some_and(|v| v.trim() == "false");
     TextObject {
         depth,
@@ -451,7 +448,7 @@ fn finish_code(code: TextCode, object: &mut TextObject) -> Option<Run> {
         .collect();
     let last = text.chars().last()?;
     // Widths in the object's coordinates, as X and DeltaX are.
-    let own_size = object.size / ctm_scale(&object.ctm);
+    let own_size = object.size / matrix_scale(&object.ctm);
     let width = match code.advance {
         Some(advance) => advance + char_width(last, own_size),
         None => text.chars().map(|c| char_width(c, own_size)).sum(),
@@ -468,15 +465,6 @@ fn finish_code(code: TextCode, object: &mut TextObject) -> Option<Run> {
         width: clamp((width * a).abs()),
         text,
     })
-}
-
-fn ctm_scale(ctm: &[f64; 6]) -> f64 {
-    let scale = (ctm[0] * ctm[3] - ctm[1] * ctm[2]).abs().sqrt();
-    if scale.is_finite() && scale > 1e-6 {
-        scale
-    } else {
-        1.0
-    }
 }
 
 /// Sum of the advances in a `DeltaX`: numbers, where `g n v` stands for
@@ -513,14 +501,6 @@ fn numbers(s: Option<&str>) -> Vec<f64> {
         .take(6)
         .map(|t| number(t).unwrap_or(0.0))
         .collect()
-}
-
-fn clamp(v: f64) -> f64 {
-    if v.is_nan() {
-        0.0
-    } else {
-        v.clamp(-COORD_LIMIT, COORD_LIMIT)
-    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 
 use crate::decode::normalize_newlines;
-use crate::layout::{char_width, Pages, Run};
+use crate::layout::{char_width, clamp, matrix_scale, Pages, Run};
 use crate::TextError;
 
 /// Most bytes one page's content may inflate to.
@@ -39,8 +39,6 @@ const MAX_TEXT_CHARS: usize = 2_000_000;
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 /// Most nested `q` (save graphics state) kept; deeper saves are ignored.
 const MAX_STATE_DEPTH: usize = 64;
-/// Coordinates are clamped to this; no page is kilometres wide.
-const COORD_LIMIT: f64 = 1.0e7;
 
 /// The text of a PDF, page after page.
 pub(crate) fn pdf_text(bytes: &[u8], budget: Duration) -> Result<String, TextError> {
@@ -161,16 +159,6 @@ fn multiply(m: &Matrix, n: &Matrix) -> Matrix {
 
 fn translation(tx: f64, ty: f64) -> Matrix {
     [1.0, 0.0, 0.0, 1.0, tx, ty]
-}
-
-/// How much a matrix scales lengths (the square root of its determinant).
-fn scale_of(m: &Matrix) -> f64 {
-    let s = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
-    if s.is_finite() && s > 1e-9 {
-        s
-    } else {
-        1.0
-    }
 }
 
 /// The graphics and text state of a content stream (PDF 32000-1 §8.4, §9.3),
@@ -312,7 +300,7 @@ impl<'a> PageState<'a> {
             return;
         }
         self.chars_left = self.chars_left.saturating_sub(text.chars().count());
-        let scale = scale_of(&at);
+        let scale = matrix_scale(&at);
         self.runs.push(Run {
             x: clamp(at[4]),
             // Page space has y growing upwards; the layout reads downwards.
@@ -340,14 +328,6 @@ fn matrix(operands: &[Object]) -> Matrix {
         *slot = number(Some(o));
     }
     m
-}
-
-fn clamp(v: f64) -> f64 {
-    if v.is_nan() {
-        0.0
-    } else {
-        v.clamp(-COORD_LIMIT, COORD_LIMIT)
-    }
 }
 
 #[cfg(test)]
