@@ -822,8 +822,6 @@ impl StoredBurden {
     }
 }
 
-/// A source document may be shown to a user when it was issued in the user's view, or came
-/// from above: from a government over the user's scope or one of its departments.
 /// What a viewer may do with a document found as a copy source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceAccess {
@@ -836,6 +834,8 @@ enum SourceAccess {
     None,
 }
 
+/// A source document may be shown to a user when it was issued in the user's view, or came
+/// from above: from a government over the user's scope or one of its departments.
 async fn source_access(
     conn: &mut Conn,
     actor: &Actor,
