@@ -7,6 +7,7 @@
 //! analyser keeps them current as documents are written (a queue row is written in the same
 //! transaction as the document, so nothing is missed when the process dies).
 use crate::policy::{self, Action};
+use crate::rules::documents::{length_limit, DocRule, LengthParams};
 use crate::rules::{self, Settings};
 use crate::warnings;
 use chrono::NaiveDate;
@@ -465,7 +466,7 @@ impl Intelligence {
             store::save(&mut tx, d.region_id, result, &d.queued_at).await?;
         }
         for (region, dates) in regions {
-            warnings::evaluate_after_write(&mut tx, region, &dates).await?;
+            warnings::evaluate_after_write(&mut tx, "documents", region, &dates).await?;
         }
         tx.commit().await?;
         Ok(queued.len())
@@ -648,12 +649,12 @@ impl Intelligence {
         let settings =
             Settings::from_overrides(&jianfu_store::rules::settings(&mut conn, region).await?);
         let limit_checks = settings
-            .on("doc.length")
+            .on::<LengthParams>(DocRule::Length)
             .map(|p| {
                 let (limit, basis) =
-                    rules::length_limit(p, kind.map(|k| k.as_str()).unwrap_or(""), single_task);
+                    length_limit(&p, kind.map(|k| k.as_str()).unwrap_or(""), single_task);
                 vec![LimitCheck {
-                    rule_id: "doc.length".into(),
+                    rule_id: DocRule::Length.id().into(),
                     basis: basis.into(),
                     limit,
                     actual: char_count as i64,

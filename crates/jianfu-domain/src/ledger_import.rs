@@ -376,7 +376,13 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportRep
             .collect();
         years.sort_unstable();
         years.dedup();
-        warnings::evaluate_region(&mut tx, region, &years).await?;
+        warnings::evaluate_region(
+            &mut tx,
+            region,
+            &years,
+            &crate::rules::packs_reading("documents"),
+        )
+        .await?;
         tx.commit().await?;
     }
     Ok(report)

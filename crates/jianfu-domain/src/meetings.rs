@@ -180,7 +180,7 @@ pub async fn save(
 ) -> AppResult<MeetingDetail> {
     let mut tx = db.begin().await?;
     let written = write(&mut tx, actor, id, input).await?;
-    warnings::evaluate_after_write(&mut tx, written.region_id, &written.dates).await?;
+    warnings::evaluate_after_write(&mut tx, "meetings", written.region_id, &written.dates).await?;
     tx.commit().await?;
     get(db, actor, written.id).await
 }

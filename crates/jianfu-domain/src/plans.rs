@@ -99,7 +99,13 @@ pub async fn set(db: &Db, actor: &Actor, input: PlanInput) -> AppResult<Vec<Plan
     let mut tx = db.begin().await?;
     let region = write(&mut tx, actor, &input).await?;
     let y = input.year as i32;
-    warnings::evaluate_region(&mut tx, region, &[y, y + 1]).await?;
+    warnings::evaluate_region(
+        &mut tx,
+        region,
+        &[y, y + 1],
+        &crate::rules::packs_reading("plans"),
+    )
+    .await?;
     tx.commit().await?;
     overview(db, actor, input.year).await.map(|rows| {
         rows.into_iter()

@@ -4,7 +4,7 @@
 //! Warnings whose cause went away are resolved automatically; their history is kept.
 use crate::audit::{self, Change};
 use crate::policy::{self, Action};
-use crate::rules::{self, Facts, Finding, RuleDef, Settings};
+use crate::rules::{self, Finding, RuleDef, RulePack, Scope, Settings};
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 use jianfu_store::rules::{self as store, NewWarning, Warning, WarningEvent, WarningFilter};
@@ -30,45 +30,34 @@ impl Outcome {
     }
 }
 
-async fn load_facts(conn: &mut Conn, region: i64, years: &[i32]) -> AppResult<Facts> {
-    let (first, last) = (
-        years.iter().min().copied().unwrap_or(2000),
-        years.iter().max().copied().unwrap_or(2000),
-    );
-    // A week of slack on both sides: cascades and merged weeks cross year boundaries.
-    let from = format!("{}-12-01", first - 1);
-    let to = format!("{}-01-31", last + 1);
-    let regions = store::region_and_ancestors(conn, region).await?;
-    let mut meeting_targets: HashMap<i64, HashSet<(i64, String)>> = HashMap::new();
-    for (id, unit, level) in store::meeting_targets(conn, region, &from, &to).await? {
-        meeting_targets.entry(id).or_default().insert((unit, level));
-    }
-    Ok(Facts {
-        region_id: region,
-        documents: store::documents(conn, region, &from, &to).await?,
-        meetings: store::meetings(conn, &regions, &from, &to).await?,
-        meeting_targets,
-        document_counts: store::document_year_counts(conn, region).await?,
-        meeting_counts: store::meeting_year_counts(conn, region).await?,
-        plans: store::plans(conn, region).await?,
-        unit_names: store::unit_names(conn, region).await?.into_iter().collect(),
-        years: years.to_vec(),
-    })
-}
-
-/// Evaluates every rule of a region over some years and reconciles its warnings.
-pub async fn evaluate_region(tx: &mut Tx, region: i64, years: &[i32]) -> AppResult<Outcome> {
+/// Evaluates the given rule packs over a region and some years and reconciles their warnings
+/// (and only theirs: the warnings of other packs are not touched).
+pub async fn evaluate_region(
+    tx: &mut Tx,
+    region: i64,
+    years: &[i32],
+    packs: &[&'static RulePack],
+) -> AppResult<Outcome> {
     let started = std::time::Instant::now();
-    let facts = load_facts(tx, region, years).await?;
-    let loaded = started.elapsed();
+    let scope = Scope {
+        region_id: region,
+        years: years.to_vec(),
+    };
     let settings = Settings::from_overrides(&store::settings(tx, region).await?);
-    let findings = rules::evaluate(&facts, &settings);
+    let mut findings = Vec::new();
+    for pack in packs {
+        findings.extend((pack.evaluate)(tx, &scope, &settings).await?);
+    }
     let evaluated = started.elapsed();
-    let outcome = reconcile(tx, region, years, findings).await?;
+    let rule_ids: Vec<&str> = packs
+        .iter()
+        .flat_map(|p| p.rules.iter().map(|r| r.id))
+        .collect();
+    let outcome = reconcile(tx, region, years, &rule_ids, findings).await?;
     tracing::debug!(
         region,
-        load_ms = loaded.as_millis() as u64,
-        rules_ms = (evaluated - loaded).as_millis() as u64,
+        packs = packs.len(),
+        evaluate_ms = evaluated.as_millis() as u64,
         reconcile_ms = (started.elapsed() - evaluated).as_millis() as u64,
         raised = outcome.raised,
         "rules evaluated"
@@ -80,6 +69,7 @@ async fn reconcile(
     tx: &mut Tx,
     region: i64,
     years: &[i32],
+    rule_ids: &[&str],
     findings: Vec<Finding>,
 ) -> AppResult<Outcome> {
     let (first, last) = (
@@ -91,6 +81,7 @@ async fn reconcile(
         region,
         &format!("{first}-01-01"),
         &format!("{last}-12-31"),
+        rule_ids,
     )
     .await?;
     let mut by_key: HashMap<(String, String), Warning> = live
@@ -106,7 +97,7 @@ async fn reconcile(
             continue;
         }
         out.live += 1;
-        let figures = f.figures.to_string();
+        let figures = f.figures.to_json().to_string();
         let records = serde_json::to_string(&f.records).unwrap_or_else(|_| "[]".into());
         match by_key.remove(&(f.rule_id.to_string(), f.subject_key.clone())) {
             Some(w) if w.figures == figures && w.subject == f.subject && w.records == records => {}
@@ -132,11 +123,7 @@ async fn reconcile(
         .collect();
     store::insert_warnings(tx, &rows, &now).await?;
     out.raised += rows.len();
-    let gone: Vec<i64> = by_key
-        .into_values()
-        .filter(|w| rules::rule(&w.rule_id).is_some())
-        .map(|w| w.id)
-        .collect();
+    let gone: Vec<i64> = by_key.into_values().map(|w| w.id).collect();
     store::resolve_warnings(tx, &gone, "原因已消除，自动解除", &now).await?;
     out.resolved += gone.len();
     Ok(out)
@@ -161,10 +148,12 @@ fn new_warning<'a>(
     }
 }
 
-/// After a write: the years of the changed dates and the years after them (this year's
-/// count is next year's baseline).
+/// After a write to a channel: the rule packs that read the channel, over the region and the
+/// years of the changed dates and the years after them (this year's count is next year's
+/// baseline).
 pub async fn evaluate_after_write(
     tx: &mut Tx,
+    channel: &str,
     region: i64,
     dates: &[NaiveDate],
 ) -> AppResult<Outcome> {
@@ -174,7 +163,7 @@ pub async fn evaluate_after_write(
         .collect();
     years.sort_unstable();
     years.dedup();
-    evaluate_region(tx, region, &years).await
+    evaluate_region(tx, region, &years, &rules::packs_reading(channel)).await
 }
 
 /// The full re-evaluation of every region and year (`jianfu rules run`).
@@ -193,7 +182,7 @@ async fn run_region(db: &Db, region: i64) -> AppResult<Outcome> {
         years.push(last + 1);
     }
     let mut tx = db.begin().await?;
-    let o = evaluate_region(&mut tx, region, &years).await?;
+    let o = evaluate_region(&mut tx, region, &years, &rules::all_packs()).await?;
     tx.commit().await?;
     Ok(o)
 }
@@ -219,8 +208,7 @@ pub async fn list_rules(db: &Db, actor: &Actor) -> AppResult<Vec<RuleView>> {
     let mut conn = db.reader();
     let region = region_of(&mut conn, actor).await?;
     let settings = Settings::from_overrides(&store::settings(&mut conn, region).await?);
-    Ok(rules::CATALOG
-        .iter()
+    Ok(rules::catalogue()
         .map(|r| {
             let (enabled, params) = settings.0.get(r.id).cloned().unwrap_or_default();
             RuleView {
@@ -315,7 +303,12 @@ pub async fn update_rule(
         },
     )
     .await?;
-    // Re-evaluate every region under this one: a city's setting applies to its counties.
+    // Re-evaluate the rule's pack in every region under this one: a city's setting applies
+    // to its counties.
+    let pack: Vec<&'static RulePack> = rules::all_packs()
+        .into_iter()
+        .filter(|p| p.rules.iter().any(|r| r.id == def.id))
+        .collect();
     let regions: Vec<i64> = store::regions_with_items(&mut tx).await?;
     for r in regions {
         if org::is_within(&mut tx, region, r).await? {
@@ -323,7 +316,7 @@ pub async fn update_rule(
             if let Some(last) = years.last().copied() {
                 years.push(last + 1);
             }
-            evaluate_region(&mut tx, r, &years).await?;
+            evaluate_region(&mut tx, r, &years, &pack).await?;
         }
     }
     tx.commit().await?;
@@ -362,7 +355,7 @@ pub async fn list(
     actor: &Actor,
     f: ListWarnings,
     page: Page,
-) -> AppResult<Paged<Warning>> {
+) -> AppResult<Paged<WarningView>> {
     policy::ensure(actor, Action::ViewWarnings)?;
     let mut conn = db.reader();
     if let Some(u) = f.unit {
@@ -384,14 +377,88 @@ pub async fn list(
     };
     let (items, total) =
         store::list_warnings(&mut conn, &filter, page.limit(), page.offset()).await?;
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::new(
+        items.into_iter().map(WarningView::from).collect(),
+        total,
+        page,
+    ))
+}
+
+/// A warning as the API and the pages show it: its figures and records as JSON, not as the
+/// text the database keeps.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WarningView {
+    pub id: i64,
+    pub region_id: i64,
+    pub rule_id: String,
+    /// violation|warning
+    pub severity: String,
+    pub subject_key: String,
+    pub subject: String,
+    pub unit_id: Option<i64>,
+    /// The figures that broke the rule, by key, each with its Chinese label, value and unit.
+    #[schema(value_type = Object)]
+    pub figures: serde_json::Map<String, serde_json::Value>,
+    /// The offending records.
+    pub records: Vec<RecordRef>,
+    /// open|justified|acknowledged|closed|resolved
+    pub status: String,
+    pub on_date: String,
+    pub raised_at: String,
+    pub updated_at: String,
+    pub resolved_at: Option<String>,
+    pub justification: Option<String>,
+}
+
+/// A record a warning is about: its channel (documents|meetings|…) and id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RecordRef {
+    pub channel: String,
+    pub id: i64,
+}
+
+impl WarningView {
+    /// Each stored figure with its label (figures stored before they carried labels read as 数据项).
+    pub fn labelled_figures(&self) -> Vec<(String, rules::Figure)> {
+        rules::Figures::parse(&serde_json::Value::Object(self.figures.clone()).to_string())
+    }
+}
+
+impl From<Warning> for WarningView {
+    fn from(w: Warning) -> WarningView {
+        let figures = match serde_json::from_str(&w.figures) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        let records: Vec<(String, i64)> = serde_json::from_str(&w.records).unwrap_or_default();
+        WarningView {
+            id: w.id,
+            region_id: w.region_id,
+            rule_id: w.rule_id,
+            severity: w.severity,
+            subject_key: w.subject_key,
+            subject: w.subject,
+            unit_id: w.unit_id,
+            figures,
+            records: records
+                .into_iter()
+                .map(|(channel, id)| RecordRef { channel, id })
+                .collect(),
+            status: w.status,
+            on_date: w.on_date,
+            raised_at: w.raised_at,
+            updated_at: w.updated_at,
+            resolved_at: w.resolved_at,
+            justification: w.justification,
+        }
+    }
 }
 
 /// A warning with its rule, its history and the records it is about.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WarningDetail {
     #[serde(flatten)]
-    pub warning: Warning,
+    pub warning: WarningView,
     pub rule: RuleDef,
     pub events: Vec<WarningEvent>,
     /// The offending records, each with whether the viewer may open its page (a merge
@@ -411,10 +478,13 @@ pub struct RecordLink {
 /// Most records of one warning listed with their access.
 const MAX_RECORD_LINKS: usize = 100;
 
-async fn record_links(conn: &mut Conn, actor: &Actor, records: &str) -> AppResult<Vec<RecordLink>> {
-    let records: Vec<(String, i64)> = serde_json::from_str(records).unwrap_or_default();
+async fn record_links(
+    conn: &mut Conn,
+    actor: &Actor,
+    records: &[RecordRef],
+) -> AppResult<Vec<RecordLink>> {
     let mut out = Vec::new();
-    for (channel, id) in records.into_iter().take(MAX_RECORD_LINKS) {
+    for RecordRef { channel, id } in records.iter().take(MAX_RECORD_LINKS).cloned() {
         let unit = match channel.as_str() {
             "documents" => jianfu_store::ledger::get_document(conn, id)
                 .await?
@@ -464,6 +534,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<WarningDetail> {
         note: Some(warning.subject.clone()),
     }];
     events.extend(store::events(&mut conn, id).await?);
+    let warning = WarningView::from(warning);
     let record_links = record_links(&mut conn, actor, &warning.records).await?;
     Ok(WarningDetail {
         warning,

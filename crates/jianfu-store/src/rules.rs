@@ -310,16 +310,26 @@ pub async fn live_warnings(
     region: i64,
     from: &str,
     to: &str,
+    rule_ids: &[&str],
 ) -> Result<Vec<Warning>, StoreError> {
-    conn.fetch_all(
-        &Q::new(format!(
-            "SELECT {WARNING_COLS} FROM warnings w WHERE w.region_id = $1 AND w.status <> 'resolved' AND w.on_date >= $2 AND w.on_date <= $3"
-        ))
-        .bind(region)
-        .bind(from)
-        .bind(to),
-    )
-    .await
+    if rule_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(format!(
+        "SELECT {WARNING_COLS} FROM warnings w WHERE w.region_id = $1 AND w.status <> 'resolved' AND w.on_date >= $2 AND w.on_date <= $3 AND w.rule_id IN ("
+    ))
+    .bind(region)
+    .bind(from)
+    .bind(to);
+    for (i, r) in rule_ids.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        let p = q.arg(*r);
+        q.push(&p);
+    }
+    q.push(")");
+    conn.fetch_all(&q).await
 }
 
 pub struct NewWarning<'a> {

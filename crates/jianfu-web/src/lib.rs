@@ -5,7 +5,8 @@ mod assets;
 pub mod auth;
 pub mod error;
 pub mod extract;
-mod nav;
+pub mod module;
+pub mod modules;
 pub mod ui;
 
 use axum::extract::DefaultBodyLimit;
@@ -61,7 +62,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(api)
-        .merge(ui::router())
+        .merge(
+            module::modules()
+                .iter()
+                .fold(ui::router(), |r, m| r.merge((m.ui)())),
+        )
         .merge(assets::router())
         .fallback(ui::not_found)
         .layer(axum::middleware::from_fn_with_state(

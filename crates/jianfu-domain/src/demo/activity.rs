@@ -2122,12 +2122,12 @@ async fn write_plans(tx: &mut Tx, actor: &Actor, ctx: &Ctx) -> AppResult<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::CATALOG;
     use jianfu_store::{migrate, Db, Q};
     use std::collections::HashMap;
 
     #[tokio::test(flavor = "multi_thread")]
     async fn demo_activity_trips_every_rule_and_goes_down() {
+        crate::rules::install_for_tests();
         let dir = std::env::temp_dir().join(format!(
             "jianfu-demo-activity-{}-{}",
             std::process::id(),
@@ -2177,7 +2177,7 @@ mod tests {
             .expect("warnings");
         eprintln!("warnings per rule: {rules:?}");
         let tripped: HashMap<String, i64> = rules.into_iter().collect();
-        for r in CATALOG {
+        for r in crate::rules::catalogue() {
             assert!(tripped.contains_key(r.id), "rule {} never tripped", r.id);
         }
 

@@ -1,11 +1,11 @@
 //! The JSON API under `/api/v1`. Every route is declared with `#[utoipa::path]` and collected
 //! by `routes!`, so `/api/v1/openapi.json` is generated from the code and lists every route
 //! (the permission-matrix test walks that list).
-mod analysis;
-mod attachments;
+pub(crate) mod analysis;
+pub(crate) mod attachments;
 mod audit;
 mod dashboard;
-mod ledger;
+pub(crate) mod ledger;
 mod me;
 mod org;
 mod users;
@@ -51,26 +51,16 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API routes and their OpenAPI document.
-pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The platform's own routes (org, people, audit, the burden ledger, plans, rules, warnings).
+fn platform_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(org::list_units, org::create_unit))
         .routes(routes!(org::get_unit, org::update_unit))
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(audit::list_audit))
         .routes(routes!(me::me))
-        .routes(routes!(ledger::list_documents, ledger::create_document))
-        .routes(routes!(ledger::get_document, ledger::replace_document))
-        .routes(routes!(
-            attachments::download_attachment,
-            attachments::delete_attachment
-        ))
-        .routes(routes!(ledger::list_meetings, ledger::create_meeting))
-        .routes(routes!(ledger::get_meeting, ledger::replace_meeting))
         .routes(routes!(dashboard::dashboard))
-        .routes(routes!(analysis::document_analysis))
-        .routes(routes!(analysis::search_documents))
         .routes(routes!(ledger::burden_ledger))
         .routes(routes!(ledger::issuer_ranking))
         .routes(routes!(ledger::list_plans, ledger::set_plan))
@@ -79,18 +69,26 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(warnings::list_warnings))
         .routes(routes!(warnings::get_warning))
         .routes(routes!(warnings::act_on_warning))
-        .merge(uploads())
-        .split_for_parts();
-    let router = router.route("/api/v1/openapi.json", get(openapi_json));
-    (router, doc)
 }
 
-/// Routes that take files: the upload limit instead of the JSON body limit.
-fn uploads() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(attachments::add_attachment))
-        .routes(routes!(analysis::assess_document))
-        .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT))
+/// The (METHOD, path) pairs of the platform's own routes.
+pub(crate) fn platform_routes() -> Vec<(String, String)> {
+    crate::module::api_routes(platform_api())
+}
+
+/// The API routes of the platform and the installed modules, and their OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(platform_api());
+    let mut uploads = OpenApiRouter::new();
+    for m in crate::module::modules() {
+        api = api.merge((m.api)());
+        uploads = uploads.merge((m.uploads)());
+    }
+    // Routes that take files: the upload limit instead of the JSON body limit.
+    let uploads = uploads.layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT));
+    let (router, doc) = api.merge(uploads).split_for_parts();
+    let router = router.route("/api/v1/openapi.json", get(openapi_json));
+    (router, doc)
 }
 
 async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {

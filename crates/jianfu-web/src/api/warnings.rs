@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::NaiveDate;
 use jianfu_core::{AppError, Page, Paged};
+use jianfu_domain::warnings::WarningView;
 use jianfu_domain::warnings::{
     self, ListWarnings, RuleUpdate, RuleView, WarningActionInput, WarningDetail,
 };
-use jianfu_store::rules::Warning;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -69,13 +69,13 @@ pub struct WarningQuery {
 
 /// Warnings in the caller's scope (a filer: its own unit's), newest first.
 #[utoipa::path(get, path = "/api/v1/warnings", tag = "warnings", params(WarningQuery),
-    responses((status = 200, body = Paged<Warning>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = Paged<WarningView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_warnings(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<WarningQuery>,
-) -> Result<Json<Paged<Warning>>, ApiError> {
+) -> Result<Json<Paged<WarningView>>, ApiError> {
     let page = Page::parse(q.page, q.per_page)?;
     if q.status
         .as_deref()

@@ -386,11 +386,14 @@ async fn item_warnings(
         },
     )
     .await?;
-    let needle = format!("[\"{channel}\",{item}]");
     Ok(found
         .items
         .into_iter()
-        .filter(|w| w.records.contains(&needle))
+        .filter(|w| {
+            w.records
+                .iter()
+                .any(|r| r.channel == channel && r.id == item)
+        })
         .map(|w| {
             let label = if w.severity == "violation" {
                 Severity::Violation.label()

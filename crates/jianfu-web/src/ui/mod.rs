@@ -1,9 +1,9 @@
 //! The server-rendered Chinese UI. Pages call the same domain functions as the API.
-mod analysis;
-mod attachments;
+pub(crate) mod analysis;
+pub(crate) mod attachments;
 mod audit;
 mod home;
-mod ledger;
+pub(crate) mod ledger;
 mod org;
 mod plans;
 mod session;
@@ -12,7 +12,7 @@ mod warnings;
 
 use crate::auth::Identity;
 use crate::error::PageError;
-use crate::nav::{self, NavItem};
+use crate::module::{self, NavItem};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -40,45 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(users::edit_form).post(users::update))
         .route("/audit", get(audit::list))
         .route("/burden", get(ledger::burden_page))
-        .route("/documents", get(ledger::documents_page))
-        .route(
-            "/documents/new",
-            get(ledger::new_document).post(ledger::create_document),
-        )
-        .route(
-            "/documents/new/upload",
-            post(ledger::upload_document)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/documents/template.xlsx", get(ledger::ledger_template))
-        .route(
-            "/documents/import",
-            post(ledger::import_ledger)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/documents/{id}", get(ledger::document_detail))
-        .route(
-            "/documents/{id}/attachments",
-            post(attachments::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route(
-            "/documents/{id}/attachments/{attachment_id}/delete",
-            post(attachments::delete),
-        )
-        .route("/meetings", get(ledger::meetings_page))
-        .route(
-            "/meetings/new",
-            get(ledger::new_meeting).post(ledger::create_meeting),
-        )
-        .route("/meetings/{id}", get(ledger::meeting_detail))
-        .route(
-            "/analysis",
-            get(analysis::analysis_page)
-                .post(analysis::analysis_submit)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/search", get(analysis::search_page))
         .route("/plans", get(plans::plans_page).post(plans::plan_save))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::detail).post(warnings::act))
@@ -105,7 +66,7 @@ impl Chrome {
             role_label: a.role.label(),
             unit_name: a.unit_name.clone(),
             csrf: identity.csrf.clone().unwrap_or_default(),
-            nav: nav::items(a, current),
+            nav: module::nav_items(a, current),
         }
     }
 }

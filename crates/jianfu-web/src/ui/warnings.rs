@@ -9,8 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use jianfu_core::{AppError, Level, Page};
-use jianfu_domain::analysis::copy_class_label;
+use jianfu_core::{AppError, Page};
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::{self, Severity};
 use jianfu_domain::warnings::{self, ListWarnings, RuleUpdate, WarningAction, WarningActionInput};
@@ -172,7 +171,7 @@ pub async fn list(
             .map(|u| (u, names.get(&u).cloned().unwrap_or_else(|| u.to_string()))),
         query_base,
         query,
-        rules: rules::CATALOG.iter().map(|r| (r.id, r.name)).collect(),
+        rules: rules::catalogue().map(|r| (r.id, r.name)).collect(),
         statuses,
         f_rule: q.rule.unwrap_or_default(),
         f_severity: q.severity.unwrap_or_default(),
@@ -186,7 +185,7 @@ pub async fn list(
 #[template(path = "warning.html")]
 struct WarningPage {
     chrome: Chrome,
-    w: jianfu_store::rules::Warning,
+    w: jianfu_domain::warnings::WarningView,
     rule: rules::RuleDef,
     severity_label: &'static str,
     status_label: &'static str,
@@ -204,92 +203,6 @@ pub struct EventRow {
     pub actor_name: String,
     pub action: &'static str,
     pub note: Option<String>,
-}
-
-fn figure_label(key: &str) -> String {
-    match key {
-        "char_count" => "正文字数",
-        "limit" => "字数上限",
-        "basis" => "适用标准",
-        "count" => "本年数量",
-        "last_year" => "上年数量",
-        "quota" => "年度计划总量",
-        "year" => "年度",
-        "base_year" => "基准年",
-        "base_count" => "基准年数量",
-        "target" => "压减目标",
-        "minutes" => "会议时长（分钟）",
-        "cap" => "时长上限（分钟）",
-        "leader_minutes" => "领导讲话（分钟）",
-        "speakers" => "交流发言人数",
-        "speaker_minutes" => "单人发言（分钟）",
-        "levels_down" => "下延层级",
-        "reach_level" => "开到层级",
-        "relays" => "下级再开会次数",
-        "days" => "间隔天数",
-        "upper_meeting" => "上级会议编号",
-        "upper_doc_number" => "上级文件字号",
-        "departments" => "转发部门数",
-        "issuers" => "转发部门",
-        "informal" => "非正式载体件数",
-        "total" => "发文总数",
-        "share_percent" => "非正式载体占比（%）",
-        "last_year_percent" => "上年占比（%）",
-        "week" => "周次",
-        "meetings" => "会议数",
-        "weekday" => "星期",
-        "week_of_month" => "当月第几周",
-        "max" => "每年上限",
-        "demands" => "要求报送落实情况的条款数",
-        "copied_percent" => "与来源文件重合（%）",
-        "class" => "重合类型",
-        "source_id" => "来源文件编号",
-        "heads_required" => "要求主要负责同志参会",
-        "head_signed" => "主要负责同志已签发",
-        "to_schools_hospitals" => "发往学校、医院",
-        "approved" => "已经审批",
-        "in_plan" => "列入年度计划",
-        "starts_at" => "开始时间",
-        "upper_meeting_id" => "上级会议编号",
-        // A key without a label is shown as a plain "数据项", never as code.
-        _ => "数据项",
-    }
-    .to_string()
-}
-
-fn figure_value(key: &str, v: &serde_json::Value) -> String {
-    match (key, v) {
-        ("reach_level", serde_json::Value::String(s)) => s
-            .parse::<Level>()
-            .map(|l| l.label().to_string())
-            .unwrap_or_else(|_| s.clone()),
-        ("class", serde_json::Value::String(s)) => copy_class_label(Some(s)).to_string(),
-        ("starts_at", serde_json::Value::String(s)) => s.replace('T', " "),
-        // ISO weeks, "2025-W06": 2025年第6周.
-        ("week", serde_json::Value::String(s)) => match s.split_once("-W") {
-            Some((year, week)) => format!("{year}年第{}周", week.trim_start_matches('0')),
-            None => s.clone(),
-        },
-        ("weekday", serde_json::Value::Number(n)) => {
-            const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-            match n
-                .as_u64()
-                .and_then(|d| DAYS.get((d as usize).wrapping_sub(1)))
-            {
-                Some(day) => format!("星期{day}"),
-                None => n.to_string(),
-            }
-        }
-        (_, serde_json::Value::String(s)) => s.clone(),
-        (_, serde_json::Value::Bool(b)) => if *b { "是" } else { "否" }.to_string(),
-        (_, serde_json::Value::Null) => "—".to_string(),
-        (_, serde_json::Value::Array(a)) => a
-            .iter()
-            .map(|x| figure_value(key, x))
-            .collect::<Vec<_>>()
-            .join("、"),
-        (_, other) => other.to_string(),
-    }
 }
 
 fn event_label(a: &str) -> &'static str {
@@ -311,8 +224,6 @@ async fn warning_page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let d = warnings::get(&s.db, &id.actor, warning).await?;
-    let figures: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&d.warning.figures).unwrap_or_default();
     let unit_name = unit_names(&s.db, d.warning.unit_id.into_iter())
         .await
         .into_values()
@@ -337,18 +248,20 @@ async fn warning_page(
         severity_label: severity_label(&d.warning.severity),
         status_label: warnings::status_label(&d.warning.status),
         unit_name,
-        figures: figures
-            .iter()
-            .map(|(k, v)| (figure_label(k), figure_value(k, v)))
+        figures: d
+            .warning
+            .labelled_figures()
+            .into_iter()
+            .map(|(_, f)| (f.label.clone(), f.display()))
             .collect(),
         records: d
             .record_links
             .iter()
             .map(|r| {
-                let noun = if r.channel == "documents" {
-                    "文件"
-                } else {
-                    "会议"
+                let noun = match r.channel.as_str() {
+                    "documents" => "文件",
+                    "meetings" => "会议",
+                    _ => "记录",
                 };
                 let href = r.openable.then(|| format!("/{}/{}", r.channel, r.id));
                 (href, format!("{noun} {}", r.id))
@@ -540,32 +453,5 @@ pub async fn rule_save(
         Ok(_) => Ok(Redirect::to(&format!("/rules?saved={}", def.id)).into_response()),
         Err(e) if e.status() == 422 => rules_page(&s, &id, None, Some(e.to_string())).await,
         Err(e) => Err(PageError(e)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn figures_read_as_officials_write_them() {
-        assert_eq!(figure_value("week", &json!("2025-W06")), "2025年第6周");
-        assert_eq!(figure_value("week", &json!("2025-W10")), "2025年第10周");
-        assert_eq!(figure_value("weekday", &json!(1)), "星期一");
-        assert_eq!(figure_value("weekday", &json!(7)), "星期日");
-        assert_eq!(figure_value("weekday", &json!(0)), "0");
-        assert_eq!(figure_value("reach_level", &json!("village")), "村（社区）");
-        assert_eq!(
-            figure_value("class", &json!("reissued")),
-            "重发本单位已发文件"
-        );
-        assert_eq!(
-            figure_value("starts_at", &json!("2025-06-12T19:30")),
-            "2025-06-12 19:30"
-        );
-        assert_eq!(figure_value("in_plan", &json!(false)), "否");
-        assert_eq!(figure_label("copied_percent"), "与来源文件重合（%）");
-        assert_eq!(figure_label("some_new_key"), "数据项");
     }
 }

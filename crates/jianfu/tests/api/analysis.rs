@@ -3,7 +3,7 @@
 //! document is read in the background and its copies and report demands become warnings; the
 //! ledger is searched in Chinese.
 use crate::both_backends;
-use crate::helpers::{assert_error, spawn_app, Backend, TestApp};
+use crate::helpers::{assert_error, names_record, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -357,12 +357,11 @@ async fn stored_documents_are_read_and_warned(backend: Backend) {
                     &format!("/api/v1/warnings?rule={rule}&status=open&per_page=200"),
                 )
                 .await;
-            w["items"].as_array().unwrap().iter().any(|w| {
-                w["records"]
-                    .as_str()
-                    .unwrap_or("")
-                    .contains(&format!("[\"documents\",{copy}]"))
-            })
+            w["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| names_record(w, "documents", copy))
         }
     };
     assert!(warned("doc.copied").await, "copy warned");
@@ -410,13 +409,23 @@ async fn stored_documents_are_read_and_warned(backend: Backend) {
         .get("township", "/api/v1/warnings?rule=doc.copied&status=open")
         .await;
     let warning_id = own_list["items"][0]["id"].as_i64().unwrap();
+    // The API gives the figures as an object whose entries carry their labels and units.
+    let figures = &own_list["items"][0]["figures"];
+    assert_eq!(
+        figures["copied_percent"]["label"], "与来源文件重合",
+        "{figures}"
+    );
+    assert_eq!(figures["copied_percent"]["unit"], "%", "{figures}");
+    assert!(
+        figures["copied_percent"]["value"].as_i64().is_some(),
+        "{figures}"
+    );
+    assert_eq!(figures["class"]["value"], "copied_from_upper", "{figures}");
+    assert_eq!(figures["class"]["text"], "照抄上级文件", "{figures}");
+    assert!(names_record(&own_list["items"][0], "documents", copy));
     let page = app.page(&c, &format!("/warnings/{warning_id}")).await;
-    for shown in [
-        "与来源文件重合（%）",
-        "重合类型",
-        "照抄上级文件",
-        "来源文件编号",
-    ] {
+    for shown in ["与来源文件重合", "重合类型", "照抄上级文件", "来源文件编号"]
+    {
         assert!(page.contains(shown), "{shown} in {page}");
     }
     for hidden in [

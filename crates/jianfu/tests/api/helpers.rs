@@ -87,6 +87,7 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
             )
         }
     };
+    jianfu::install().expect("modules");
     let db = Db::connect(&url).await.expect("connect");
     migrate::run(&db).await.expect("migrate");
     jianfu_domain::demo::ensure_region(&db)
@@ -322,4 +323,12 @@ pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let i = html.find(marker).expect("page carries a CSRF token") + marker.len();
     html[i..i + 64].to_string()
+}
+
+/// Whether a warning of the API names the record `(channel, id)` among its records.
+pub fn names_record(warning: &Value, channel: &str, id: i64) -> bool {
+    let records = warning["records"].as_array().expect("records is an array");
+    records
+        .iter()
+        .any(|r| r["channel"] == channel && r["id"].as_i64() == Some(id))
 }

@@ -1,0 +1,275 @@
+//! The module manifest: how a module of the platform declares itself (the way a Decidim
+//! component does). The binary lists the modules in one place and [`install`]s them; the
+//! platform builds the API router and its OpenAPI document, the pages, the navigation and the
+//! rule catalogue from the manifests, and refuses to start when two modules claim the same
+//! name, route, navigation entry or rule id.
+use crate::AppState;
+use axum::Router;
+use jianfu_core::Actor;
+use jianfu_domain::policy::{can, Action};
+use jianfu_domain::rules::{self, RulePack};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+use utoipa_axum::router::OpenApiRouter;
+
+/// One module of the platform.
+pub struct Module {
+    /// Stable name, e.g. "meetings".
+    pub name: &'static str,
+    /// Chinese name, e.g. 会议.
+    pub label: &'static str,
+    /// Its JSON API routes with their OpenAPI entries (JSON body limit).
+    pub api: fn() -> OpenApiRouter<AppState>,
+    /// Its routes that take files (upload body limit).
+    pub uploads: fn() -> OpenApiRouter<AppState>,
+    /// Its pages.
+    pub ui: fn() -> Router<AppState>,
+    /// Its entries in the navigation.
+    pub nav: &'static [NavEntry],
+    /// Its rules.
+    pub rules: &'static [&'static RulePack],
+}
+
+impl Module {
+    /// A module with no routes, pages, navigation or rules yet.
+    pub const fn named(name: &'static str, label: &'static str) -> Module {
+        Module {
+            name,
+            label,
+            api: OpenApiRouter::new,
+            uploads: OpenApiRouter::new,
+            ui: Router::new,
+            nav: &[],
+            rules: &[],
+        }
+    }
+}
+
+/// A navigation entry, shown when the policy grants its action; entries are sorted by `order`.
+pub struct NavEntry {
+    pub order: u16,
+    pub href: &'static str,
+    pub label: &'static str,
+    pub action: Action,
+}
+
+/// What the navigation shows to one user.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The platform's own entries, around which the modules' entries fall by their order.
+const PLATFORM_NAV: &[NavEntry] = &[
+    nav(10, "/", "首页", Action::ViewOrg),
+    nav(20, "/warnings", "预警", Action::ViewWarnings),
+    nav(30, "/burden", "负担台账", Action::ViewLedger),
+    nav(80, "/plans", "年度计划", Action::ViewLedger),
+    nav(90, "/rules", "规则", Action::ViewWarnings),
+    nav(100, "/org", "组织机构", Action::ViewOrg),
+    nav(110, "/users", "用户管理", Action::ViewUsers),
+    nav(120, "/audit", "审计日志", Action::ViewAudit),
+];
+
+pub const fn nav(order: u16, href: &'static str, label: &'static str, action: Action) -> NavEntry {
+    NavEntry {
+        order,
+        href,
+        label,
+        action,
+    }
+}
+
+static MODULES: OnceLock<Vec<Module>> = OnceLock::new();
+
+/// Checks the manifests and makes them the running platform's modules. Installing the same
+/// list again is allowed (tests start many apps in one process).
+pub fn install(modules: Vec<Module>) -> Result<(), String> {
+    check(&modules)?;
+    let packs: Vec<&'static RulePack> = modules.iter().flat_map(|m| m.rules).copied().collect();
+    rules::install(&packs)?;
+    let names = |ms: &[Module]| ms.iter().map(|m| m.name).collect::<Vec<_>>();
+    let wanted = names(&modules);
+    let installed = MODULES.get_or_init(|| modules);
+    if names(installed) != wanted {
+        return Err("平台已按另一组模块启动".into());
+    }
+    Ok(())
+}
+
+/// The installed modules (none before [`install`]).
+pub fn modules() -> &'static [Module] {
+    MODULES.get().map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A manifest that contradicts another fails here, with a message naming both.
+pub fn check(modules: &[Module]) -> Result<(), String> {
+    let mut names = BTreeMap::new();
+    for m in modules {
+        if names.insert(m.name, m.label).is_some() {
+            return Err(format!("模块名称“{}”被重复注册", m.name));
+        }
+    }
+    let mut hrefs: BTreeMap<&str, &str> = PLATFORM_NAV.iter().map(|e| (e.href, "平台")).collect();
+    let mut routes: BTreeMap<(String, String), &str> = crate::api::platform_routes()
+        .into_iter()
+        .map(|r| (r, "平台"))
+        .collect();
+    let mut rule_ids: BTreeMap<&str, &str> = BTreeMap::new();
+    for m in modules {
+        for e in m.nav {
+            if let Some(other) = hrefs.insert(e.href, m.name) {
+                return Err(format!(
+                    "导航入口“{}”被模块“{}”与“{}”重复注册",
+                    e.href, other, m.name
+                ));
+            }
+        }
+        for route in api_routes((m.api)())
+            .into_iter()
+            .chain(api_routes((m.uploads)()))
+        {
+            if let Some(other) = routes.insert(route.clone(), m.name) {
+                return Err(format!(
+                    "接口 {} {} 被模块“{}”与“{}”重复注册",
+                    route.0, route.1, other, m.name
+                ));
+            }
+        }
+        for r in m.rules.iter().flat_map(|p| p.rules) {
+            if let Some(other) = rule_ids.insert(r.id, m.name) {
+                return Err(format!(
+                    "规则编号“{}”被模块“{}”与“{}”重复定义",
+                    r.id, other, m.name
+                ));
+            }
+        }
+    }
+    // Pages: axum refuses two handlers for one path and method by panicking; say which.
+    let merged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        modules
+            .iter()
+            .fold(crate::ui::router(), |r, m| r.merge((m.ui)()))
+    }));
+    merged.map(|_| ()).map_err(|e| {
+        let why = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("页面路由冲突：{why}")
+    })
+}
+
+/// The (METHOD, path) pairs an API router documents.
+pub fn api_routes(r: OpenApiRouter<AppState>) -> Vec<(String, String)> {
+    let (_, doc) = r.split_for_parts();
+    let mut out = Vec::new();
+    for (path, item) in doc.paths.paths {
+        let json = serde_json::to_value(&item).unwrap_or_default();
+        for method in json.as_object().into_iter().flat_map(|o| o.keys()) {
+            if matches!(
+                method.as_str(),
+                "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace"
+            ) {
+                out.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The navigation for one user: the platform's entries and the modules', in order, those the
+/// policy allows.
+pub fn nav_items(actor: &Actor, current: &str) -> Vec<NavItem> {
+    let mut entries: Vec<&NavEntry> = PLATFORM_NAV
+        .iter()
+        .chain(modules().iter().flat_map(|m| m.nav))
+        .collect();
+    entries.sort_by_key(|e| e.order);
+    entries
+        .into_iter()
+        .filter(|e| can(actor, e.action))
+        .map(|e| NavItem {
+            href: e.href,
+            label: e.label,
+            active: if e.href == "/" {
+                current == "/"
+            } else {
+                current.starts_with(e.href)
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modules::{builtin, meetings};
+    use axum::routing::get;
+    use jianfu_domain::rules::meetings::PACK;
+
+    fn renamed(mut m: Module, name: &'static str) -> Module {
+        m.name = name;
+        m
+    }
+
+    #[test]
+    fn the_builtin_modules_agree() {
+        assert_eq!(check(&builtin()), Ok(()));
+    }
+
+    #[test]
+    fn two_modules_with_one_name_are_refused() {
+        let err = check(&[meetings::module(), Module::named("meetings", "另一个")]).unwrap_err();
+        assert!(err.contains("模块名称“meetings”"), "{err}");
+    }
+
+    #[test]
+    fn two_modules_claiming_one_route_are_refused() {
+        let twin = Module {
+            nav: &[],
+            rules: &[],
+            ui: Router::new,
+            ..renamed(meetings::module(), "meetings2")
+        };
+        let err = check(&[meetings::module(), twin]).unwrap_err();
+        assert!(
+            err.contains("/api/v1/meetings") && err.contains("meetings2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn two_modules_defining_one_rule_are_refused() {
+        static TWIN: &[&RulePack] = &[&PACK];
+        let twin = Module {
+            rules: TWIN,
+            ..Module::named("twin", "重复规则")
+        };
+        let err = check(&[meetings::module(), twin]).unwrap_err();
+        assert!(err.contains("规则编号“meet.duration”"), "{err}");
+    }
+
+    #[test]
+    fn a_page_claimed_twice_is_refused() {
+        let squatter = Module {
+            ui: || Router::new().route("/burden", get(|| async { "" })),
+            ..Module::named("squatter", "抢占页面")
+        };
+        let err = check(&[squatter]).unwrap_err();
+        assert!(err.contains("页面路由冲突"), "{err}");
+    }
+
+    #[test]
+    fn a_nav_entry_claimed_twice_is_refused() {
+        static NAV: &[NavEntry] = &[nav(1, "/warnings", "预警", Action::ViewWarnings)];
+        let squatter = Module {
+            nav: NAV,
+            ..Module::named("squatter", "抢占导航")
+        };
+        let err = check(&[squatter]).unwrap_err();
+        assert!(err.contains("导航入口“/warnings”"), "{err}");
+    }
+}
