@@ -39,6 +39,9 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request took longer than the server allows (503); trying again may succeed.
+    #[error("请求处理超时，请稍后再试")]
+    Timeout,
     /// Internal errors are logged with their context and never shown.
     #[error("系统内部错误，请稍后再试或联系管理员")]
     Internal(String),
@@ -102,6 +105,7 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::PayloadTooLarge(_) => 413,
             AppError::TooManyRequests(_) => 429,
+            AppError::Timeout => 503,
             AppError::Internal(_) => 500,
         }
     }
@@ -116,6 +120,7 @@ impl AppError {
             | AppError::BadRequest { code, .. } => code,
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Timeout => "timeout",
             AppError::Internal(_) => "internal",
         }
     }

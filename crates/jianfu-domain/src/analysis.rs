@@ -542,7 +542,7 @@ impl Intelligence {
                     Some(a) => viewer_rank(conn, a).await?,
                     None => 4,
                 },
-                date: chrono::Local::now().date_naive(),
+                date: jianfu_core::time::today(),
                 copies_upper: None,
             },
         };

@@ -4,7 +4,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use jianfu_core::{time, Actor, AppError, AppResult, Role};
 use jianfu_store::users::Credentials;
 use jianfu_store::{sessions, users, Db};
@@ -109,7 +109,7 @@ pub struct Session {
 pub async fn start_session(db: &Db, actor: &Actor) -> AppResult<Session> {
     let cookie = random_secret();
     let csrf = random_secret();
-    let now = Utc::now();
+    let now = time::utc_now();
     let mut tx = db.begin().await?;
     sessions::delete_expired(&mut tx, &time::format_ts(now)).await?;
     sessions::insert_session(

@@ -22,8 +22,12 @@ pub enum StoreError {
     Connect(String),
     #[error("数据库迁移失败：{0}")]
     Migrate(String),
-    #[error("唯一约束冲突：{0}")]
-    Unique(String),
+    #[error("唯一约束冲突：{message}")]
+    Unique {
+        message: String,
+        /// The column whose value is taken, when the backend's error names it.
+        field: Option<String>,
+    },
     #[error("数据库错误：{0}")]
     Sql(#[from] sqlx::Error),
 }
@@ -32,7 +36,10 @@ impl StoreError {
     fn from_sqlx(e: sqlx::Error) -> StoreError {
         if let sqlx::Error::Database(db) = &e {
             if db.is_unique_violation() {
-                return StoreError::Unique(db.message().to_string());
+                return StoreError::Unique {
+                    message: db.message().to_string(),
+                    field: unique_field(db.as_ref()),
+                };
             }
         }
         StoreError::Sql(e)
@@ -42,27 +49,50 @@ impl StoreError {
 impl From<StoreError> for jianfu_core::AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unique(m) => jianfu_core::AppError::Conflict {
+            StoreError::Unique { field, .. } => jianfu_core::AppError::Conflict {
                 code: "duplicate",
                 message: "记录已存在，请勿重复提交".into(),
-                field: unique_field(&m),
+                field,
             },
             other => jianfu_core::AppError::internal(other),
         }
     }
 }
 
-/// Best effort: the column named by a unique-violation message of either backend.
-fn unique_field(message: &str) -> Option<String> {
-    // SQLite: "UNIQUE constraint failed: org_units.code"
-    if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
-        return rest
-            .split(',')
-            .next()
-            .and_then(|c| c.split('.').nth(1))
-            .map(|c| c.trim().to_string());
+/// The column of a unique violation (the first, for a key over several), on either backend.
+fn unique_field(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        return pg
+            .detail()
+            .and_then(pg_key_column)
+            .or_else(|| pg_constraint_column(pg.constraint()?, pg.table()?));
     }
-    None
+    sqlite_unique_column(db.message())
+}
+
+/// SQLite: "UNIQUE constraint failed: org_units.code" → `code`.
+fn sqlite_unique_column(message: &str) -> Option<String> {
+    let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
+    let first = columns.split(',').next()?;
+    let (_table, column) = first.trim().split_once('.')?;
+    Some(column.to_string())
+}
+
+/// PostgreSQL's detail: "Key (code)=(139921-D16) already exists." → `code`.
+fn pg_key_column(detail: &str) -> Option<String> {
+    let columns = detail.strip_prefix("Key (")?.split_once(")=(")?.0;
+    let first = columns.split(',').next()?.trim().trim_matches('"');
+    (!first.is_empty()).then(|| first.to_string())
+}
+
+/// PostgreSQL's constraint name when there is no detail: `org_units_code_key` on table
+/// `org_units` → `code` (the name PostgreSQL gives a UNIQUE column, and our migrations use).
+fn pg_constraint_column(constraint: &str, table: &str) -> Option<String> {
+    let column = constraint
+        .strip_prefix(table)?
+        .strip_prefix('_')?
+        .strip_suffix("_key")?;
+    (!column.is_empty()).then(|| column.to_string())
 }
 
 /// A value bound to a `$n` placeholder.
@@ -519,9 +549,42 @@ mod tests {
     #[test]
     fn reads_the_column_of_a_sqlite_unique_violation() {
         assert_eq!(
-            unique_field("UNIQUE constraint failed: org_units.code"),
+            sqlite_unique_column("UNIQUE constraint failed: org_units.code"),
             Some("code".into())
         );
-        assert_eq!(unique_field("duplicate key"), None);
+        assert_eq!(
+            sqlite_unique_column(
+                "UNIQUE constraint failed: warnings.rule_id, warnings.subject_key"
+            ),
+            Some("rule_id".into())
+        );
+        assert_eq!(sqlite_unique_column("duplicate key"), None);
+    }
+
+    #[test]
+    fn reads_the_column_of_a_postgres_unique_violation() {
+        assert_eq!(
+            pg_key_column("Key (code)=(139921-D16) already exists."),
+            Some("code".into())
+        );
+        assert_eq!(
+            pg_key_column("Key (rule_id, subject_key)=(doc.length, d:1) already exists."),
+            Some("rule_id".into())
+        );
+        assert_eq!(
+            pg_key_column(r#"Key ("Code")=(x) already exists."#),
+            Some("Code".into())
+        );
+        assert_eq!(pg_key_column("Failing row contains (1, x)."), None);
+        assert_eq!(
+            pg_constraint_column("org_units_code_key", "org_units"),
+            Some("code".into())
+        );
+        assert_eq!(
+            pg_constraint_column("users_username_key", "users"),
+            Some("username".into())
+        );
+        assert_eq!(pg_constraint_column("warnings_live_key", "org_units"), None);
+        assert_eq!(pg_constraint_column("org_units_pkey", "org_units"), None);
     }
 }

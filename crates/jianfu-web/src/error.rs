@@ -87,6 +87,7 @@ impl IntoResponse for PageError {
             429 => "操作过于频繁",
             400 | 413 | 422 => "提交的内容有误",
             409 => "记录冲突",
+            503 => "请求超时",
             _ => "系统错误",
         };
         let page = ErrorPage {

@@ -9,20 +9,48 @@ pub mod module;
 pub mod modules;
 pub mod ui;
 
-use axum::extract::DefaultBodyLimit;
+use axum::body::HttpBody;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use error::{ApiError, PageError};
+use jianfu_core::AppError;
 use jianfu_domain::analysis::Intelligence;
 use jianfu_domain::auth::LoginThrottle;
 use jianfu_store::Db;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::{Layer, ServiceExt};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted by JSON and form routes.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Largest file upload: 20 MB of file plus form overhead.
 pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
+
+/// How long a request may take before it is answered 503 `timeout`.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeLimits {
+    /// Pages and API calls.
+    pub request: Duration,
+    /// File uploads (multipart bodies): up to 20 MB over a slow county network, then the file
+    /// is read or a whole ledger imported.
+    pub upload: Duration,
+}
+
+impl Default for TimeLimits {
+    fn default() -> Self {
+        TimeLimits {
+            request: Duration::from_secs(30),
+            upload: Duration::from_secs(10 * 60),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -33,6 +61,7 @@ pub struct AppState {
     pub openapi_json: Arc<String>,
     /// Copy and search indexes over the stored documents (document intelligence).
     pub intel: Arc<Intelligence>,
+    pub time_limits: TimeLimits,
 }
 
 impl AppState {
@@ -52,6 +81,7 @@ impl AppState {
             secure_cookies: false,
             openapi_json,
             intel,
+            time_limits: TimeLimits::default(),
         }
     }
 }
@@ -74,8 +104,45 @@ pub fn app(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.time_limits,
+            time_limit,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Bounds a request's time with tower-http's timeout: the upload limit for multipart bodies,
+/// whichever route takes them (no list of upload routes to keep), the request limit for the
+/// rest. A request that runs out is answered 503 with the error body (API) or page (UI)
+/// instead of the timeout's empty response.
+pub async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Next) -> Response {
+    let upload = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if upload {
+        limits.upload
+    } else {
+        limits.request
+    };
+    let api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path().to_string();
+    let timed = TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limit).layer(next);
+    let res = match timed.oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    };
+    // Nothing else in the app answers 503, let alone with an empty body.
+    if res.status() != StatusCode::SERVICE_UNAVAILABLE || !res.body().is_end_stream() {
+        return res;
+    }
+    tracing::warn!(path, seconds = limit.as_secs_f64(), "request timed out");
+    match api {
+        true => ApiError(AppError::Timeout).into_response(),
+        false => PageError(AppError::Timeout).into_response(),
+    }
 }
 
 /// The background analyser: loads the indexes, then reads queued documents as they come.
@@ -123,4 +190,56 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    /// A handler slower than the limit is answered 503 with the error body; a quick one and a
+    /// slow upload within the upload limit are served.
+    #[tokio::test]
+    async fn slow_requests_time_out_and_uploads_get_longer() {
+        let limits = TimeLimits {
+            request: Duration::from_millis(100),
+            upload: Duration::from_secs(10),
+        };
+        let slow = || async {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            "done"
+        };
+        let app = Router::new()
+            .route("/api/v1/slow", get(slow))
+            .route("/slow", get(slow).post(slow))
+            .route("/quick", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(limits, time_limit));
+        let call = |req: Request| app.clone().oneshot(req);
+        let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
+
+        let res = call(get("/api/v1/slow")).await.expect("response");
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON error body");
+        assert_eq!(body["error"]["code"], "timeout");
+
+        let res = call(get("/slow")).await.expect("response");
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let page = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        assert!(String::from_utf8_lossy(&page).contains("请求处理超时"));
+
+        let res = call(get("/quick")).await.expect("response");
+        assert_eq!(res.status(), StatusCode::OK);
+
+        let upload = Request::post("/slow")
+            .header(CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(Body::empty())
+            .expect("request");
+        let res = call(upload).await.expect("response");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
 }

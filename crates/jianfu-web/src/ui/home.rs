@@ -6,7 +6,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::Datelike;
 use jianfu_core::Page;
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::{audit, dashboard, org, people};
@@ -75,7 +74,7 @@ pub async fn home(
         ),
         false => None,
     };
-    let year = chrono::Local::now().year();
+    let year = jianfu_core::time::current_year();
     let dashboard_json = match can(actor, Action::ViewLedger) {
         true => {
             let d = dashboard::overview(&s.db, actor, year).await?;
@@ -88,7 +87,9 @@ pub async fn home(
     render(&HomePage {
         chrome: Chrome::new(&id, "/", "首页"),
         scope_name: root.name,
-        today: chrono::Local::now().format("%Y年%-m月%-d日").to_string(),
+        today: jianfu_core::time::today()
+            .format("%Y年%-m月%-d日")
+            .to_string(),
         level_counts,
         user_count,
         audit_count,

@@ -8,7 +8,8 @@ both_backends!(
     lists_units_within_the_callers_subtree,
     paging_and_filters,
     creates_and_updates_units,
-    bad_input_changes_nothing
+    bad_input_changes_nothing,
+    taken_codes_are_named_by_the_database_too
 );
 
 async fn lists_units_within_the_callers_subtree(backend: Backend) {
@@ -345,4 +346,63 @@ async fn bad_input_changes_nothing(backend: Backend) {
         app.scalar("SELECT COUNT(*) FROM audit_log").await,
         audit_before
     );
+}
+
+/// A code taken between the check and the insert is refused by the unique constraint, and the
+/// error names the field on both backends, as the check does.
+async fn taken_codes_are_named_by_the_database_too(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let taken = app
+        .scalar("SELECT COUNT(*) FROM org_units WHERE code = '139921-D16'")
+        .await;
+    assert_eq!(
+        taken, 1,
+        "the demo region has 县财政局 with code 139921-D16"
+    );
+
+    // The insert without the check: the database's own message names the column.
+    let mut tx = app.db.begin().await.expect("transaction");
+    let unit = jianfu_store::org::NewUnit {
+        parent_id: Some(county),
+        name: "县财政局（重复）",
+        code: "139921-D16",
+        level: "department",
+        sort_order: 0,
+        region_root: false,
+    };
+    let err = jianfu_store::org::insert(&mut tx, &unit, &jianfu_core::time::now())
+        .await
+        .expect_err("a taken code is refused");
+    let err = jianfu_core::AppError::from(err);
+    assert_eq!(err.status(), 409, "{err:?}");
+    assert_eq!(err.code(), "duplicate");
+    assert_eq!(err.field(), Some("code"), "{err:?}");
+    drop(tx);
+
+    // Racing creates of one code: one is created, every other is refused naming the field,
+    // by the check or (on PostgreSQL, when both pass the check) by the constraint.
+    let create = |i: usize| {
+        let app = &app;
+        async move {
+            app.send(
+                "supervisor",
+                "POST",
+                "/api/v1/org-units",
+                &json!({"parent_id": county, "name": format!("县新设局{i}"), "code": "139921-D77", "level": "department"}),
+            )
+            .await
+        }
+    };
+    let (a, b, c, d) = tokio::join!(create(1), create(2), create(3), create(4));
+    let mut created = 0;
+    for (status, body) in [a, b, c, d] {
+        if status == StatusCode::CREATED {
+            created += 1;
+            continue;
+        }
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["field"], "code", "{body}");
+    }
+    assert_eq!(created, 1);
 }
