@@ -174,7 +174,7 @@ pub async fn add(
             entity_id: document_id.to_string(),
             region_id: Some(doc.region_id),
             before: None,
-            after: Some(&serde_json::to_value(&after).unwrap_or_default()),
+            after: Some(&audit::json(&after)?),
             summary: format!("为文件《{}》上传附件“{}”（{}字节）", doc.title, name, size),
         },
     )
@@ -219,7 +219,7 @@ pub async fn remove(db: &Db, actor: &Actor, document_id: i64, id: i64) -> AppRes
             entity: "document",
             entity_id: document_id.to_string(),
             region_id: Some(doc.region_id),
-            before: Some(&serde_json::to_value(&a).unwrap_or_default()),
+            before: Some(&audit::json(&a)?),
             after: None,
             summary: format!("删除文件《{}》的附件“{}”", doc.title, a.name),
         },

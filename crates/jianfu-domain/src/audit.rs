@@ -1,8 +1,9 @@
 //! The audit trail: every write appends who, when, what, which record and digests of the
 //! record before and after, in a hash chain that [`verify`] walks.
-use jianfu_core::{Actor, AppResult, Page, Paged};
+use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 use jianfu_store::audit::{self as store, AuditEntry, AuditFilter};
 use jianfu_store::{Db, Tx};
+use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -18,6 +19,13 @@ pub struct Change<'a> {
     pub after: Option<&'a Value>,
     /// A Chinese sentence for people reading the trail.
     pub summary: String,
+}
+
+/// A record as the trail digests it ([`Change::before`], [`Change::after`]). A record that does
+/// not serialise fails the write: the trail never stores `null` in place of the record.
+pub fn json<T: Serialize + ?Sized>(record: &T) -> AppResult<Value> {
+    serde_json::to_value(record)
+        .map_err(|e| AppError::internal(format!("audit record does not serialise: {e}")))
 }
 
 /// Appends an entry inside the caller's transaction, so the write and its record commit together.
@@ -202,6 +210,18 @@ pub async fn list(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_record_that_does_not_serialise_is_an_error_not_null() {
+        assert_eq!(
+            json(&std::collections::BTreeMap::from([("id", 7)])).ok(),
+            Some(json!({"id": 7}))
+        );
+        // JSON object keys must be strings: a map keyed by pairs cannot be written.
+        let unwritable = std::collections::BTreeMap::from([((1, 2), "x")]);
+        let err = json(&unwritable).expect_err("no JSON for a map keyed by pairs");
+        assert_eq!(err.status(), 500);
+    }
 
     #[test]
     fn digest_ignores_key_order() {

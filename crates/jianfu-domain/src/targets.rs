@@ -115,7 +115,7 @@ pub(crate) async fn store_reach_and_audit<T: Serialize>(
     change: ItemChange<'_, T>,
 ) -> AppResult<Written> {
     ledger::set_targets(tx, item, rows).await?;
-    let json = |v: &T| serde_json::to_value(v).unwrap_or_default();
+    let before = change.before.map(audit::json).transpose()?;
     let verb = if change.before.is_some() {
         "update"
     } else {
@@ -129,8 +129,8 @@ pub(crate) async fn store_reach_and_audit<T: Serialize>(
             entity: change.entity,
             entity_id: item.item_id.to_string(),
             region_id: Some(item.region_id),
-            before: change.before.map(json).as_ref(),
-            after: Some(&json(change.after)),
+            before: before.as_ref(),
+            after: Some(&audit::json(change.after)?),
             summary: change.summary,
         },
     )
