@@ -127,7 +127,7 @@ pub const MAX_BODY_CHARS: usize = 200_000;
 
 /// Dates the ledger accepts: no document from before 2000 or more than a year ahead.
 pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
-    let today = chrono::Local::now().date_naive();
+    let today = jianfu_core::time::today();
     let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(d);
     if d < earliest || d > today + chrono::Duration::days(366) {
         return Err(AppError::invalid(field, "超出合理范围（2000年至明年）"));

@@ -5,7 +5,6 @@ use crate::extract::{empty_as_none, ApiQuery};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use chrono::Datelike;
 use jianfu_domain::dashboard::{self, Dashboard};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,6 +27,6 @@ pub async fn dashboard(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    let year = q.year.unwrap_or_else(|| chrono::Local::now().year());
+    let year = q.year.unwrap_or_else(|| jianfu_core::time::current_year());
     Ok(Json(dashboard::overview(&s.db, &actor, year).await?))
 }

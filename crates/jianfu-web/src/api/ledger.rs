@@ -177,7 +177,7 @@ pub struct BurdenQuery {
 }
 
 fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
-    let today = chrono::Local::now().date_naive();
+    let today = jianfu_core::time::today();
     let to = to.unwrap_or(today);
     let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
     (from, to)
@@ -239,7 +239,7 @@ pub async fn list_plans(
 ) -> Result<Json<Vec<PlanRow>>, ApiError> {
     let year = q
         .year
-        .unwrap_or_else(|| i64::from(chrono::Local::now().year()));
+        .unwrap_or_else(|| i64::from(jianfu_core::time::current_year()));
     Ok(Json(plans::overview(&s.db, &actor, year).await?))
 }
 

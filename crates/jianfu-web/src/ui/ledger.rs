@@ -24,7 +24,7 @@ use jianfu_domain::Db;
 use serde::Deserialize;
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    jianfu_core::time::today()
 }
 
 #[derive(Deserialize, Default)]

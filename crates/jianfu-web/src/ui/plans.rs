@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
 use jianfu_core::AppError;
 use jianfu_domain::plans::{self, PlanInput, PlanRow};
 use jianfu_domain::policy::{can, Action};
@@ -64,7 +63,7 @@ struct PlansQuery {
 }
 
 fn this_year() -> i64 {
-    i64::from(chrono::Local::now().year())
+    i64::from(jianfu_core::time::current_year())
 }
 
 fn line(r: PlanRow) -> PlanLine {
