@@ -4,11 +4,12 @@ use crate::error::{ApiError, PageError};
 use crate::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jianfu_core::{Actor, AppError};
 use jianfu_domain::auth as domain;
 
@@ -22,18 +23,6 @@ pub struct Identity {
     pub actor: Actor,
     /// The session's CSRF token; `None` for bearer-token calls, which carry no ambient credential.
     pub csrf: Option<String>,
-}
-
-fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then(|| v.to_string())
-        })
 }
 
 async fn resolve(
@@ -52,8 +41,8 @@ async fn resolve(
             None => Err(AppError::Unauthorized),
         };
     }
-    match cookie_value(headers, SESSION_COOKIE) {
-        Some(c) => Ok(domain::session_actor(&state.db, &c)
+    match CookieJar::from_headers(headers).get(SESSION_COOKIE) {
+        Some(c) => Ok(domain::session_actor(&state.db, c.value())
             .await?
             .map(|(actor, csrf)| Identity {
                 actor,
@@ -207,17 +196,71 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// A `Set-Cookie` value for the session.
-pub fn session_cookie(value: &str, secure: bool) -> String {
-    let max_age = domain::SESSION_HOURS * 3600;
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+/// The session cookie: HttpOnly, SameSite=Lax, for the whole site, as long as the session;
+/// `Secure` when the site is served over HTTPS.
+pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::hours(domain::SESSION_HOURS))
+        .secure(secure)
+        .build()
 }
 
-pub fn clear_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// The session cookie emptied and expired at once (sign-out).
+pub fn clear_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
 }
 
-pub fn session_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
-    cookie_value(headers, SESSION_COOKIE)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::header::COOKIE;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn the_session_cookie_is_http_only_lax_and_secure_when_asked() {
+        let c = session_cookie("abc123".into(), false).to_string();
+        for part in [
+            "jianfu_session=abc123",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+            "Max-Age=43200",
+        ] {
+            assert!(c.contains(part), "{part} missing in {c}");
+        }
+        assert!(!c.contains("Secure"), "{c}");
+        assert!(session_cookie("abc123".into(), true)
+            .to_string()
+            .contains("; Secure"));
+        let gone = clear_cookie().to_string();
+        for part in [
+            "jianfu_session=;",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+            "Max-Age=0",
+        ] {
+            assert!(gone.contains(part), "{part} missing in {gone}");
+        }
+    }
+
+    #[test]
+    fn reads_the_session_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, "theme=dark; jianfu_session=abc123".parse().unwrap());
+        headers.append(COOKIE, "lang=zh".parse().unwrap());
+        let jar = CookieJar::from_headers(&headers);
+        assert_eq!(jar.get(SESSION_COOKIE).map(|c| c.value()), Some("abc123"));
+        assert!(CookieJar::from_headers(&HeaderMap::new())
+            .get(SESSION_COOKIE)
+            .is_none());
+    }
 }

@@ -1,15 +1,15 @@
 //! Sign-in and sign-out pages.
 use super::{render, FormBody};
-use crate::auth::{clear_cookie, session_cookie, session_from_headers};
+use crate::auth::{clear_cookie, session_cookie, SESSION_COOKIE};
 use crate::error::PageError;
 use crate::extract::parse_query;
 use crate::extract::ClientIp;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use jianfu_domain::auth;
 use serde::Deserialize;
 
@@ -59,6 +59,7 @@ pub struct LoginForm {
 pub async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
+    jar: CookieJar,
     FormBody(f): FormBody<LoginForm>,
 ) -> Result<Response, PageError> {
     let key = format!("{}|{}", f.username.trim().to_lowercase(), ip);
@@ -93,29 +94,13 @@ pub async fn login(
     };
     s.throttle.succeed(&key);
     let session = auth::start_session(&s.db, &actor).await?;
-    Ok((
-        StatusCode::SEE_OTHER,
-        [
-            (
-                SET_COOKIE,
-                session_cookie(&session.cookie, s.secure_cookies),
-            ),
-            (LOCATION, next.clone()),
-        ],
-    )
-        .into_response())
+    let jar = jar.add(session_cookie(session.cookie, s.secure_cookies));
+    Ok((jar, Redirect::to(&next)).into_response())
 }
 
-pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
-    if let Some(c) = session_from_headers(&headers) {
-        auth::end_session(&s.db, &c).await?;
+pub async fn logout(State(s): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        auth::end_session(&s.db, c.value()).await?;
     }
-    Ok((
-        StatusCode::SEE_OTHER,
-        [
-            (SET_COOKIE, clear_cookie()),
-            (LOCATION, "/login".to_string()),
-        ],
-    )
-        .into_response())
+    Ok((jar.add(clear_cookie()), Redirect::to("/login")).into_response())
 }

@@ -51,6 +51,16 @@ async fn login_home_and_logout(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cleared = r.headers()["set-cookie"].to_str().unwrap();
+    for part in [
+        "jianfu_session=;",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=0",
+    ] {
+        assert!(cleared.contains(part), "{part} missing in {cleared}");
+    }
     let r = c.get(app.url("/")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed out");
 
@@ -70,7 +80,22 @@ async fn login_home_and_logout(backend: Backend) {
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/");
+    let session = r.headers()["set-cookie"].to_str().unwrap();
+    for part in [
+        "jianfu_session=",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=43200",
+    ] {
+        assert!(session.contains(part), "{part} missing in {session}");
+    }
+    assert!(
+        !session.contains("Secure"),
+        "not served over HTTPS: {session}"
+    );
 }
 
 async fn wrong_passwords_are_throttled(backend: Backend) {
