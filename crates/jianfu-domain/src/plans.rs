@@ -87,7 +87,7 @@ pub async fn write(tx: &mut Tx, actor: &Actor, input: &PlanInput) -> AppResult<i
             entity_id: format!("{}:{}", input.unit_id, y),
             region_id: Some(region_id),
             before: None,
-            after: Some(&serde_json::to_value(input).unwrap_or_default()),
+            after: Some(&audit::json(input)?),
             summary: format!("设定{}{}年度发文会议计划", unit.name, y),
         },
     )
