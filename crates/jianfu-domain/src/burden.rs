@@ -1,16 +1,68 @@
 //! The burden ledger seen from below (以下看上): what landed on a unit in a period, by channel
-//! and by issuer, with the same figures for the same period a year earlier.
+//! and by issuer, with the same figures for the same period a year earlier; and the channels
+//! themselves, each declared by its module.
 use crate::policy::{self, Action};
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Actor, AppError, AppResult};
-use jianfu_store::ledger::{self as store, IssuerRank, LedgerLine};
+use jianfu_store::burden::{self as store, LedgerLine};
 use jianfu_store::{org, Db};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-/// The channels this version of the ledger holds.
-pub const CHANNELS: [(&str, &str, &str); 2] =
-    [("documents", "收文", "字"), ("meetings", "参会", "分钟")];
+/// A burden channel: a kind of item that lands on grassroots units (documents, meetings, …),
+/// declared by the module that records it. Its items live in the spine (`burden_items`,
+/// `burden_targets`) under `name`, so the ledger, the ranking and the dashboard count them
+/// without knowing the module.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Channel {
+    /// The spine's key, the module's name: `meetings`.
+    pub name: &'static str,
+    /// What one item is called: 会议.
+    pub noun: &'static str,
+    /// What a unit does with the items it receives, in the ledger seen from below: 参会.
+    pub received: &'static str,
+    /// How many items: 件, 次.
+    pub count_unit: &'static str,
+    /// The unit of an item's measure: 字, 分钟.
+    pub measure_unit: &'static str,
+    /// The colour of the channel's series in the charts.
+    pub color: &'static str,
+}
+
+impl Channel {
+    /// The page of one item: `/meetings/7`.
+    pub fn href(&self, id: i64) -> String {
+        format!("/{}/{id}", self.name)
+    }
+}
+
+static CHANNELS: OnceLock<Vec<&'static Channel>> = OnceLock::new();
+
+/// Installs the channels of the modules built in (once, at start); two channels with one name
+/// are refused.
+pub fn install(channels: &[&'static Channel]) -> Result<(), String> {
+    for (i, c) in channels.iter().enumerate() {
+        if channels[..i].iter().any(|o| o.name == c.name) {
+            return Err(format!("负担渠道“{}”重复声明", c.name));
+        }
+    }
+    // A second install (the tests install per app) must agree with the first.
+    let installed = CHANNELS.get_or_init(|| channels.to_vec());
+    if installed.len() != channels.len() || installed.iter().zip(channels).any(|(a, b)| a != b) {
+        return Err("负担渠道已按另一组模块安装".into());
+    }
+    Ok(())
+}
+
+/// The installed channels, in the modules' order.
+pub fn channels() -> &'static [&'static Channel] {
+    CHANNELS.get().map(Vec::as_slice).unwrap_or(&[])
+}
+
+pub fn channel(name: &str) -> Option<&'static Channel> {
+    channels().iter().copied().find(|c| c.name == name)
+}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitRef {
@@ -48,7 +100,7 @@ pub struct BurdenLedger {
     pub to: String,
     pub previous_from: String,
     pub previous_to: String,
-    /// Per channel: documents (characters) and meetings (minutes).
+    /// Per channel (documents in characters, meetings in minutes, …).
     pub channels: BTreeMap<String, Figures>,
     pub by_issuer: Vec<IssuerLine>,
 }
@@ -105,9 +157,9 @@ pub async fn ledger(
         &pt.to_string(),
     )
     .await?;
-    let mut channels: BTreeMap<String, Figures> = CHANNELS
+    let mut channels: BTreeMap<String, Figures> = self::channels()
         .iter()
-        .map(|(c, _, _)| (c.to_string(), Figures::default()))
+        .map(|c| (c.name.to_string(), Figures::default()))
         .collect();
     let mut lines: BTreeMap<(String, i64), IssuerLine> = BTreeMap::new();
     let line = |l: &LedgerLine| IssuerLine {
@@ -164,6 +216,28 @@ pub async fn ledger(
     })
 }
 
+/// An issuer ranked by the grassroots reach of what it issued in a period.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct IssuerRank {
+    pub issuer_id: i64,
+    pub issuer_name: String,
+    /// Items per channel, every installed channel present: `"documents": 4, "meetings": 1`.
+    #[serde(flatten)]
+    pub items: BTreeMap<String, i64>,
+    /// Sum over items of the townships and villages each reached.
+    pub grassroots_reach: i64,
+}
+
+impl IssuerRank {
+    pub fn count(&self, channel: &str) -> i64 {
+        self.items.get(channel).copied().unwrap_or(0)
+    }
+
+    fn total(&self) -> i64 {
+        self.items.values().sum()
+    }
+}
+
 /// Issuers in the actor's scope ranked by the grassroots reach of what they issued.
 pub async fn issuer_ranking(
     db: &Db,
@@ -174,14 +248,38 @@ pub async fn issuer_ranking(
 ) -> AppResult<Vec<IssuerRank>> {
     policy::ensure(actor, Action::ViewLedger)?;
     check_period(from, to)?;
-    Ok(store::issuer_ranking(
-        &mut db.reader(),
-        actor.scope_root,
-        &from.to_string(),
-        &to.to_string(),
-        limit,
-    )
-    .await?)
+    ranking(&mut db.reader(), actor.scope_root, from, to, limit).await
+}
+
+/// Issuers of the subtree under `root` ranked by grassroots reach, then items, then id.
+pub(crate) async fn ranking(
+    conn: &mut jianfu_store::Conn,
+    root: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+) -> AppResult<Vec<IssuerRank>> {
+    let rows = store::issuer_channels(conn, root, &from.to_string(), &to.to_string()).await?;
+    let mut issuers: BTreeMap<i64, IssuerRank> = BTreeMap::new();
+    for r in rows {
+        let e = issuers.entry(r.issuer_id).or_insert_with(|| IssuerRank {
+            issuer_id: r.issuer_id,
+            issuer_name: r.issuer_name.clone(),
+            items: channels().iter().map(|c| (c.name.to_string(), 0)).collect(),
+            grassroots_reach: 0,
+        });
+        *e.items.entry(r.channel).or_default() += r.items;
+        e.grassroots_reach += r.reach;
+    }
+    let mut ranked: Vec<IssuerRank> = issuers.into_values().collect();
+    ranked.sort_by(|a, b| {
+        b.grassroots_reach
+            .cmp(&a.grassroots_reach)
+            .then(b.total().cmp(&a.total()))
+            .then(a.issuer_id.cmp(&b.issuer_id))
+    });
+    ranked.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(ranked)
 }
 
 #[cfg(test)]

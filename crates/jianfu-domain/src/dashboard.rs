@@ -1,27 +1,41 @@
-//! 首页看板: the figures the home page charts — documents and meetings issued per month this
-//! year against last year, open warnings by rule, and the issuers that burden grassroots units
-//! most — each within the signed-in user's view.
+//! 首页看板: the figures the home page charts — each channel's items (documents, meetings, …)
+//! issued per month this year against last year, open warnings by rule, and the issuers that
+//! burden grassroots units most — each within the signed-in user's view.
+use crate::burden::{self, IssuerRank};
 use crate::policy::{self, Action};
 use crate::rules;
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult};
-use jianfu_store::dashboard::{self as store, Channel};
-use jianfu_store::ledger::{self as ledger_store, IssuerRank};
+use jianfu_store::burden as spine;
+use jianfu_store::dashboard as store;
 use jianfu_store::rules::WarningFilter;
 use jianfu_store::Db;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub year: i32,
-    /// Documents issued in each month of the year (January first), and a year earlier.
-    pub documents: [Vec<i64>; 2],
-    /// Meetings held in each month of the year, and a year earlier.
-    pub meetings: [Vec<i64>; 2],
+    /// The channels charted, in the modules' order.
+    pub channels: Vec<ChannelRef>,
+    /// Per channel (`"documents"`, `"meetings"`, …): its items in each month of the year
+    /// (January first), and a year earlier.
+    #[serde(flatten)]
+    pub series: BTreeMap<String, [Vec<i64>; 2]>,
     /// Warnings still to be dealt with, per rule, most first.
     pub open_warnings_by_rule: Vec<RuleCount>,
     /// The ten issuers whose items of the year reached the most townships and villages.
     pub top_issuers: Vec<IssuerRank>,
+}
+
+/// A channel as the charts name it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChannelRef {
+    /// documents, meetings, …
+    pub name: String,
+    /// 发文, 会议, …
+    pub noun: String,
+    pub color: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -60,21 +74,27 @@ pub async fn overview(db: &Db, actor: &Actor, year: i32) -> AppResult<Dashboard>
     let (last_from, _) = year_bounds(year - 1).unwrap_or((from, to));
     let root = policy::scope_filter(actor);
     let mut conn = db.reader();
-    let mut series = Vec::new();
-    for channel in [Channel::Documents, Channel::Meetings] {
-        let rows = store::monthly_counts(
+    let mut series = BTreeMap::new();
+    let mut channels = Vec::new();
+    for channel in burden::channels() {
+        let rows = spine::monthly_counts(
             &mut conn,
-            channel,
+            channel.name,
             root,
             &last_from.to_string(),
             &to.to_string(),
         )
         .await?;
-        series.push([by_month(&rows, year), by_month(&rows, year - 1)]);
+        series.insert(
+            channel.name.to_string(),
+            [by_month(&rows, year), by_month(&rows, year - 1)],
+        );
+        channels.push(ChannelRef {
+            name: channel.name.into(),
+            noun: channel.noun.into(),
+            color: channel.color.into(),
+        });
     }
-    let [documents, meetings]: [[Vec<i64>; 2]; 2] = series
-        .try_into()
-        .map_err(|_| AppError::internal("dashboard series"))?;
     let filter = WarningFilter {
         scope_root: root,
         unit: policy::own_unit_only(actor),
@@ -92,18 +112,11 @@ pub async fn overview(db: &Db, actor: &Actor, year: i32) -> AppResult<Dashboard>
             count,
         })
         .collect();
-    let top_issuers = ledger_store::issuer_ranking(
-        &mut conn,
-        actor.scope_root,
-        &from.to_string(),
-        &to.to_string(),
-        10,
-    )
-    .await?;
+    let top_issuers = burden::ranking(&mut conn, actor.scope_root, from, to, 10).await?;
     Ok(Dashboard {
         year,
-        documents,
-        meetings,
+        channels,
+        series,
         open_warnings_by_rule,
         top_issuers,
     })

@@ -1,5 +1,6 @@
 //! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
 use crate::attachments::Attachment;
+use crate::burden::Channel;
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
 use crate::targets::{self, yes, ItemChange, ListItems, Target};
@@ -7,11 +8,22 @@ use crate::warnings;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
-use jianfu_store::ledger::{self as store, LedgerItem, NewDocument};
+use jianfu_store::burden::LedgerItem;
+use jianfu_store::ledger::{self as store, NewDocument};
 pub use jianfu_store::ledger::{Document, ListedDocument};
 use jianfu_store::{org, Db, Tx};
 use jianfu_text::DocKind;
 use serde::{Deserialize, Serialize};
+
+/// The documents channel of the burden ledger: a unit receives, counted in characters.
+pub const CHANNEL: Channel = Channel {
+    name: "documents",
+    noun: "文件",
+    received: "收文",
+    count_unit: "件",
+    measure_unit: "字",
+    color: "#b3261e",
+};
 
 /// 载体: formal documents and the informal carriers that dodge the count (文件"改头换面").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -167,7 +179,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
         .ok_or(AppError::NotFound("文件"))?;
     policy::ensure_in_scope(&mut conn, actor, document.issuer_id, None).await?;
     let body = store::document_body(&mut conn, id).await?;
-    let targets = store::targets_of(&mut conn, "documents", id)
+    let targets = jianfu_store::burden::targets_of(&mut conn, "documents", id)
         .await?
         .iter()
         .map(Target::from_row)
@@ -297,6 +309,7 @@ pub async fn write(
         issuer_id: input.issuer_id,
         on_date: &issued,
         measure: char_count,
+        reach,
     };
     let after = store::get_document(tx, id)
         .await?

@@ -1,4 +1,5 @@
 //! 会议: the ledger of meetings with duration, reach, speeches, plan and approval.
+use crate::burden::Channel;
 use crate::documents::parse_date;
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
@@ -7,10 +8,21 @@ use crate::warnings;
 use chrono::NaiveDateTime;
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
+use jianfu_store::burden::LedgerItem;
 pub use jianfu_store::ledger::Meeting;
-use jianfu_store::ledger::{self as store, LedgerItem, NewMeeting};
+use jianfu_store::ledger::{self as store, NewMeeting};
 use jianfu_store::{org, Db, Tx};
 use serde::{Deserialize, Serialize};
+
+/// The meetings channel of the burden ledger: a unit attends, counted in minutes.
+pub const CHANNEL: Channel = Channel {
+    name: "meetings",
+    noun: "会议",
+    received: "参会",
+    count_unit: "次",
+    measure_unit: "分钟",
+    color: "#1d4ed8",
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -163,7 +175,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
         .await?
         .ok_or(AppError::NotFound("会议"))?;
     policy::ensure_in_scope(&mut conn, actor, meeting.organizer_id, None).await?;
-    let targets = store::targets_of(&mut conn, "meetings", id)
+    let targets = jianfu_store::burden::targets_of(&mut conn, "meetings", id)
         .await?
         .iter()
         .map(Target::from_row)
@@ -290,6 +302,7 @@ pub async fn write(
         issuer_id: input.organizer_id,
         on_date: &held,
         measure,
+        reach,
     };
     let after = store::get_meeting(tx, id)
         .await?

@@ -5,7 +5,7 @@ use crate::audit::{self, Change};
 use crate::policy;
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult, Level};
-use jianfu_store::ledger::{self, LedgerItem, TargetRow};
+use jianfu_store::burden::{self as ledger, LedgerItem, TargetRow};
 use jianfu_store::{org, Conn, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -114,7 +114,7 @@ pub(crate) async fn store_reach_and_audit<T: Serialize>(
     rows: &[TargetRow],
     change: ItemChange<'_, T>,
 ) -> AppResult<Written> {
-    ledger::set_targets(tx, item, rows).await?;
+    ledger::index_item(tx, item, rows).await?;
     let before = change.before.map(audit::json).transpose()?;
     let verb = if change.before.is_some() {
         "update"
@@ -175,12 +175,12 @@ impl ListItems {
         self,
         conn: &mut jianfu_store::Conn,
         actor: &Actor,
-    ) -> AppResult<ledger::ItemFilter> {
+    ) -> AppResult<jianfu_store::ledger::ItemFilter> {
         policy::ensure(actor, policy::Action::ViewLedger)?;
         if let Some(i) = self.issuer {
             policy::ensure_in_scope(conn, actor, i, Some("issuer")).await?;
         }
-        Ok(ledger::ItemFilter {
+        Ok(jianfu_store::ledger::ItemFilter {
             scope_root: policy::scope_filter(actor),
             issuer: self.issuer,
             from: self.from.map(|d| d.to_string()),

@@ -168,7 +168,7 @@ pub async fn evaluate_after_write(
 
 /// The full re-evaluation of every region and year (`jianfu rules run`).
 pub async fn run_all(db: &Db) -> AppResult<Outcome> {
-    let regions = store::regions_with_items(&mut db.reader()).await?;
+    let regions = jianfu_store::burden::regions_with_items(&mut db.reader()).await?;
     let mut total = Outcome::default();
     for region in regions {
         total.add(run_region(db, region).await?);
@@ -177,7 +177,7 @@ pub async fn run_all(db: &Db) -> AppResult<Outcome> {
 }
 
 async fn run_region(db: &Db, region: i64) -> AppResult<Outcome> {
-    let mut years = store::years_with_items(&mut db.reader(), region).await?;
+    let mut years = jianfu_store::burden::years_with_items(&mut db.reader(), region).await?;
     if let Some(last) = years.last().copied() {
         years.push(last + 1);
     }
@@ -309,10 +309,10 @@ pub async fn update_rule(
         .into_iter()
         .filter(|p| p.rules.iter().any(|r| r.id == def.id))
         .collect();
-    let regions: Vec<i64> = store::regions_with_items(&mut tx).await?;
+    let regions: Vec<i64> = jianfu_store::burden::regions_with_items(&mut tx).await?;
     for r in regions {
         if org::is_within(&mut tx, region, r).await? {
-            let mut years = store::years_with_items(&mut tx, r).await?;
+            let mut years = jianfu_store::burden::years_with_items(&mut tx, r).await?;
             if let Some(last) = years.last().copied() {
                 years.push(last + 1);
             }
@@ -469,7 +469,7 @@ pub struct WarningDetail {
 /// An offending record of a warning.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordLink {
-    /// documents | meetings
+    /// The channel (documents, meetings, …).
     pub channel: String,
     pub id: i64,
     pub openable: bool,
@@ -485,15 +485,7 @@ async fn record_links(
 ) -> AppResult<Vec<RecordLink>> {
     let mut out = Vec::new();
     for RecordRef { channel, id } in records.iter().take(MAX_RECORD_LINKS).cloned() {
-        let unit = match channel.as_str() {
-            "documents" => jianfu_store::ledger::get_document(conn, id)
-                .await?
-                .map(|d| d.issuer_id),
-            "meetings" => jianfu_store::ledger::get_meeting(conn, id)
-                .await?
-                .map(|m| m.organizer_id),
-            _ => None,
-        };
+        let unit = jianfu_store::burden::issuer_of(conn, &channel, id).await?;
         let openable = match unit {
             Some(u) => actor.is_system() || org::is_within(conn, actor.scope_root, u).await?,
             None => false,

@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "analysis",
         sql: include_str!("../migrations/0004_analysis.sql"),
     },
+    Migration {
+        version: 5,
+        name: "burden_items",
+        sql: include_str!("../migrations/0005_burden_items.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -197,34 +197,6 @@ pub async fn region_and_ancestors(conn: &mut Conn, region: i64) -> Result<Vec<i6
     Ok(rows.into_iter().map(|(r,)| r).collect())
 }
 
-/// Every region key that holds documents or meetings.
-pub async fn regions_with_items(conn: &mut Conn) -> Result<Vec<i64>, StoreError> {
-    let rows: Vec<(i64,)> = conn
-        .fetch_all(&Q::new(
-            "SELECT region_id FROM documents UNION SELECT region_id FROM meetings ORDER BY 1",
-        ))
-        .await?;
-    Ok(rows.into_iter().map(|(r,)| r).collect())
-}
-
-/// Years with items in a region.
-pub async fn years_with_items(conn: &mut Conn, region: i64) -> Result<Vec<i32>, StoreError> {
-    let rows: Vec<(String,)> = conn
-        .fetch_all(
-            &Q::new(
-                "SELECT SUBSTR(issued_on, 1, 4) FROM documents WHERE region_id = $1 UNION \
-                 SELECT SUBSTR(held_on, 1, 4) FROM meetings WHERE region_id = $2",
-            )
-            .bind(region)
-            .bind(region),
-        )
-        .await?;
-    let mut years: Vec<i32> = rows.into_iter().filter_map(|(y,)| y.parse().ok()).collect();
-    years.sort_unstable();
-    years.dedup();
-    Ok(years)
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RuleSetting {
     pub rule_id: String,

@@ -1,11 +1,12 @@
 //! The module manifest: how a module of the platform declares itself (the way a Decidim
 //! component does). The binary lists the modules in one place and [`install`]s them; the
-//! platform builds the API router and its OpenAPI document, the pages, the navigation and the
-//! rule catalogue from the manifests, and refuses to start when two modules claim the same
+//! platform builds the API router and its OpenAPI document, the pages, the navigation, the
+//! rule catalogue and the burden channels from the manifests, and refuses to start when two modules claim the same
 //! name, route, navigation entry or rule id.
 use crate::AppState;
 use axum::Router;
 use jianfu_core::Actor;
+use jianfu_domain::burden::{self, Channel};
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::{self, RulePack};
 use std::collections::BTreeMap;
@@ -28,6 +29,9 @@ pub struct Module {
     pub nav: &'static [NavEntry],
     /// Its rules.
     pub rules: &'static [&'static RulePack],
+    /// The burden channel its items are counted in (the ledger seen from below, the ranking,
+    /// the dashboard), when its items land on units.
+    pub channel: Option<&'static Channel>,
 }
 
 impl Module {
@@ -41,6 +45,7 @@ impl Module {
             ui: Router::new,
             nav: &[],
             rules: &[],
+            channel: None,
         }
     }
 }
@@ -89,6 +94,8 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     check(&modules)?;
     let packs: Vec<&'static RulePack> = modules.iter().flat_map(|m| m.rules).copied().collect();
     rules::install(&packs)?;
+    let channels: Vec<&'static Channel> = modules.iter().filter_map(|m| m.channel).collect();
+    burden::install(&channels)?;
     let names = |ms: &[Module]| ms.iter().map(|m| m.name).collect::<Vec<_>>();
     let wanted = names(&modules);
     let installed = MODULES.get_or_init(|| modules);
@@ -117,7 +124,16 @@ pub fn check(modules: &[Module]) -> Result<(), String> {
         .map(|r| (r, "平台"))
         .collect();
     let mut rule_ids: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut channels: BTreeMap<&str, &str> = BTreeMap::new();
     for m in modules {
+        if let Some(c) = m.channel {
+            if let Some(other) = channels.insert(c.name, m.name) {
+                return Err(format!(
+                    "负担渠道“{}”被模块“{}”与“{}”重复声明",
+                    c.name, other, m.name
+                ));
+            }
+        }
         for e in m.nav {
             if let Some(other) = hrefs.insert(e.href, m.name) {
                 return Err(format!(
@@ -231,6 +247,7 @@ mod tests {
         let twin = Module {
             nav: &[],
             rules: &[],
+            channel: None,
             ui: Router::new,
             ..renamed(meetings::module(), "meetings2")
         };
@@ -250,6 +267,16 @@ mod tests {
         };
         let err = check(&[meetings::module(), twin]).unwrap_err();
         assert!(err.contains("规则编号“meet.duration”"), "{err}");
+    }
+
+    #[test]
+    fn two_modules_declaring_one_channel_are_refused() {
+        let twin = Module {
+            channel: meetings::module().channel,
+            ..Module::named("twin", "重复渠道")
+        };
+        let err = check(&[meetings::module(), twin]).unwrap_err();
+        assert!(err.contains("负担渠道“meetings”"), "{err}");
     }
 
     #[test]

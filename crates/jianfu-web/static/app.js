@@ -60,16 +60,19 @@ document.addEventListener("DOMContentLoaded", function () {
     return { name: name, type: "line", data: values, smooth: true, itemStyle: { color: color },
              lineStyle: { type: dashed ? "dashed" : "solid" } };
   };
+  // One solid line per channel this year and a dashed one for last year.
+  var trend = [], legend = [];
+  d.channels.forEach(function (c) {
+    legend.push(c.noun, "上年" + c.noun);
+    trend.push(line(c.noun, d[c.name][0], c.color, false), line("上年" + c.noun, d[c.name][1], c.color, true));
+  });
   chart("trend-chart", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0, data: ["发文", "上年发文", "会议", "上年会议"] },
+    legend: { top: 0, data: legend },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: months },
     yAxis: { type: "value", minInterval: 1 },
-    series: [
-      line("发文", d.documents[0], "#b3261e", false), line("上年发文", d.documents[1], "#b3261e", true),
-      line("会议", d.meetings[0], "#1d4ed8", false), line("上年会议", d.meetings[1], "#1d4ed8", true)
-    ]
+    series: trend
   });
   var rules = d.open_warnings_by_rule.slice(0, 10);
   chart("warnings-chart", {
@@ -82,15 +85,15 @@ document.addEventListener("DOMContentLoaded", function () {
   var top = d.top_issuers;
   chart("issuers-chart", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0, data: ["覆盖基层单位次数", "发文", "会议"] },
+    legend: { top: 0, data: ["覆盖基层单位次数"].concat(d.channels.map(function (c) { return c.noun; })) },
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: "value" },
     yAxis: { type: "category", inverse: true, data: top.map(function (r) { return r.issuer_name; }) },
     series: [
-      { name: "覆盖基层单位次数", type: "bar", data: top.map(function (r) { return r.grassroots_reach; }), itemStyle: { color: "#b3261e" } },
-      { name: "发文", type: "bar", data: top.map(function (r) { return r.documents; }), itemStyle: { color: "#9ca3af" } },
-      { name: "会议", type: "bar", data: top.map(function (r) { return r.meetings; }), itemStyle: { color: "#1d4ed8" } }
-    ]
+      { name: "覆盖基层单位次数", type: "bar", data: top.map(function (r) { return r.grassroots_reach; }), itemStyle: { color: "#9ca3af" } }
+    ].concat(d.channels.map(function (c) {
+      return { name: c.noun, type: "bar", data: top.map(function (r) { return r[c.name]; }), itemStyle: { color: c.color } };
+    }))
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 });

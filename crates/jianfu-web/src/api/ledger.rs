@@ -8,12 +8,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Page, Paged};
-use jianfu_domain::burden::{self, BurdenLedger};
+use jianfu_domain::burden::{self, BurdenLedger, IssuerRank};
 use jianfu_domain::documents::{self, DocumentDetail, DocumentInput, ListedDocument};
 use jianfu_domain::meetings::{self, Meeting, MeetingDetail, MeetingInput};
 use jianfu_domain::plans::{self, PlanInput, PlanRow};
 use jianfu_domain::targets::ListItems;
-use jianfu_store::ledger::IssuerRank;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

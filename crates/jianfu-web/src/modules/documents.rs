@@ -31,6 +31,7 @@ pub fn module() -> Module {
         ui: pages,
         nav: NAV,
         rules: RULES,
+        channel: Some(&jianfu_domain::documents::CHANNEL),
         ..Module::named("documents", "发文")
     }
 }

@@ -25,6 +25,7 @@ pub fn module() -> Module {
         ui: pages,
         nav: NAV,
         rules: RULES,
+        channel: Some(&jianfu_domain::meetings::CHANNEL),
         ..Module::named("meetings", "会议")
     }
 }

@@ -9,10 +9,9 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
 use jianfu_domain::analysis::copy_class_label;
-use jianfu_domain::burden::{self, BurdenLedger};
 use jianfu_domain::documents::{self, Carrier, DocumentInput, ListedDocument};
 use jianfu_domain::meetings::{self, MeetingInput, MeetingKind};
 use jianfu_domain::org::{self, ListUnits};
@@ -28,131 +27,17 @@ fn today() -> NaiveDate {
 }
 
 #[derive(Deserialize, Default)]
-struct PeriodQuery {
+pub(super) struct PeriodQuery {
     #[serde(default, deserialize_with = "empty_as_none")]
-    unit: Option<i64>,
+    pub(super) unit: Option<i64>,
     #[serde(default, deserialize_with = "empty_as_none")]
-    from: Option<NaiveDate>,
+    pub(super) from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "empty_as_none")]
-    to: Option<NaiveDate>,
+    pub(super) to: Option<NaiveDate>,
     #[serde(default)]
-    q: Option<String>,
+    pub(super) q: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]
-    page: Option<u32>,
-}
-
-pub struct Card {
-    pub label: &'static str,
-    pub unit: &'static str,
-    pub items: i64,
-    pub measure: i64,
-    pub previous_items: i64,
-    /// "+12.5%" or "-20%"
-    pub change: Option<String>,
-    pub up: bool,
-}
-
-#[derive(Template)]
-#[template(path = "burden.html")]
-struct BurdenPage {
-    chrome: Chrome,
-    ledger: BurdenLedger,
-    cards: Vec<Card>,
-    units: Vec<(i64, String)>,
-    chart_json: String,
-    ranking: Vec<jianfu_store::ledger::IssuerRank>,
-}
-
-/// Units whose ledger the actor may pick: its own, its scope root and the root's children.
-pub(super) async fn ledger_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
-    let mut out = vec![(actor.unit_id, actor.unit_name.clone())];
-    let root = org::scope_root(db, actor).await?;
-    if root.id != actor.unit_id {
-        out.push((root.id, root.name.clone()));
-    }
-    let kids = org::list(
-        db,
-        actor,
-        ListUnits {
-            parent: Some(root.id),
-            ..Default::default()
-        },
-        Page {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
-    out.extend(
-        kids.items
-            .into_iter()
-            .filter(|u| u.id != actor.unit_id)
-            .map(|u| (u.id, u.name)),
-    );
-    Ok(out)
-}
-
-pub async fn burden_page(
-    State(s): State<AppState>,
-    PageUser(id): PageUser,
-    uri: Uri,
-) -> Result<Response, PageError> {
-    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
-    let to = q.to.unwrap_or_else(today);
-    let from = q
-        .from
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
-    let actor = &id.actor;
-    // A grassroots unit opens its own ledger; the offices open their government's.
-    let default_unit = if actor.role == Role::Grassroots {
-        actor.unit_id
-    } else {
-        actor.scope_root
-    };
-    let ledger = burden::ledger(&s.db, actor, q.unit.unwrap_or(default_unit), from, to).await?;
-    let cards = burden::CHANNELS
-        .iter()
-        .map(|(key, label, unit)| {
-            let f = ledger.channels.get(*key).cloned().unwrap_or_default();
-            Card {
-                label,
-                unit,
-                items: f.items,
-                measure: f.measure,
-                previous_items: f.previous_items,
-                change: f
-                    .change_percent
-                    .map(|p| format!("{}{p}%", if p > 0.0 { "+" } else { "" })),
-                up: f.change_percent.is_some_and(|p| p > 0.0),
-            }
-        })
-        .collect();
-    let top: Vec<_> = ledger
-        .by_issuer
-        .iter()
-        .filter(|l| l.channel == "documents")
-        .take(15)
-        .collect();
-    let chart_json = super::script_json(&serde_json::json!({
-        "title": format!("{}收文来源（件）", ledger.unit.name),
-        "issuers": top.iter().map(|l| l.issuer_name.as_str()).collect::<Vec<_>>(),
-        "now": top.iter().map(|l| l.items).collect::<Vec<_>>(),
-        "before": top.iter().map(|l| l.previous_items).collect::<Vec<_>>(),
-    }));
-    let ranking = match actor.role {
-        Role::Admin | Role::Supervisor | Role::Inspector => {
-            burden::issuer_ranking(&s.db, actor, from, to, 20).await?
-        }
-        _ => Vec::new(),
-    };
-    render(&BurdenPage {
-        chrome: Chrome::new(&id, "/burden", "负担台账"),
-        units: ledger_units(&s.db, actor).await?,
-        ledger,
-        cards,
-        chart_json,
-        ranking,
-    })
+    pub(super) page: Option<u32>,
 }
 
 pub struct ItemRow {
@@ -734,21 +619,9 @@ async fn target_options(db: &Db, actor: &Actor) -> Result<Vec<(String, String)>,
             ));
         }
     }
-    let kids = org::list(
-        db,
-        actor,
-        ListUnits {
-            parent: Some(root.id),
-            ..Default::default()
-        },
-        Page {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
     out.extend(
-        kids.items
+        super::burden::children(db, actor, root.id)
+            .await?
             .into_iter()
             .filter(|u| u.level != "department")
             .map(|u| (format!("{}:", u.id), u.name)),

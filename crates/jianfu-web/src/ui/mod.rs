@@ -2,6 +2,7 @@
 pub(crate) mod analysis;
 pub(crate) mod attachments;
 mod audit;
+mod burden;
 mod home;
 pub(crate) mod ledger;
 mod org;
@@ -39,7 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(users::new_form).post(users::create))
         .route("/users/{id}", get(users::edit_form).post(users::update))
         .route("/audit", get(audit::list))
-        .route("/burden", get(ledger::burden_page))
+        .route("/burden", get(burden::burden_page))
         .route("/plans", get(plans::plans_page).post(plans::plan_save))
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::detail).post(warnings::act))

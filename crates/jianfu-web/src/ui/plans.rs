@@ -1,6 +1,7 @@
 //! 年度计划 page: every unit's planned documents and meetings, quotas and base year beside
 //! what it actually issued; the office sets a unit's plan in the form above the table.
-use super::ledger::{ledger_units, FormPairs};
+use super::burden::ledger_units;
+use super::ledger::FormPairs;
 use super::{render, Chrome};
 use crate::auth::{Identity, PageUser};
 use crate::error::PageError;

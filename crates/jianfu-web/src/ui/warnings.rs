@@ -258,12 +258,9 @@ async fn warning_page(
             .record_links
             .iter()
             .map(|r| {
-                let noun = match r.channel.as_str() {
-                    "documents" => "文件",
-                    "meetings" => "会议",
-                    _ => "记录",
-                };
-                let href = r.openable.then(|| format!("/{}/{}", r.channel, r.id));
+                let channel = jianfu_domain::burden::channel(&r.channel);
+                let noun = channel.map_or("记录", |c| c.noun);
+                let href = channel.filter(|_| r.openable).map(|c| c.href(r.id));
                 (href, format!("{noun} {}", r.id))
             })
             .collect(),

@@ -1,0 +1,26 @@
+-- The burden spine, one row per item: every channel (documents, meetings, and each module that
+-- adds one) writes its items here beside their targets, so the platform counts, ranks and charts
+-- any channel without knowing its table. burden_targets says what an item reaches; this says
+-- who issued it, when, how heavy it is (characters, minutes, …) and how many grassroots units
+-- (townships and villages) it reached.
+CREATE TABLE burden_items (
+    channel TEXT NOT NULL,
+    item_id BIGINT NOT NULL,
+    region_id BIGINT NOT NULL,
+    issuer_id BIGINT NOT NULL REFERENCES org_units(id),
+    on_date TEXT NOT NULL,
+    measure BIGINT NOT NULL,
+    reach BIGINT NOT NULL,
+    PRIMARY KEY (channel, item_id)
+);
+-- Monthly series and per-channel counts of a subtree (dashboard), years of a region (rules).
+CREATE INDEX burden_items_channel_date_idx ON burden_items (channel, on_date, issuer_id);
+-- An issuer's items in a period (ranking, plans).
+CREATE INDEX burden_items_issuer_date_idx ON burden_items (issuer_id, on_date, channel);
+CREATE INDEX burden_items_region_idx ON burden_items (region_id, channel, on_date);
+
+-- The items recorded before the spine existed.
+INSERT INTO burden_items (channel, item_id, region_id, issuer_id, on_date, measure, reach)
+SELECT 'documents', id, region_id, issuer_id, issued_on, char_count, reach FROM documents;
+INSERT INTO burden_items (channel, item_id, region_id, issuer_id, on_date, measure, reach)
+SELECT 'meetings', id, region_id, organizer_id, held_on, COALESCE(actual_minutes, planned_minutes), reach FROM meetings;
