@@ -28,6 +28,21 @@ pub struct Channel {
     pub measure_unit: &'static str,
     /// The colour of the channel's series in the charts.
     pub color: &'static str,
+    /// Its fields in annual plans, when its module plans it (年度计划与总量).
+    pub plan: Option<PlanFields>,
+}
+
+/// A planned channel's fields in the plans API and form, with their Chinese labels.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PlanFields {
+    /// The planned count (required): `planned_documents`.
+    pub planned: &'static str,
+    /// 计划发文（件）
+    pub planned_label: &'static str,
+    /// The quota, the most items the unit may issue in the year (optional): `document_quota`.
+    pub quota: &'static str,
+    /// 发文总量上限
+    pub quota_label: &'static str,
 }
 
 impl Channel {

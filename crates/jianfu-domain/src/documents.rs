@@ -1,6 +1,6 @@
 //! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
 use crate::attachments::Attachment;
-use crate::burden::Channel;
+use crate::burden::{Channel, PlanFields};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
 use crate::targets::{self, yes, ItemChange, ListItems, Target};
@@ -23,6 +23,12 @@ pub const CHANNEL: Channel = Channel {
     count_unit: "件",
     measure_unit: "字",
     color: "#b3261e",
+    plan: Some(PlanFields {
+        planned: "planned_documents",
+        planned_label: "计划发文（件）",
+        quota: "document_quota",
+        quota_label: "发文总量上限",
+    }),
 };
 
 /// 载体: formal documents and the informal carriers that dodge the count (文件"改头换面").

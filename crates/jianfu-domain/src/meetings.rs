@@ -1,5 +1,5 @@
 //! 会议: the ledger of meetings with duration, reach, speeches, plan and approval.
-use crate::burden::Channel;
+use crate::burden::{Channel, PlanFields};
 use crate::documents::parse_date;
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
@@ -22,6 +22,12 @@ pub const CHANNEL: Channel = Channel {
     count_unit: "次",
     measure_unit: "分钟",
     color: "#1d4ed8",
+    plan: Some(PlanFields {
+        planned: "planned_meetings",
+        planned_label: "计划会议（次）",
+        quota: "meeting_quota",
+        quota_label: "会议总量上限",
+    }),
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -13,6 +13,7 @@ pub mod db;
 pub mod ledger;
 pub mod migrate;
 pub mod org;
+pub mod plans;
 pub mod rules;
 pub mod sessions;
 pub mod settings;

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "burden_items",
         sql: include_str!("../migrations/0005_burden_items.sql"),
     },
+    Migration {
+        version: 6,
+        name: "plan_measures",
+        sql: include_str!("../migrations/0006_plan_measures.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -62,15 +62,6 @@ pub struct YearCount {
     pub informal: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PlanFact {
-    pub unit_id: i64,
-    pub year: i64,
-    pub document_quota: Option<i64>,
-    pub meeting_quota: Option<i64>,
-    pub base_year: Option<i64>,
-}
-
 pub async fn documents(
     conn: &mut Conn,
     region: i64,
@@ -167,13 +158,6 @@ pub async fn meeting_year_counts(
              FROM meetings WHERE region_id = $1 GROUP BY organizer_id, SUBSTR(held_on, 1, 4)",
         )
         .bind(region),
-    )
-    .await
-}
-
-pub async fn plans(conn: &mut Conn, region: i64) -> Result<Vec<PlanFact>, StoreError> {
-    conn.fetch_all(
-        &Q::new("SELECT unit_id, year, document_quota, meeting_quota, base_year FROM annual_plans WHERE region_id = $1").bind(region),
     )
     .await
 }

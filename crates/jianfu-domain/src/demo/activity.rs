@@ -2072,6 +2072,30 @@ async fn write_meetings(
 
 // ---------------------------------------------------------------- plans
 
+/// A plan of documents and meetings: (planned, quota) of each.
+fn plan(
+    unit_id: i64,
+    year: i64,
+    base_year: Option<i64>,
+    [docs, meets]: [(i64, i64); 2],
+) -> PlanInput {
+    let measures = [
+        ("planned_documents", docs.0),
+        ("document_quota", docs.1),
+        ("planned_meetings", meets.0),
+        ("meeting_quota", meets.1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into()))
+    .collect();
+    PlanInput {
+        unit_id,
+        year,
+        base_year,
+        measures,
+    }
+}
+
 /// Annual plans of the county's departments and towns: 2025 with room to spare; 2026 with a
 /// quota below 2025 and 2025 as the base year of the cut.
 async fn write_plans(tx: &mut Tx, actor: &Actor, ctx: &Ctx) -> AppResult<()> {
@@ -2081,15 +2105,7 @@ async fn write_plans(tx: &mut Tx, actor: &Actor, ctx: &Ctx) -> AppResult<()> {
         plans::write(
             tx,
             actor,
-            &PlanInput {
-                unit_id: is.id,
-                year: 2025,
-                planned_documents: d25,
-                planned_meetings: m25,
-                document_quota: Some(d25 + 2),
-                meeting_quota: Some(m25 + 2),
-                base_year: None,
-            },
+            &plan(is.id, 2025, None, [(d25, d25 + 2), (m25, m25 + 2)]),
         )
         .await?;
         let doc_quota = if is.doc_trend == Trend::Rise {
@@ -2105,15 +2121,15 @@ async fn write_plans(tx: &mut Tx, actor: &Actor, ctx: &Ctx) -> AppResult<()> {
         plans::write(
             tx,
             actor,
-            &PlanInput {
-                unit_id: is.id,
-                year: 2026,
-                planned_documents: doc_quota.min(d26),
-                planned_meetings: meet_quota.min(m26),
-                document_quota: Some(doc_quota),
-                meeting_quota: Some(meet_quota),
-                base_year: Some(2025),
-            },
+            &plan(
+                is.id,
+                2026,
+                Some(2025),
+                [
+                    (doc_quota.min(d26), doc_quota),
+                    (meet_quota.min(m26), meet_quota),
+                ],
+            ),
         )
         .await?;
     }

@@ -1,7 +1,7 @@
 //! 只减不增 and 总量控制 for any channel: an issuer's items of a year against the year before
 //! and against its annual plan's quota. A module declares its two rules and calls [`count_rules`].
 use super::{year_of, Figures, Finding, RuleId, Scope};
-use jianfu_store::rules::{PlanFact, YearCount};
+use jianfu_store::rules::YearCount;
 use std::collections::HashMap;
 
 /// A channel's count rules, with the enabled rules' parameters.
@@ -27,15 +27,15 @@ pub struct YearCounts {
 }
 
 impl YearCounts {
+    /// From the channel's counts, its quotas as `(unit, year, quota)` and the units' names.
     pub fn new(
         counts: Vec<YearCount>,
-        plans: &[PlanFact],
-        quota: impl Fn(&PlanFact) -> Option<i64>,
+        quotas: Vec<(i64, i64, i64)>,
         names: HashMap<i64, String>,
     ) -> YearCounts {
-        let quotas = plans
-            .iter()
-            .filter_map(|p| Some(((p.unit_id, p.year as i32), quota(p)?)))
+        let quotas = quotas
+            .into_iter()
+            .map(|(unit, year, quota)| ((unit, year as i32), quota))
             .collect();
         YearCounts {
             counts,

@@ -144,11 +144,10 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
     let (from, to) = scope.window();
     let region = scope.region_id;
     let docs = store::documents(conn, region, &from, &to).await?;
-    let plans = store::plans(conn, region).await?;
+    let base_years = jianfu_store::plans::base_years(conn, region).await?;
     let counts = YearCounts::new(
         store::document_year_counts(conn, region).await?,
-        &plans,
-        |p| p.document_quota,
+        jianfu_store::plans::quotas(conn, region, "documents").await?,
         store::unit_names(conn, region).await?.into_iter().collect(),
     );
     let mut out = Vec::new();
@@ -164,7 +163,7 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
         quota: s.on::<NoParams>(DocRule::Quota).map(|_| DocRule::Quota),
     };
     count_rules(&spec, &counts, scope, &mut out);
-    base_year_and_informal(&counts, &plans, scope, s, &mut out);
+    base_year_and_informal(&counts, &base_years, scope, s, &mut out);
     out.retain(|f| scope.covers(&f.on_date));
     Ok(out)
 }
@@ -328,7 +327,7 @@ fn forwarded_twice(region: i64, docs: &[DocFact], s: &Settings, out: &mut Vec<Fi
 /// 基准年压减 and 改头换面: per issuer and year, against the base year and the year before.
 fn base_year_and_informal(
     counts: &YearCounts,
-    plans: &[store::PlanFact],
+    base_years: &[(i64, i64, Option<i64>)],
     scope: &Scope,
     s: &Settings,
     out: &mut Vec<Finding>,
@@ -344,10 +343,10 @@ fn base_year_and_informal(
         let date = format!("{year}-12-31");
         let key = format!("documents:{}:{year}", c.issuer_id);
         let name = counts.name(c.issuer_id);
-        let base = plans
+        let base = base_years
             .iter()
-            .find(|pl| pl.unit_id == c.issuer_id && pl.year == i64::from(year))
-            .and_then(|pl| pl.base_year);
+            .find(|(unit, y, _)| *unit == c.issuer_id && *y == i64::from(year))
+            .and_then(|(_, _, base)| *base);
         if let (Some(p), Some(base)) = (cut, base) {
             if let Some(b) = lookup
                 .get(&(c.issuer_id, base as i32))

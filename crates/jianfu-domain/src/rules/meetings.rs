@@ -286,11 +286,9 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
         meetings: store::meetings(conn, &regions, &from, &to).await?,
         targets,
     };
-    let plans = store::plans(conn, region).await?;
     let counts = YearCounts::new(
         store::meeting_year_counts(conn, region).await?,
-        &plans,
-        |p| p.meeting_quota,
+        jianfu_store::plans::quotas(conn, region, "meetings").await?,
         store::unit_names(conn, region).await?.into_iter().collect(),
     );
     let mut out = Vec::new();

@@ -374,11 +374,13 @@ pub const SRC_2024: &str =
     "中共中央办公厅、国务院办公厅《整治形式主义为基层减负若干规定》（2024年）";
 pub const SRC_2019: &str = "中共中央办公厅《关于解决形式主义突出问题为基层减负的通知》（2019年）";
 
-/// Installs the packs of the modules built into the platform crates (documents, meetings)
-/// for the unit tests of this crate.
+/// Installs the packs and channels of the modules built into the platform crates (documents,
+/// meetings) for the unit tests of this crate.
 #[cfg(test)]
 pub(crate) fn install_for_tests() {
     install(&[&documents::PACK, &meetings::PACK]).expect("rule packs");
+    crate::burden::install(&[&crate::documents::CHANNEL, &crate::meetings::CHANNEL])
+        .expect("channels");
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! 年度计划 page: every unit's planned documents and meetings, quotas and base year beside
-//! what it actually issued; the office sets a unit's plan in the form above the table.
+//! 年度计划 page: every unit's plan for each planned channel (documents, meetings, …), quotas
+//! and base year beside what it actually issued; the office sets a unit's plan in the form
+//! above the table.
 use super::burden::ledger_units;
 use super::ledger::FormPairs;
 use super::{render, Chrome};
@@ -17,20 +18,34 @@ use jianfu_domain::plans::{self, PlanInput, PlanRow};
 use jianfu_domain::policy::{can, Action};
 use serde::Deserialize;
 
+/// One channel's cells of a unit's line.
+pub struct Cells {
+    pub planned: String,
+    pub quota: String,
+    pub actual: i64,
+    /// Over the quota, or more than last year.
+    pub up: bool,
+    pub last_year: i64,
+    /// Items of the base year, or —.
+    pub base: String,
+}
+
 pub struct PlanLine {
     pub unit_id: i64,
     pub unit_name: String,
-    pub planned_documents: String,
-    pub document_quota: String,
-    pub documents: i64,
-    pub last_year_documents: i64,
-    pub base: String,
-    pub planned_meetings: String,
-    pub meeting_quota: String,
-    pub meetings: i64,
-    pub last_year_meetings: i64,
-    pub docs_over: bool,
-    pub meetings_up: bool,
+    /// 2025年, or —.
+    pub base_year: String,
+    pub cells: Vec<Cells>,
+}
+
+/// A planned channel's column group and form fields.
+pub struct Column {
+    /// 文件, 会议
+    pub noun: &'static str,
+    pub planned: &'static str,
+    pub planned_label: &'static str,
+    pub quota: &'static str,
+    pub quota_label: &'static str,
 }
 
 #[derive(Template)]
@@ -38,6 +53,7 @@ pub struct PlanLine {
 struct PlansPage {
     chrome: Chrome,
     year: i64,
+    columns: Vec<Column>,
     rows: Vec<PlanLine>,
     /// The office's form; `None` for users who may not set plans.
     form: Option<PlanForm>,
@@ -70,37 +86,48 @@ fn this_year() -> i64 {
 fn line(r: PlanRow) -> PlanLine {
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
     PlanLine {
-        docs_over: r.document_quota.is_some_and(|q| r.documents > q)
-            || r.documents > r.last_year_documents && r.last_year_documents > 0,
-        meetings_up: r.meeting_quota.is_some_and(|q| r.meetings > q)
-            || r.meetings > r.last_year_meetings && r.last_year_meetings > 0,
-        base: match (r.base_year, r.base_year_documents) {
-            (Some(y), Some(n)) => format!("{y}年{n}件"),
-            _ => "—".into(),
-        },
         unit_id: r.unit_id,
         unit_name: r.unit_name,
-        planned_documents: opt(r.planned_documents),
-        document_quota: opt(r.document_quota),
-        documents: r.documents,
-        last_year_documents: r.last_year_documents,
-        planned_meetings: opt(r.planned_meetings),
-        meeting_quota: opt(r.meeting_quota),
-        meetings: r.meetings,
-        last_year_meetings: r.last_year_meetings,
+        base_year: r
+            .base_year
+            .map(|y| format!("{y}年"))
+            .unwrap_or_else(|| "—".into()),
+        cells: r
+            .measures
+            .iter()
+            .map(|m| Cells {
+                planned: opt(m.planned),
+                quota: opt(m.quota),
+                actual: m.actual,
+                up: m.quota.is_some_and(|q| m.actual > q)
+                    || m.actual > m.last_year && m.last_year > 0,
+                last_year: m.last_year,
+                base: opt(m.base_year_actual),
+            })
+            .collect(),
     }
+}
+
+fn columns() -> Vec<Column> {
+    plans::planned_channels()
+        .map(|(c, f)| Column {
+            noun: c.noun,
+            planned: f.planned,
+            planned_label: f.planned_label,
+            quota: f.quota,
+            quota_label: f.quota_label,
+        })
+        .collect()
 }
 
 /// The form's values for a unit's stored plan.
 fn values_of(r: &PlanRow) -> FormPairs {
     let mut pairs = vec![("unit_id".to_string(), r.unit_id.to_string())];
-    for (k, v) in [
-        ("planned_documents", r.planned_documents),
-        ("document_quota", r.document_quota),
-        ("planned_meetings", r.planned_meetings),
-        ("meeting_quota", r.meeting_quota),
-        ("base_year", r.base_year),
-    ] {
+    let measures = r
+        .measures
+        .iter()
+        .flat_map(|m| [(m.fields.planned, m.planned), (m.fields.quota, m.quota)]);
+    for (k, v) in measures.chain([("base_year", r.base_year)]) {
         if let Some(v) = v {
             pairs.push((k.to_string(), v.to_string()));
         }
@@ -148,6 +175,7 @@ async fn page(
     let page = PlansPage {
         chrome: Chrome::new(id, "/plans", "年度计划"),
         year,
+        columns: columns(),
         rows: rows.into_iter().map(line).collect(),
         form,
     };
@@ -179,14 +207,17 @@ pub async fn plans_page(
 }
 
 fn parse_plan(f: &FormPairs, year: i64) -> Result<PlanInput, AppError> {
+    let mut measures = std::collections::BTreeMap::new();
+    for (_, fields) in plans::planned_channels() {
+        let planned = f.required_int(fields.planned)?;
+        measures.insert(fields.planned.to_string(), planned.into());
+        measures.insert(fields.quota.to_string(), f.int(fields.quota)?.into());
+    }
     Ok(PlanInput {
         unit_id: f.required_int("unit_id")?,
         year,
-        planned_documents: f.required_int("planned_documents")?,
-        planned_meetings: f.required_int("planned_meetings")?,
-        document_quota: f.int("document_quota")?,
-        meeting_quota: f.int("meeting_quota")?,
         base_year: f.int("base_year")?,
+        measures,
     })
 }
 

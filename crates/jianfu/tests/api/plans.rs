@@ -1,10 +1,14 @@
 //! 年度计划 page: the office sets a unit's plan in the page's form; wrong figures are refused
 //! with the field named and nothing changes; other roles see the table without the form.
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{assert_error, spawn_app, Backend};
 use reqwest::StatusCode;
+use serde_json::json;
 
-both_backends!(plans_are_set_on_the_page);
+both_backends!(
+    plans_are_set_on_the_page,
+    plan_fields_follow_the_channels_and_survive_the_upgrade
+);
 
 async fn plans_are_set_on_the_page(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -100,4 +104,99 @@ async fn plans_are_set_on_the_page(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+/// The plan's fields are the planned channels' (documents, meetings): each planned count is
+/// required, a field no channel declares is refused; plans set before the per-channel measures
+/// (migration 6) read the same after it.
+async fn plan_fields_follow_the_channels_and_survive_the_upgrade(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let app = &app;
+    let put = |body: serde_json::Value| async move {
+        app.send("supervisor", "PUT", "/api/v1/plans", &body).await
+    };
+    let (status, body) = put(json!({"unit_id": agri, "year": 2026, "planned_documents": 3})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_error(&body, "missing_field", Some("planned_meetings"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("计划会议"),
+        "{body}"
+    );
+    let (status, body) = put(
+        json!({"unit_id": agri, "year": 2026, "planned_documents": 3,
+        "planned_meetings": 2, "planned_inspections": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_error(&body, "unknown_field", Some("planned_inspections"));
+    let (status, body) = put(
+        json!({"unit_id": agri, "year": 2026, "planned_documents": 3,
+        "planned_meetings": 100001}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_error(&body, "invalid_field", Some("planned_meetings"));
+    let (status, body) = put(
+        json!({"unit_id": agri, "year": 2026, "planned_documents": "三",
+        "planned_meetings": 2}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_error(&body, "invalid_field", Some("planned_documents"));
+    let (_, before) = app.get("supervisor", "/api/v1/plans?year=2026").await;
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["unit_id"] != agri),
+        "nothing stored: {before}"
+    );
+
+    let (status, body) = put(
+        json!({"unit_id": agri, "year": 2026, "planned_documents": 3,
+        "document_quota": 4, "planned_meetings": 2, "base_year": 2025}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, before) = app.get("supervisor", "/api/v1/plans?year=2026").await;
+
+    // Back to the columns of annual_plans before migration 6, holding the same plan.
+    for sql in [
+        "DROP INDEX annual_plans_region_idx",
+        "ALTER TABLE annual_plans ADD COLUMN planned_documents BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE annual_plans ADD COLUMN planned_meetings BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE annual_plans ADD COLUMN document_quota BIGINT",
+        "ALTER TABLE annual_plans ADD COLUMN meeting_quota BIGINT",
+        "UPDATE annual_plans SET planned_documents = (SELECT planned FROM plan_measures m WHERE m.unit_id = annual_plans.unit_id AND m.year = annual_plans.year AND m.channel = 'documents'), \
+         document_quota = (SELECT quota FROM plan_measures m WHERE m.unit_id = annual_plans.unit_id AND m.year = annual_plans.year AND m.channel = 'documents'), \
+         planned_meetings = (SELECT planned FROM plan_measures m WHERE m.unit_id = annual_plans.unit_id AND m.year = annual_plans.year AND m.channel = 'meetings'), \
+         meeting_quota = (SELECT quota FROM plan_measures m WHERE m.unit_id = annual_plans.unit_id AND m.year = annual_plans.year AND m.channel = 'meetings')",
+        "DROP TABLE plan_measures",
+        "DELETE FROM schema_migrations WHERE version = 6",
+    ] {
+        app.db.raw_script(sql).await.expect(sql);
+    }
+    jianfu_store::migrate::run(&app.db).await.expect("upgrade");
+    let (_, after) = app.get("supervisor", "/api/v1/plans?year=2026").await;
+    assert_eq!(after, before);
+    let row = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == agri)
+        .expect("the plan");
+    assert_eq!(
+        (
+            &row["planned_documents"],
+            &row["document_quota"],
+            &row["planned_meetings"],
+            &row["meeting_quota"]
+        ),
+        (&json!(3), &json!(4), &json!(2), &json!(null))
+    );
 }
