@@ -1,7 +1,27 @@
 //! Chinese labels of input fields, so that every error names the field as an official reads it.
+//! The platform's fields are listed here; each module declares its own in its manifest, and
+//! [`install`] adds them at start.
+use std::sync::OnceLock;
+
+static MODULE_LABELS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+
+/// Adds the modules' field labels (once; later calls keep the first list).
+pub fn install(labels: Vec<(&'static str, &'static str)>) {
+    MODULE_LABELS.get_or_init(|| labels);
+}
 
 pub fn field_label(field: &str) -> &str {
-    match field {
+    match platform_label(field) {
+        Some(label) => label,
+        None => MODULE_LABELS
+            .get()
+            .and_then(|l| l.iter().find(|(f, _)| *f == field))
+            .map_or(field, |(_, label)| label),
+    }
+}
+
+fn platform_label(field: &str) -> Option<&'static str> {
+    Some(match field {
         "name" => "名称",
         "edit" => "要修改计划的单位",
         "code" => "单位代码",
@@ -21,39 +41,12 @@ pub fn field_label(field: &str) -> &str {
         "id" => "编号",
         "subtree" => "下级范围",
         "csrf_token" => "安全令牌",
-        "issued_on" => "成文日期",
-        "issuer_id" => "发文机关",
-        "issuer" => "发文单位",
         "title" => "标题",
-        "kind" => "文种",
-        "carrier" => "载体",
-        "doc_number" => "发文字号",
-        "upper_doc_number" => "上级文件字号",
-        "main_recipients" => "主送机关",
-        "cc_recipients" => "抄送机关",
+        "issuer" => "发文单位",
         "targets" => "发送范围",
-        "body" => "正文",
-        "attachment_count" => "附件数",
         "file" => "上传的文件",
-        "document_id" => "所属文件",
         "text" => "文稿内容",
-        "organizer_id" => "主办单位",
-        "organizer" => "主办单位",
-        "topic" => "议题",
-        "starts_at" => "开始时间",
-        "planned_minutes" => "计划时长",
-        "actual_minutes" => "实际时长",
-        "reach_level" => "开到层级",
-        "attendee_count" => "参会人数",
-        "leader_speech_minutes" => "领导讲话时长",
-        "exchange_speeches" => "交流发言人数",
-        "exchange_speech_minutes" => "交流发言时长",
-        "relays_meeting_id" => "所传达的上级会议",
         "year" => "年度",
-        "planned_documents" => "计划发文数",
-        "planned_meetings" => "计划会议数",
-        "document_quota" => "发文总量",
-        "meeting_quota" => "会议总量",
         "base_year" => "基准年",
         "note" => "意见",
         "action" => "操作",
@@ -63,6 +56,6 @@ pub fn field_label(field: &str) -> &str {
         "from" => "开始日期",
         "to" => "结束日期",
         "limit" => "条数",
-        _ => field,
-    }
+        _ => return None,
+    })
 }

@@ -29,6 +29,8 @@ pub struct Module {
     pub nav: &'static [NavEntry],
     /// Its rules.
     pub rules: &'static [&'static RulePack],
+    /// Chinese labels of its input fields, for the errors that name them.
+    pub labels: &'static [(&'static str, &'static str)],
     /// The burden channel its items are counted in (the ledger seen from below, the ranking,
     /// the dashboard), when its items land on units.
     pub channel: Option<&'static Channel>,
@@ -45,6 +47,7 @@ impl Module {
             ui: Router::new,
             nav: &[],
             rules: &[],
+            labels: &[],
             channel: None,
         }
     }
@@ -96,6 +99,7 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     rules::install(&packs)?;
     let channels: Vec<&'static Channel> = modules.iter().filter_map(|m| m.channel).collect();
     burden::install(&channels)?;
+    jianfu_core::labels::install(field_labels(&modules));
     let names = |ms: &[Module]| ms.iter().map(|m| m.name).collect::<Vec<_>>();
     let wanted = names(&modules);
     let installed = MODULES.get_or_init(|| modules);
@@ -103,6 +107,18 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
         return Err("平台已按另一组模块启动".into());
     }
     Ok(())
+}
+
+/// The modules' field labels, with the plan fields of their channels.
+fn field_labels(modules: &[Module]) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for m in modules {
+        out.extend(m.labels);
+        if let Some(p) = m.channel.and_then(|c| c.plan.as_ref()) {
+            out.extend([(p.planned, p.planned_label), (p.quota, p.quota_label)]);
+        }
+    }
+    out
 }
 
 /// The installed modules (none before [`install`]).
@@ -160,6 +176,16 @@ pub fn check(modules: &[Module]) -> Result<(), String> {
                     r.id, other, m.name
                 ));
             }
+        }
+    }
+    // A field named by two modules must read the same in both, or errors would depend on which
+    // module spoke first.
+    let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
+    for (field, label) in field_labels(modules) {
+        if let Some(other) = labels.insert(field, label).filter(|o| *o != label) {
+            return Err(format!(
+                "字段“{field}”的中文名称被声明为“{other}”和“{label}”"
+            ));
         }
     }
     // Pages: axum refuses two handlers for one path and method by panicking; say which.
@@ -277,6 +303,19 @@ mod tests {
         };
         let err = check(&[meetings::module(), twin]).unwrap_err();
         assert!(err.contains("负担渠道“meetings”"), "{err}");
+    }
+
+    #[test]
+    fn a_field_labelled_two_ways_is_refused() {
+        let twin = Module {
+            labels: &[("organizer_id", "召集单位")],
+            ..Module::named("twin", "另一种叫法")
+        };
+        let err = check(&[meetings::module(), twin]).unwrap_err();
+        assert!(
+            err.contains("organizer_id") && err.contains("召集单位"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -14,6 +14,21 @@ use utoipa_axum::routes;
 
 const RULES: &[&RulePack] = &[&PACK];
 
+/// Labels of the fields of its forms and API, for the errors that name them.
+const LABELS: &[(&str, &str)] = &[
+    ("issued_on", "成文日期"),
+    ("issuer_id", "发文机关"),
+    ("kind", "文种"),
+    ("carrier", "载体"),
+    ("doc_number", "发文字号"),
+    ("upper_doc_number", "上级文件字号"),
+    ("main_recipients", "主送机关"),
+    ("cc_recipients", "抄送机关"),
+    ("body", "正文"),
+    ("attachment_count", "附件数"),
+    ("document_id", "所属文件"),
+];
+
 const NAV: &[NavEntry] = &[nav(40, "/documents", "发文台账", Action::ViewLedger)];
 
 pub fn module() -> Module {
@@ -31,6 +46,7 @@ pub fn module() -> Module {
         ui: pages,
         nav: NAV,
         rules: RULES,
+        labels: LABELS,
         channel: Some(&jianfu_domain::documents::CHANNEL),
         ..Module::named("documents", "发文")
     }
