@@ -3,7 +3,7 @@ use crate::attachments::Attachment;
 use crate::burden::{Channel, PlanFields};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, yes, ItemChange, ListItems, Target};
+use crate::targets::{self, parse_date, yes, ItemChange, ListItems, Target};
 use crate::warnings;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
@@ -142,16 +142,6 @@ pub struct DocumentInput {
 }
 
 pub const MAX_BODY_CHARS: usize = 200_000;
-
-/// Dates the ledger accepts: no document from before 2000 or more than a year ahead.
-pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
-    let today = jianfu_core::time::today();
-    let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(d);
-    if d < earliest || d > today + chrono::Duration::days(366) {
-        return Err(AppError::invalid(field, "超出合理范围（2000年至明年）"));
-    }
-    Ok(d)
-}
 
 pub async fn list(
     db: &Db,

@@ -91,8 +91,8 @@ pub async fn resolve(
     Ok((rows, reach))
 }
 
-/// The change a document or meeting write records, for [`store_reach_and_audit`].
-pub(crate) struct ItemChange<'a, T: Serialize> {
+/// The change an item's write records, for [`store_reach_and_audit`].
+pub struct ItemChange<'a, T: Serialize> {
     /// `document` or `meeting`: the audit entity, and the action's prefix.
     pub entity: &'static str,
     /// The stored item before the write (an edit), or `None` (a new item).
@@ -105,9 +105,9 @@ pub(crate) struct ItemChange<'a, T: Serialize> {
     pub summary: String,
 }
 
-/// The common end of a document or meeting write, in its transaction: stores what the item
+/// The common end of every channel's item write, in its transaction: stores what the item
 /// reaches, appends the audit entry, and returns the dates whose rules must be re-evaluated.
-pub(crate) async fn store_reach_and_audit<T: Serialize>(
+pub async fn store_reach_and_audit<T: Serialize>(
     tx: &mut Tx,
     actor: &Actor,
     item: &LedgerItem<'_>,
@@ -146,8 +146,18 @@ pub(crate) async fn store_reach_and_audit<T: Serialize>(
     })
 }
 
+/// Dates the ledger accepts: nothing from before 2000 or more than a year ahead.
+pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
+    let today = jianfu_core::time::today();
+    let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(d);
+    if d < earliest || d > today + chrono::Duration::days(366) {
+        return Err(AppError::invalid(field, "超出合理范围（2000年至明年）"));
+    }
+    Ok(d)
+}
+
 /// Serde default for the flags that are true unless said otherwise (in plan, approved, …).
-pub(crate) fn yes() -> bool {
+pub fn yes() -> bool {
     true
 }
 
@@ -175,12 +185,12 @@ impl ListItems {
         self,
         conn: &mut jianfu_store::Conn,
         actor: &Actor,
-    ) -> AppResult<jianfu_store::ledger::ItemFilter> {
+    ) -> AppResult<ledger::ItemFilter> {
         policy::ensure(actor, policy::Action::ViewLedger)?;
         if let Some(i) = self.issuer {
             policy::ensure_in_scope(conn, actor, i, Some("issuer")).await?;
         }
-        Ok(jianfu_store::ledger::ItemFilter {
+        Ok(ledger::ItemFilter {
             scope_root: policy::scope_filter(actor),
             issuer: self.issuer,
             from: self.from.map(|d| d.to_string()),

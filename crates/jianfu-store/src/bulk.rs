@@ -7,7 +7,7 @@ use crate::db::{StoreError, Tx, Q};
 /// `INSERT … SELECT … FROM json_each($1)`. Either way one statement carries thousands of rows
 /// as one parameter: bound one value at a time, the SQLite driver spent ~13 µs per document
 /// row (10-row INSERTs; larger statements were slower still).
-pub(crate) struct BulkRows {
+pub struct BulkRows {
     out: String,
     fields: usize,
     rows: usize,
@@ -145,7 +145,7 @@ impl BulkRows {
 const SQLITE_BULK_ROWS: usize = 5_000;
 
 /// Loads `rows` into `table`, each written by `write` as the values of `cols`, in order.
-pub(crate) async fn bulk_load<T>(
+pub async fn bulk_load<T>(
     tx: &mut Tx,
     table: &str,
     cols: &str,

@@ -153,6 +153,41 @@ pub async fn ledger(
     .await
 }
 
+/// Filters of a channel's ledger list; the scope is the subtree whose units issued the items.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub scope_root: Option<i64>,
+    pub issuer: Option<i64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Appends the filter's conditions on the item table `alias` (its issuer and date columns).
+pub fn item_where(q: &mut Q, f: &ItemFilter, alias: &str, unit_col: &str, date_col: &str) {
+    q.push(" WHERE 1 = 1");
+    if let Some(root) = f.scope_root {
+        let p = q.arg(root);
+        q.push(&format!(" AND EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = {alias}.{unit_col})"));
+    }
+    if let Some(i) = f.issuer {
+        let p = q.arg(i);
+        q.push(&format!(" AND {alias}.{unit_col} = {p}"));
+    }
+    if let Some(d) = &f.from {
+        let p = q.arg(d.as_str());
+        q.push(&format!(" AND {alias}.{date_col} >= {p}"));
+    }
+    if let Some(d) = &f.to {
+        let p = q.arg(d.as_str());
+        q.push(&format!(" AND {alias}.{date_col} <= {p}"));
+    }
+    if let Some(t) = f.q.as_deref().filter(|t| !t.is_empty()) {
+        let p = q.arg(crate::org::like_pattern(t));
+        q.push(&format!(" AND {alias}.title LIKE {p} ESCAPE '\\'"));
+    }
+}
+
 /// Items and grassroots reach of one issuer in one channel, for the issuer ranking.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct IssuerChannel {

@@ -1,4 +1,4 @@
-//! SQL of the documents and meetings ledgers and of annual plans (moving into their modules).
+//! SQL of the documents ledger (moving into its module).
 use crate::bulk::bulk_load;
 use crate::db::{Conn, StoreError, Tx, Q};
 use serde::Serialize;
@@ -49,40 +49,6 @@ pub struct ListedDocument {
     /// copied_from_upper|reissued|forwarded, when the copy has a known kind.
     pub copy_class: Option<String>,
 }
-
-/// A meeting as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Meeting {
-    pub id: i64,
-    pub region_id: i64,
-    pub organizer_id: i64,
-    pub organizer_name: String,
-    pub title: String,
-    pub topic: String,
-    /// plenary|special|progress|dispatch|video|combined
-    pub kind: String,
-    pub held_on: String,
-    pub starts_at: String,
-    pub planned_minutes: i64,
-    pub actual_minutes: Option<i64>,
-    /// How far down the meeting reaches (开到哪一级).
-    pub reach_level: String,
-    pub attendee_count: i64,
-    pub heads_required: bool,
-    pub heads_approved: bool,
-    pub reach_approved: bool,
-    pub leader_speech_minutes: Option<i64>,
-    pub exchange_speeches: i64,
-    pub exchange_speech_minutes: Option<i64>,
-    pub in_plan: bool,
-    pub approved: bool,
-    pub relays_meeting_id: Option<i64>,
-    pub reach: i64,
-}
-
-const MEETING_COLS: &str = "m.id, m.region_id, m.organizer_id, o.name AS organizer_name, m.title, m.topic, m.kind, m.held_on, m.starts_at, \
-     m.planned_minutes, m.actual_minutes, m.reach_level, m.attendee_count, m.heads_required, m.heads_approved, m.reach_approved, \
-     m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, m.approved, m.relays_meeting_id, m.reach";
 
 pub struct NewDocument<'a> {
     pub region_id: i64,
@@ -172,157 +138,20 @@ pub async fn document_body(conn: &mut Conn, id: i64) -> Result<String, StoreErro
     Ok(b)
 }
 
-/// Filters of ledger lists; the scope is the subtree whose units issued the items.
-#[derive(Debug, Clone, Default)]
-pub struct ItemFilter {
-    pub scope_root: Option<i64>,
-    pub issuer: Option<i64>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub q: Option<String>,
-}
-
-fn item_where(q: &mut Q, f: &ItemFilter, alias: &str, unit_col: &str, date_col: &str) {
-    q.push(" WHERE 1 = 1");
-    if let Some(root) = f.scope_root {
-        let p = q.arg(root);
-        q.push(&format!(" AND EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = {alias}.{unit_col})"));
-    }
-    if let Some(i) = f.issuer {
-        let p = q.arg(i);
-        q.push(&format!(" AND {alias}.{unit_col} = {p}"));
-    }
-    if let Some(d) = &f.from {
-        let p = q.arg(d.as_str());
-        q.push(&format!(" AND {alias}.{date_col} >= {p}"));
-    }
-    if let Some(d) = &f.to {
-        let p = q.arg(d.as_str());
-        q.push(&format!(" AND {alias}.{date_col} <= {p}"));
-    }
-    if let Some(t) = f.q.as_deref().filter(|t| !t.is_empty()) {
-        let p = q.arg(crate::org::like_pattern(t));
-        q.push(&format!(" AND {alias}.title LIKE {p} ESCAPE '\\'"));
-    }
-}
-
 pub async fn list_documents(
     conn: &mut Conn,
-    f: &ItemFilter,
+    f: &crate::burden::ItemFilter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ListedDocument>, i64), StoreError> {
     let from_where = |q: &mut Q| {
         q.push(" FROM documents d JOIN org_units o ON o.id = d.issuer_id LEFT JOIN document_analysis a ON a.document_id = d.id");
-        item_where(q, f, "d", "issuer_id", "issued_on");
+        crate::burden::item_where(q, f, "d", "issuer_id", "issued_on");
     };
     conn.page(
         &format!("{DOC_COLS}, a.burden_count, a.copy_share, a.copy_class"),
         from_where,
         "d.issued_on DESC, d.id DESC",
-        limit,
-        offset,
-    )
-    .await
-}
-
-pub struct NewMeeting<'a> {
-    pub region_id: i64,
-    pub organizer_id: i64,
-    pub title: &'a str,
-    pub topic: &'a str,
-    pub kind: &'a str,
-    pub held_on: &'a str,
-    pub starts_at: &'a str,
-    pub planned_minutes: i64,
-    pub actual_minutes: Option<i64>,
-    pub reach_level: &'a str,
-    pub attendee_count: i64,
-    pub heads_required: bool,
-    pub heads_approved: bool,
-    pub reach_approved: bool,
-    pub leader_speech_minutes: Option<i64>,
-    pub exchange_speeches: i64,
-    pub exchange_speech_minutes: Option<i64>,
-    pub in_plan: bool,
-    pub approved: bool,
-    pub relays_meeting_id: Option<i64>,
-    pub reach: i64,
-    pub created_by: Option<i64>,
-}
-
-fn meeting_args(q: Q, m: &NewMeeting<'_>) -> Q {
-    q.bind(m.region_id)
-        .bind(m.organizer_id)
-        .bind(m.title)
-        .bind(m.topic)
-        .bind(m.kind)
-        .bind(m.held_on)
-        .bind(m.starts_at)
-        .bind(m.planned_minutes)
-        .bind(m.actual_minutes)
-        .bind(m.reach_level)
-        .bind(m.attendee_count)
-        .bind(m.heads_required)
-        .bind(m.heads_approved)
-        .bind(m.reach_approved)
-        .bind(m.leader_speech_minutes)
-        .bind(m.exchange_speeches)
-        .bind(m.exchange_speech_minutes)
-        .bind(m.in_plan)
-        .bind(m.approved)
-        .bind(m.relays_meeting_id)
-        .bind(m.reach)
-}
-
-pub async fn insert_meeting(tx: &mut Tx, m: &NewMeeting<'_>, now: &str) -> Result<i64, StoreError> {
-    let q = Q::new(
-        "INSERT INTO meetings (region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, actual_minutes, reach_level, \
-         attendee_count, heads_required, heads_approved, reach_approved, leader_speech_minutes, exchange_speeches, exchange_speech_minutes, \
-         in_plan, approved, relays_meeting_id, reach, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) RETURNING id",
-    );
-    tx.scalar(&meeting_args(q, m).bind(m.created_by).bind(now))
-        .await
-}
-
-pub async fn replace_meeting(
-    tx: &mut Tx,
-    id: i64,
-    m: &NewMeeting<'_>,
-    now: &str,
-) -> Result<(), StoreError> {
-    let q = Q::new(
-        "UPDATE meetings SET region_id = $1, organizer_id = $2, title = $3, topic = $4, kind = $5, held_on = $6, starts_at = $7, \
-         planned_minutes = $8, actual_minutes = $9, reach_level = $10, attendee_count = $11, heads_required = $12, heads_approved = $13, \
-         reach_approved = $14, leader_speech_minutes = $15, exchange_speeches = $16, exchange_speech_minutes = $17, in_plan = $18, \
-         approved = $19, relays_meeting_id = $20, reach = $21, updated_at = $22 WHERE id = $23",
-    );
-    tx.execute(&meeting_args(q, m).bind(now).bind(id)).await?;
-    Ok(())
-}
-
-pub async fn get_meeting(conn: &mut Conn, id: i64) -> Result<Option<Meeting>, StoreError> {
-    conn.fetch_optional(
-        &Q::new(format!("SELECT {MEETING_COLS} FROM meetings m JOIN org_units o ON o.id = m.organizer_id WHERE m.id = $1")).bind(id),
-    )
-    .await
-}
-
-pub async fn list_meetings(
-    conn: &mut Conn,
-    f: &ItemFilter,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<Meeting>, i64), StoreError> {
-    let from_where = |q: &mut Q| {
-        q.push(" FROM meetings m JOIN org_units o ON o.id = m.organizer_id");
-        item_where(q, f, "m", "organizer_id", "held_on");
-    };
-    conn.page(
-        MEETING_COLS,
-        from_where,
-        "m.held_on DESC, m.id DESC",
         limit,
         offset,
     )
@@ -344,21 +173,6 @@ pub struct BulkDocument {
     pub to_schools_hospitals: bool,
     pub head_signed: bool,
     pub upper_doc_number: Option<String>,
-}
-
-/// A meeting row for bulk loading.
-pub struct BulkMeeting {
-    pub id: i64,
-    pub region_id: i64,
-    pub organizer_id: i64,
-    pub title: String,
-    pub kind: &'static str,
-    pub starts_at: String,
-    pub planned_minutes: i64,
-    pub reach_level: &'static str,
-    pub reach: i64,
-    pub heads_required: bool,
-    pub in_plan: bool,
 }
 
 pub async fn bulk_documents(
@@ -390,39 +204,6 @@ pub async fn bulk_documents(
                 .boolean(true)
                 .text("")
                 .int(0)
-                .text(now)
-                .text(now);
-        },
-    )
-    .await
-}
-
-pub async fn bulk_meetings(tx: &mut Tx, rows: &[BulkMeeting], now: &str) -> Result<(), StoreError> {
-    bulk_load(
-        tx,
-        "meetings",
-        "id, region_id, organizer_id, title, topic, kind, held_on, starts_at, planned_minutes, reach_level, \
-         attendee_count, heads_required, heads_approved, reach_approved, exchange_speeches, in_plan, approved, reach, created_at, updated_at",
-        rows,
-        |w, m| {
-            w.int(m.id)
-                .int(m.region_id)
-                .int(m.organizer_id)
-                .text(&m.title)
-                .text(&m.title)
-                .text(m.kind)
-                .text(m.starts_at.get(0..10).unwrap_or(""))
-                .text(&m.starts_at)
-                .int(m.planned_minutes)
-                .text(m.reach_level)
-                .int(50)
-                .boolean(m.heads_required)
-                .boolean(false)
-                .boolean(false)
-                .int(0)
-                .boolean(m.in_plan)
-                .boolean(false)
-                .int(m.reach)
                 .text(now)
                 .text(now);
         },

@@ -6,7 +6,7 @@
 pub mod analysis;
 pub mod attachments;
 pub mod audit;
-mod bulk;
+pub mod bulk;
 pub mod burden;
 pub mod dashboard;
 pub mod db;

@@ -26,33 +26,6 @@ pub struct DocFact {
     pub report_demands: Option<i64>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MeetingFact {
-    pub id: i64,
-    pub region_id: i64,
-    pub organizer_id: i64,
-    pub organizer_name: String,
-    /// The organizer's level, or for a department the level of the government it belongs to.
-    pub organizer_level: String,
-    pub title: String,
-    pub topic: String,
-    pub kind: String,
-    pub held_on: String,
-    pub starts_at: String,
-    pub planned_minutes: i64,
-    pub actual_minutes: Option<i64>,
-    pub reach_level: String,
-    pub heads_required: bool,
-    pub heads_approved: bool,
-    pub reach_approved: bool,
-    pub leader_speech_minutes: Option<i64>,
-    pub exchange_speeches: i64,
-    pub exchange_speech_minutes: Option<i64>,
-    pub in_plan: bool,
-    pub approved: bool,
-    pub relays_meeting_id: Option<i64>,
-}
-
 /// Items per issuer and year, for the count rules (只减不增, quota, base year).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct YearCount {
@@ -84,55 +57,6 @@ pub async fn documents(
     .await
 }
 
-/// Meetings of the given regions in a period.
-pub async fn meetings(
-    conn: &mut Conn,
-    regions: &[i64],
-    from: &str,
-    to: &str,
-) -> Result<Vec<MeetingFact>, StoreError> {
-    let mut q = Q::new(
-        "SELECT m.id, m.region_id, m.organizer_id, o.name AS organizer_name, \
-         CASE WHEN o.level = 'department' THEN COALESCE(p.level, 'department') ELSE o.level END AS organizer_level, \
-         m.title, m.topic, m.kind, m.held_on, m.starts_at, m.planned_minutes, m.actual_minutes, m.reach_level, m.heads_required, \
-         m.heads_approved, m.reach_approved, m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, \
-         m.approved, m.relays_meeting_id \
-         FROM meetings m JOIN org_units o ON o.id = m.organizer_id LEFT JOIN org_units p ON p.id = o.parent_id WHERE m.region_id IN (",
-    );
-    for (i, r) in regions.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        let p = q.arg(*r);
-        q.push(&p);
-    }
-    let a = q.arg(from);
-    let b = q.arg(to);
-    q.push(&format!(
-        ") AND m.held_on >= {a} AND m.held_on <= {b} ORDER BY m.starts_at, m.id"
-    ));
-    conn.fetch_all(&q).await
-}
-
-/// Targets of the region's meetings in a period: (meeting id, unit, level).
-pub async fn meeting_targets(
-    conn: &mut Conn,
-    region: i64,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(i64, i64, String)>, StoreError> {
-    conn.fetch_all(
-        &Q::new(
-            "SELECT item_id, target_unit_id, target_level FROM burden_targets \
-             WHERE channel = 'meetings' AND region_id = $1 AND on_date >= $2 AND on_date <= $3",
-        )
-        .bind(region)
-        .bind(from)
-        .bind(to),
-    )
-    .await
-}
-
 pub async fn document_year_counts(
     conn: &mut Conn,
     region: i64,
@@ -142,20 +66,6 @@ pub async fn document_year_counts(
             "SELECT issuer_id, SUBSTR(issued_on, 1, 4) AS year, COUNT(*) AS total, \
              CAST(SUM(CASE WHEN carrier <> 'formal' THEN 1 ELSE 0 END) AS BIGINT) AS informal \
              FROM documents WHERE region_id = $1 GROUP BY issuer_id, SUBSTR(issued_on, 1, 4)",
-        )
-        .bind(region),
-    )
-    .await
-}
-
-pub async fn meeting_year_counts(
-    conn: &mut Conn,
-    region: i64,
-) -> Result<Vec<YearCount>, StoreError> {
-    conn.fetch_all(
-        &Q::new(
-            "SELECT organizer_id AS issuer_id, SUBSTR(held_on, 1, 4) AS year, COUNT(*) AS total, CAST(0 AS BIGINT) AS informal \
-             FROM meetings WHERE region_id = $1 GROUP BY organizer_id, SUBSTR(held_on, 1, 4)",
         )
         .bind(region),
     )

@@ -248,9 +248,9 @@ pub fn nav_items(actor: &Actor, current: &str) -> Vec<NavItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::modules::{builtin, meetings};
+    use crate::modules::{analysis, documents};
     use axum::routing::get;
-    use jianfu_domain::rules::meetings::PACK;
+    use jianfu_domain::rules::documents::PACK;
 
     fn renamed(mut m: Module, name: &'static str) -> Module {
         m.name = name;
@@ -258,14 +258,14 @@ mod tests {
     }
 
     #[test]
-    fn the_builtin_modules_agree() {
-        assert_eq!(check(&builtin()), Ok(()));
+    fn the_platform_crates_modules_agree() {
+        assert_eq!(check(&[documents::module(), analysis::module()]), Ok(()));
     }
 
     #[test]
     fn two_modules_with_one_name_are_refused() {
-        let err = check(&[meetings::module(), Module::named("meetings", "另一个")]).unwrap_err();
-        assert!(err.contains("模块名称“meetings”"), "{err}");
+        let err = check(&[documents::module(), Module::named("documents", "另一个")]).unwrap_err();
+        assert!(err.contains("模块名称“documents”"), "{err}");
     }
 
     #[test]
@@ -275,11 +275,12 @@ mod tests {
             rules: &[],
             channel: None,
             ui: Router::new,
-            ..renamed(meetings::module(), "meetings2")
+            uploads: OpenApiRouter::new,
+            ..renamed(documents::module(), "documents2")
         };
-        let err = check(&[meetings::module(), twin]).unwrap_err();
+        let err = check(&[documents::module(), twin]).unwrap_err();
         assert!(
-            err.contains("/api/v1/meetings") && err.contains("meetings2"),
+            err.contains("/api/v1/documents") && err.contains("documents2"),
             "{err}"
         );
     }
@@ -291,29 +292,29 @@ mod tests {
             rules: TWIN,
             ..Module::named("twin", "重复规则")
         };
-        let err = check(&[meetings::module(), twin]).unwrap_err();
-        assert!(err.contains("规则编号“meet.duration”"), "{err}");
+        let err = check(&[documents::module(), twin]).unwrap_err();
+        assert!(err.contains("规则编号“doc.length”"), "{err}");
     }
 
     #[test]
     fn two_modules_declaring_one_channel_are_refused() {
         let twin = Module {
-            channel: meetings::module().channel,
+            channel: documents::module().channel,
             ..Module::named("twin", "重复渠道")
         };
-        let err = check(&[meetings::module(), twin]).unwrap_err();
-        assert!(err.contains("负担渠道“meetings”"), "{err}");
+        let err = check(&[documents::module(), twin]).unwrap_err();
+        assert!(err.contains("负担渠道“documents”"), "{err}");
     }
 
     #[test]
     fn a_field_labelled_two_ways_is_refused() {
         let twin = Module {
-            labels: &[("organizer_id", "召集单位")],
+            labels: &[("issuer_id", "签发单位")],
             ..Module::named("twin", "另一种叫法")
         };
-        let err = check(&[meetings::module(), twin]).unwrap_err();
+        let err = check(&[documents::module(), twin]).unwrap_err();
         assert!(
-            err.contains("organizer_id") && err.contains("召集单位"),
+            err.contains("issuer_id") && err.contains("签发单位"),
             "{err}"
         );
     }

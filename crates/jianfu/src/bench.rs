@@ -4,8 +4,9 @@
 use chrono::{Duration, NaiveDate};
 use jianfu_core::{Actor, Level};
 use jianfu_domain::{burden, warnings};
+use jianfu_meetings::store::{self as meetings_store, BulkMeeting};
 use jianfu_store::burden::{self as spine, BulkItem, BulkTarget};
-use jianfu_store::ledger::{self, BulkDocument, BulkMeeting};
+use jianfu_store::ledger::{self, BulkDocument};
 use jianfu_store::org::{self as org_store, NewUnit};
 use jianfu_store::{migrate, Db, Tx};
 use rand::rngs::StdRng;
@@ -251,7 +252,7 @@ async fn load_county(
     ledger::bulk_documents(tx, &docs, &now).await?;
     phases[1] += t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    ledger::bulk_meetings(tx, &meetings, &now).await?;
+    meetings_store::bulk(tx, &meetings, &now).await?;
     phases[2] += t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
     spine::bulk_items(tx, &spine_items).await?;

@@ -3,7 +3,11 @@ use jianfu_web::module::Module;
 
 /// The modules of this build, in the order of the navigation. Adding a module is one line here.
 pub fn modules() -> Vec<Module> {
-    jianfu_web::modules::builtin()
+    vec![
+        jianfu_web::modules::documents::module(),
+        jianfu_meetings::module(),
+        jianfu_web::modules::analysis::module(),
+    ]
 }
 
 /// Installs the modules (their rules, routes, pages and navigation); a manifest that

@@ -4,7 +4,8 @@ mod bench;
 
 use clap::error::{ContextKind, ErrorKind};
 use clap::{Parser, Subcommand};
-use jianfu_domain::{audit, auth, demo};
+use jianfu_demo as demo;
+use jianfu_domain::{audit, auth};
 use jianfu_store::{migrate, Db};
 use std::process::ExitCode;
 

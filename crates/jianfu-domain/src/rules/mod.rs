@@ -10,7 +10,6 @@
 mod counts;
 pub mod documents;
 mod figures;
-pub mod meetings;
 
 pub use counts::{count_rules, CountRules, YearCounts};
 pub use figures::{Figure, Figures};
@@ -64,7 +63,7 @@ pub struct RuleDef {
     /// The regulation the rule comes from.
     pub source: &'static str,
     pub severity: Severity,
-    /// The burden channel the rule is about (documents|meetings|…).
+    /// The burden channel the rule is about (documents, meetings, …).
     pub channel: &'static str,
     pub params: &'static [ParamDef],
 }
@@ -374,13 +373,11 @@ pub const SRC_2024: &str =
     "中共中央办公厅、国务院办公厅《整治形式主义为基层减负若干规定》（2024年）";
 pub const SRC_2019: &str = "中共中央办公厅《关于解决形式主义突出问题为基层减负的通知》（2019年）";
 
-/// Installs the packs and channels of the modules built into the platform crates (documents,
-/// meetings) for the unit tests of this crate.
+/// Installs the pack of the module still built into the platform crates (documents) for the
+/// unit tests of this crate.
 #[cfg(test)]
 pub(crate) fn install_for_tests() {
-    install(&[&documents::PACK, &meetings::PACK]).expect("rule packs");
-    crate::burden::install(&[&crate::documents::CHANNEL, &crate::meetings::CHANNEL])
-        .expect("channels");
+    install(&[&documents::PACK]).expect("rule packs");
 }
 
 #[cfg(test)]
@@ -418,10 +415,10 @@ mod tests {
     #[test]
     fn installed_catalogue_is_consistent() {
         install_for_tests();
-        assert!(catalogue().count() >= 22);
-        assert!(install(&[&documents::PACK, &meetings::PACK]).is_ok());
-        assert!(install(&[&documents::PACK]).is_err());
-        assert!(install(&[&meetings::PACK, &meetings::PACK])
+        assert_eq!(catalogue().count(), documents::PACK.rules.len());
+        assert!(install(&[&documents::PACK]).is_ok());
+        assert!(install(&[]).is_err());
+        assert!(install(&[&documents::PACK, &documents::PACK])
             .unwrap_err()
             .contains("重复"));
     }

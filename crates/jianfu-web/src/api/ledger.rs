@@ -1,4 +1,6 @@
-//! `/api/v1/documents`, `/api/v1/meetings`, `/api/v1/burden`, `/api/v1/plans`: the burden ledger.
+//! `/api/v1/documents`, `/api/v1/burden`, `/api/v1/plans`: the documents ledger (moving into its
+//! module), the burden ledger seen from below and annual plans; and the item-list query every
+//! channel's module takes.
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{empty_as_none, ApiQuery, IdPath, JsonBody};
@@ -10,7 +12,6 @@ use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Page, Paged};
 use jianfu_domain::burden::{self, BurdenLedger, IssuerRank};
 use jianfu_domain::documents::{self, DocumentDetail, DocumentInput, ListedDocument};
-use jianfu_domain::meetings::{self, Meeting, MeetingDetail, MeetingInput};
 use jianfu_domain::plans::{self, PlanInput, PlanRow};
 use jianfu_domain::targets::ListItems;
 use serde::Deserialize;
@@ -21,21 +22,35 @@ use utoipa::IntoParams;
 pub struct ItemQuery {
     /// Only items of this issuer (organizer).
     #[serde(default, deserialize_with = "empty_as_none")]
-    issuer: Option<i64>,
+    pub issuer: Option<i64>,
     /// From this date (YYYY-MM-DD).
     #[serde(default, deserialize_with = "empty_as_none")]
     #[param(value_type = Option<String>)]
-    from: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "empty_as_none")]
     #[param(value_type = Option<String>)]
-    to: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
     /// Part of the title.
     #[serde(default)]
-    q: Option<String>,
+    pub q: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]
-    page: Option<u32>,
+    pub page: Option<u32>,
     #[serde(default, deserialize_with = "empty_as_none")]
-    per_page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl ItemQuery {
+    /// The list filter and the page asked for.
+    pub fn parts(self) -> Result<(ListItems, Page), ApiError> {
+        let page = Page::parse(self.page, self.per_page)?;
+        let f = ListItems {
+            issuer: self.issuer,
+            from: self.from,
+            to: self.to,
+            q: self.q,
+        };
+        Ok((f, page))
+    }
 }
 
 /// Documents issued in the caller's scope, newest first.
@@ -47,13 +62,7 @@ pub async fn list_documents(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<ItemQuery>,
 ) -> Result<Json<Paged<ListedDocument>>, ApiError> {
-    let page = Page::parse(q.page, q.per_page)?;
-    let f = ListItems {
-        issuer: q.issuer,
-        from: q.from,
-        to: q.to,
-        q: q.q,
-    };
+    let (f, page) = q.parts()?;
     Ok(Json(documents::list(&s.db, &actor, f, page).await?))
 }
 
@@ -95,65 +104,6 @@ pub async fn replace_document(
     JsonBody(input): JsonBody<DocumentInput>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
     Ok(Json(documents::save(&s.db, &actor, Some(id), input).await?))
-}
-
-/// Meetings held in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/meetings", tag = "ledger", params(ItemQuery),
-    responses((status = 200, body = Paged<Meeting>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn list_meetings(
-    State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
-    ApiQuery(q): ApiQuery<ItemQuery>,
-) -> Result<Json<Paged<Meeting>>, ApiError> {
-    let page = Page::parse(q.page, q.per_page)?;
-    let f = ListItems {
-        issuer: q.issuer,
-        from: q.from,
-        to: q.to,
-        q: q.q,
-    };
-    Ok(Json(meetings::list(&s.db, &actor, f, page).await?))
-}
-
-/// One meeting with its targets.
-#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "ledger", params(("id" = i64, Path, description = "会议编号")),
-    responses((status = 200, body = MeetingDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn get_meeting(
-    State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
-    IdPath(id): IdPath,
-) -> Result<Json<MeetingDetail>, ApiError> {
-    Ok(Json(meetings::get(&s.db, &actor, id).await?))
-}
-
-/// Record a meeting; the rules run at once.
-#[utoipa::path(post, path = "/api/v1/meetings", tag = "ledger", request_body = MeetingInput,
-    responses((status = 201, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn create_meeting(
-    State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
-    JsonBody(input): JsonBody<MeetingInput>,
-) -> Result<(StatusCode, Json<MeetingDetail>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(meetings::save(&s.db, &actor, None, input).await?),
-    ))
-}
-
-/// Replace a meeting.
-#[utoipa::path(put, path = "/api/v1/meetings/{id}", tag = "ledger", params(("id" = i64, Path, description = "会议编号")), request_body = MeetingInput,
-    responses((status = 200, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn replace_meeting(
-    State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
-    IdPath(id): IdPath,
-    JsonBody(input): JsonBody<MeetingInput>,
-) -> Result<Json<MeetingDetail>, ApiError> {
-    Ok(Json(meetings::save(&s.db, &actor, Some(id), input).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -5,7 +5,7 @@ pub(crate) mod analysis;
 pub(crate) mod attachments;
 mod audit;
 mod dashboard;
-pub(crate) mod ledger;
+pub mod ledger;
 mod me;
 mod org;
 mod users;

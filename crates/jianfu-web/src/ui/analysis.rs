@@ -1,5 +1,6 @@
 //! 发文前评估 and 全文检索 pages, and the analysis panel of a document's page.
-use super::ledger::{FormPairs, DOC_KINDS};
+use super::items::FormPairs;
+use super::ledger::DOC_KINDS;
 use super::{render, Chrome};
 use crate::auth::{Identity, PageUser};
 use crate::error::PageError;

@@ -1,6 +1,6 @@
 //! 负担台账: the burden ledger page, seen from below — every channel's items that landed on a
 //! unit, by issuer, against the same period a year earlier, and the issuers' ranking.
-use super::ledger::PeriodQuery;
+use super::items::PeriodQuery;
 use super::{render, Chrome};
 use crate::auth::PageUser;
 use crate::error::PageError;

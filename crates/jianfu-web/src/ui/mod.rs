@@ -4,6 +4,7 @@ pub(crate) mod attachments;
 mod audit;
 mod burden;
 mod home;
+pub mod items;
 pub(crate) mod ledger;
 mod org;
 mod plans;

@@ -2,7 +2,7 @@
 //! and base year beside what it actually issued; the office sets a unit's plan in the form
 //! above the table.
 use super::burden::ledger_units;
-use super::ledger::FormPairs;
+use super::items::FormPairs;
 use super::{render, Chrome};
 use crate::auth::{Identity, PageUser};
 use crate::error::PageError;

@@ -74,7 +74,7 @@ async fn login_home_and_logout(backend: Backend) {
         .post(app.url("/login"))
         .form(&[
             ("username", "village"),
-            ("password", jianfu_domain::demo::DEMO_PASSWORD),
+            ("password", jianfu_demo::DEMO_PASSWORD),
             ("next", "//evil.example/"),
         ])
         .send()
@@ -117,7 +117,7 @@ async fn wrong_passwords_are_throttled(backend: Backend) {
         .post(app.url("/login"))
         .form(&[
             ("username", "filer"),
-            ("password", jianfu_domain::demo::DEMO_PASSWORD),
+            ("password", jianfu_demo::DEMO_PASSWORD),
         ])
         .send()
         .await
@@ -200,7 +200,7 @@ async fn forms_need_the_csrf_token(backend: Backend) {
         .header("origin", "http://evil.example")
         .form(&[
             ("username", "filer"),
-            ("password", jianfu_domain::demo::DEMO_PASSWORD),
+            ("password", jianfu_demo::DEMO_PASSWORD),
         ])
         .send()
         .await

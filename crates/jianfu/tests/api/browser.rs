@@ -230,7 +230,7 @@ async fn a_person_signs_in_and_browses_the_region_tree() {
     driver.wait_for_text("登录").await;
     driver.type_into("input[name=username]", "supervisor").await;
     driver
-        .type_into("input[name=password]", jianfu_domain::demo::DEMO_PASSWORD)
+        .type_into("input[name=password]", jianfu_demo::DEMO_PASSWORD)
         .await;
     driver.click("button[type=submit]").await;
     let home = driver.wait_for_text("快捷入口").await;

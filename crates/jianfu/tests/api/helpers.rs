@@ -90,9 +90,7 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
     jianfu::install().expect("modules");
     let db = Db::connect(&url).await.expect("connect");
     migrate::run(&db).await.expect("migrate");
-    jianfu_domain::demo::ensure_region(&db)
-        .await
-        .expect("demo region");
+    jianfu_demo::ensure_region(&db).await.expect("demo region");
     (db, url, dir)
 }
 
@@ -270,7 +268,7 @@ impl TestApp {
             .post(self.url("/login"))
             .form(&[
                 ("username", username),
-                ("password", jianfu_domain::demo::DEMO_PASSWORD),
+                ("password", jianfu_demo::DEMO_PASSWORD),
             ])
             .send()
             .await

@@ -4,12 +4,12 @@
 //! seeded random generator, so every demo is the same; shaped so that most units go down
 //! year on year (只减不增) and every rule of the catalogue is tripped somewhere.
 use super::TOWNSHIPS;
-use crate::documents::{self, Carrier, DocumentInput};
-use crate::meetings::{self, MeetingInput, MeetingKind};
-use crate::plans::{self, PlanInput};
-use crate::targets::Target;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use jianfu_core::{Actor, AppError, AppResult, Level};
+use jianfu_domain::documents::{self, Carrier, DocumentInput};
+use jianfu_domain::plans::{self, PlanInput};
+use jianfu_domain::targets::Target;
+use jianfu_meetings::model::{self as meetings, MeetingInput, MeetingKind};
 use jianfu_store::Tx;
 use jianfu_text::DocKind;
 use rand::rngs::StdRng;
@@ -2143,7 +2143,16 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread")]
     async fn demo_activity_trips_every_rule_and_goes_down() {
-        crate::rules::install_for_tests();
+        let packs = [
+            &jianfu_domain::rules::documents::PACK,
+            &jianfu_meetings::rules::PACK,
+        ];
+        jianfu_domain::rules::install(&packs).expect("rules");
+        let channels = [
+            &jianfu_domain::documents::CHANNEL,
+            &jianfu_meetings::CHANNEL,
+        ];
+        jianfu_domain::burden::install(&channels).expect("channels");
         let dir = std::env::temp_dir().join(format!(
             "jianfu-demo-activity-{}-{}",
             std::process::id(),
@@ -2154,7 +2163,7 @@ mod tests {
         let db = Db::connect(&url).await.expect("connect");
         migrate::run(&db).await.expect("migrate");
         let started = std::time::Instant::now();
-        let region = crate::demo::ensure(&db).await.expect("demo");
+        let region = crate::ensure(&db).await.expect("demo");
         assert!(region.created);
         eprintln!("demo seeded in {:?}", started.elapsed());
 
@@ -2193,7 +2202,7 @@ mod tests {
             .expect("warnings");
         eprintln!("warnings per rule: {rules:?}");
         let tripped: HashMap<String, i64> = rules.into_iter().collect();
-        for r in crate::rules::catalogue() {
+        for r in jianfu_domain::rules::catalogue() {
             assert!(tripped.contains_key(r.id), "rule {} never tripped", r.id);
         }
 

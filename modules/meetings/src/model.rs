@@ -1,92 +1,62 @@
-//! 会议: the ledger of meetings with duration, reach, speeches, plan and approval.
-use crate::burden::{Channel, PlanFields};
-use crate::documents::parse_date;
-use crate::policy::{self, Action};
-pub use crate::targets::Written;
-use crate::targets::{self, yes, ItemChange, ListItems, Target};
-use crate::warnings;
+//! 会议: a meeting as filed — its input parsed at the edge, its write with what it reaches and
+//! its audit entry, its list and its page's data.
+use crate::store::{self, NewMeeting};
 use chrono::NaiveDateTime;
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
+use jianfu_domain::policy::{self, Action};
+pub use jianfu_domain::targets::Written;
+use jianfu_domain::targets::{self, parse_date, yes, ItemChange, ListItems, Target};
+use jianfu_domain::warnings;
 use jianfu_store::burden::LedgerItem;
-pub use jianfu_store::ledger::Meeting;
-use jianfu_store::ledger::{self as store, NewMeeting};
 use jianfu_store::{org, Db, Tx};
 use serde::{Deserialize, Serialize};
+pub use store::Meeting;
 
-/// The meetings channel of the burden ledger: a unit attends, counted in minutes.
-pub const CHANNEL: Channel = Channel {
-    name: "meetings",
-    noun: "会议",
-    received: "参会",
-    count_unit: "次",
-    measure_unit: "分钟",
-    color: "#1d4ed8",
-    plan: Some(PlanFields {
-        planned: "planned_meetings",
-        planned_label: "计划会议（次）",
-        quota: "meeting_quota",
-        quota_label: "会议总量上限",
-    }),
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// 会议类型. Its stored and API spelling is the snake_case name; its label is Chinese.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MeetingKind {
-    /// 全体会议
+    #[strum(message = "全体会议")]
     Plenary,
-    /// 专题会
+    #[strum(message = "专题会")]
     Special,
-    /// 推进会
+    #[strum(message = "推进会")]
     Progress,
-    /// 调度会
+    #[strum(message = "调度会")]
     Dispatch,
-    /// 视频会
+    #[strum(message = "视频会")]
     Video,
     /// 套开/合开
+    #[strum(message = "套开/合开")]
     Combined,
 }
 
 impl MeetingKind {
-    pub const ALL: [MeetingKind; 6] = [
-        MeetingKind::Plenary,
-        MeetingKind::Special,
-        MeetingKind::Progress,
-        MeetingKind::Dispatch,
-        MeetingKind::Video,
-        MeetingKind::Combined,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            MeetingKind::Plenary => "plenary",
-            MeetingKind::Special => "special",
-            MeetingKind::Progress => "progress",
-            MeetingKind::Dispatch => "dispatch",
-            MeetingKind::Video => "video",
-            MeetingKind::Combined => "combined",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            MeetingKind::Plenary => "全体会议",
-            MeetingKind::Special => "专题会",
-            MeetingKind::Progress => "推进会",
-            MeetingKind::Dispatch => "调度会",
-            MeetingKind::Video => "视频会",
-            MeetingKind::Combined => "套开/合开",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_default()
     }
-}
 
-impl std::str::FromStr for MeetingKind {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        MeetingKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(())
+    pub fn all() -> impl Iterator<Item = MeetingKind> {
+        <MeetingKind as strum::IntoEnumIterator>::iter()
     }
 }
 
@@ -162,8 +132,7 @@ fn minutes(field: &str, v: i64, max: i64) -> AppResult<i64> {
 pub async fn list(db: &Db, actor: &Actor, f: ListItems, page: Page) -> AppResult<Paged<Meeting>> {
     let mut conn = db.reader();
     let filter = f.scoped(&mut conn, actor).await?;
-    let (items, total) =
-        store::list_meetings(&mut conn, &filter, page.limit(), page.offset()).await?;
+    let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
     Ok(Paged::new(items, total, page))
 }
 
@@ -177,7 +146,7 @@ pub struct MeetingDetail {
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
     policy::ensure(actor, Action::ViewLedger)?;
     let mut conn = db.reader();
-    let meeting = store::get_meeting(&mut conn, id)
+    let meeting = store::get(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound("会议"))?;
     policy::ensure_in_scope(&mut conn, actor, meeting.organizer_id, None).await?;
@@ -247,7 +216,7 @@ pub async fn write(
     let held_on = parse_date("starts_at", input.starts_at.date())?;
     let before = match id {
         Some(id) => {
-            let m = store::get_meeting(tx, id)
+            let m = store::get(tx, id)
                 .await?
                 .ok_or(AppError::NotFound("会议"))?;
             policy::ensure_issuer(tx, actor, m.organizer_id, "organizer_id").await?;
@@ -260,7 +229,7 @@ pub async fn write(
         .await?
         .ok_or_else(|| AppError::invalid("organizer_id", "不存在"))?;
     if let Some(r) = input.relays_meeting_id {
-        if store::get_meeting(tx, r).await?.is_none() {
+        if store::get(tx, r).await?.is_none() {
             return Err(AppError::invalid("relays_meeting_id", "不存在"));
         }
     }
@@ -295,10 +264,10 @@ pub async fn write(
     let now = jianfu_core::time::now();
     let id = match id {
         Some(id) => {
-            store::replace_meeting(tx, id, &new, &now).await?;
+            store::replace(tx, id, &new, &now).await?;
             id
         }
-        None => store::insert_meeting(tx, &new, &now).await?,
+        None => store::insert(tx, &new, &now).await?,
     };
     let measure = actual.unwrap_or(planned);
     let item = LedgerItem {
@@ -310,7 +279,7 @@ pub async fn write(
         measure,
         reach,
     };
-    let after = store::get_meeting(tx, id)
+    let after = store::get(tx, id)
         .await?
         .ok_or(AppError::NotFound("会议"))?;
     let summary = format!(

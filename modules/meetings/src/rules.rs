@@ -1,13 +1,14 @@
 //! The rules of meetings (会议): duration, speeches, no-meeting days, reach, 一把手, plan,
 //! yearly counts, cascades, merge suggestions, comprehensive meetings and same-night relays.
-use super::{
+use crate::store::{self, MeetingFact};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use jianfu_core::{AppResult, Level};
+use jianfu_domain::rule_params;
+use jianfu_domain::rules::{
     count_rules, year_of, CountRules, Figures, Finding, NoParams, ParamDef, RuleDef, RuleId,
     RulePack, RuleParams as _, Scope, Settings, Severity, YearCounts, SRC_2019, SRC_2024,
 };
-use crate::rule_params;
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use jianfu_core::{AppResult, Level};
-use jianfu_store::rules::{self as store, MeetingFact};
+use jianfu_store::rules as facts;
 use jianfu_store::Conn;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -276,20 +277,20 @@ impl Facts {
 async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec<Finding>> {
     let (from, to) = scope.window();
     let region = scope.region_id;
-    let regions = store::region_and_ancestors(conn, region).await?;
+    let regions = facts::region_and_ancestors(conn, region).await?;
     let mut targets: HashMap<i64, HashSet<(i64, String)>> = HashMap::new();
-    for (id, unit, level) in store::meeting_targets(conn, region, &from, &to).await? {
+    for (id, unit, level) in store::targets(conn, region, &from, &to).await? {
         targets.entry(id).or_default().insert((unit, level));
     }
     let facts = Facts {
         region_id: region,
-        meetings: store::meetings(conn, &regions, &from, &to).await?,
+        meetings: store::facts(conn, &regions, &from, &to).await?,
         targets,
     };
     let counts = YearCounts::new(
-        store::meeting_year_counts(conn, region).await?,
+        store::year_counts(conn, region).await?,
         jianfu_store::plans::quotas(conn, region, "meetings").await?,
-        store::unit_names(conn, region).await?.into_iter().collect(),
+        facts::unit_names(conn, region).await?.into_iter().collect(),
     );
     let mut out = Vec::new();
     per_meeting(&facts, s, &mut out);

@@ -1,10 +1,13 @@
 //! The demo region: 示例市 → 示例县 with its departments, towns and streets, villages and
 //! communities, and one account per role. Created once; a second start reuses it.
 //! Tests build on the same region, so the demo and the tests share one factory.
+//!
+//! The demo sits above the modules it seeds (documents, meetings): each module's seed moves into
+//! its own folder as the modules do (see ARCHITECTURE.md, "Where we are").
 mod activity;
 
-use crate::{org, people};
 use jianfu_core::{Actor, AppResult, Level, Role};
+use jianfu_domain::{org, people};
 use jianfu_store::{settings, Db, Tx};
 
 pub const DEMO_PASSWORD: &str = "Jianfu2026";
@@ -378,7 +381,7 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
             logins,
         });
     }
-    let password_hash = crate::auth::hash_password(DEMO_PASSWORD).await?;
+    let password_hash = jianfu_domain::auth::hash_password(DEMO_PASSWORD).await?;
     let mut tx = db.begin().await?;
     let units = seed_units(&mut tx).await?;
     let system = Actor::system();
@@ -404,10 +407,10 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     if with_activity {
         // Read every document now (the server would in the background), so that the copy
         // and report-demand warnings are there from the first page.
-        let intel = crate::analysis::Intelligence::open(None)?;
+        let intel = jianfu_domain::analysis::Intelligence::open(None)?;
         intel.load(db).await?;
         intel.drain(db).await?;
-        crate::warnings::run_all(db).await?;
+        jianfu_domain::warnings::run_all(db).await?;
     }
     Ok(DemoRegion {
         created: true,
@@ -435,8 +438,8 @@ fn unit_named(units: &[(String, i64)], name: &str) -> AppResult<i64> {
 }
 
 async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
-    use crate::documents::{self, Carrier, DocumentInput};
-    use crate::targets::Target;
+    use jianfu_domain::documents::{self, Carrier, DocumentInput};
+    use jianfu_domain::targets::Target;
     let (county, town) = (unit_named(units, "示例县")?, unit_named(units, "青石镇")?);
     let system = Actor::system();
     let doc = |issuer: i64,
@@ -506,8 +509,8 @@ async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
 
 /// The city's flood-control video meeting and the county's relay of it the same evening.
 async fn relay_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
-    use crate::meetings::{self, MeetingInput, MeetingKind};
-    use crate::targets::Target;
+    use jianfu_domain::targets::Target;
+    use jianfu_meetings::model::{self as meetings, MeetingInput, MeetingKind};
     let (city, county) = (unit_named(units, "示例市")?, unit_named(units, "示例县")?);
     let at = |h: u32, m: u32| {
         chrono::NaiveDate::from_ymd_opt(2025, 6, 12)

@@ -1,17 +1,39 @@
-//! 会议: the meetings ledger's manifest.
-use crate::api::ledger as api;
-use crate::module::{nav, Module, NavEntry};
-use crate::ui::ledger as ui;
-use crate::AppState;
+//! 会议: the meetings ledger as one module of the platform — meetings with their duration,
+//! reach, speeches, plan and approval, the thirteen rules of meetings, the pages, the API and
+//! the burden channel (a unit attends, counted in minutes). [`module`] is its manifest.
+pub mod api;
+pub mod model;
+pub mod rules;
+pub mod store;
+pub mod ui;
+
 use axum::routing::get;
 use axum::Router;
+use jianfu_domain::burden::{Channel, PlanFields};
 use jianfu_domain::policy::Action;
-use jianfu_domain::rules::meetings::PACK;
 use jianfu_domain::rules::RulePack;
+use jianfu_web::module::{nav, Module, NavEntry};
+use jianfu_web::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-const RULES: &[&RulePack] = &[&PACK];
+/// The meetings channel of the burden ledger: a unit attends, counted in minutes.
+pub const CHANNEL: Channel = Channel {
+    name: "meetings",
+    noun: "会议",
+    received: "参会",
+    count_unit: "次",
+    measure_unit: "分钟",
+    color: "#1d4ed8",
+    plan: Some(PlanFields {
+        planned: "planned_meetings",
+        planned_label: "计划会议（次）",
+        quota: "meeting_quota",
+        quota_label: "会议总量上限",
+    }),
+};
+
+const RULES: &[&RulePack] = &[&rules::PACK];
 
 /// Labels of the fields of its forms and API, for the errors that name them.
 const LABELS: &[(&str, &str)] = &[
@@ -31,6 +53,7 @@ const LABELS: &[(&str, &str)] = &[
 
 const NAV: &[NavEntry] = &[nav(50, "/meetings", "会议台账", Action::ViewLedger)];
 
+/// The manifest of the meetings module.
 pub fn module() -> Module {
     Module {
         api: || {
@@ -42,7 +65,7 @@ pub fn module() -> Module {
         nav: NAV,
         rules: RULES,
         labels: LABELS,
-        channel: Some(&jianfu_domain::meetings::CHANNEL),
+        channel: Some(&CHANNEL),
         ..Module::named("meetings", "会议")
     }
 }

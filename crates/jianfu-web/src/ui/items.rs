@@ -1,0 +1,331 @@
+//! The pages every burden channel's module builds on: the ledger list (`items.html`), an item's
+//! page (`item.html`) with the live warnings about it, the form helpers of a filing form (units
+//! the user may file for, targets to choose, the submitted pairs), and where a submitted form
+//! goes. A module fills these with its own rows and facts.
+use super::Chrome;
+use crate::error::PageError;
+use crate::extract::empty_as_none;
+use askama::Template;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
+use jianfu_domain::org::{self, ListUnits};
+use jianfu_domain::rules::Severity;
+use jianfu_domain::targets::Target;
+use jianfu_domain::warnings::{self, ListWarnings};
+use jianfu_domain::Db;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub unit: Option<i64>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub page: Option<u32>,
+}
+
+pub struct ItemRow {
+    pub id: i64,
+    pub title: String,
+    pub who: String,
+    pub date: String,
+    pub detail: String,
+    pub reach: i64,
+    /// What reading the document found (documents only): demands and copying.
+    pub reading: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "items.html")]
+pub struct ItemsPage {
+    pub chrome: Chrome,
+    pub base: &'static str,
+    pub noun: &'static str,
+    pub measure_word: &'static str,
+    pub headers: &'static [&'static str],
+    pub rows: Vec<ItemRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub q: String,
+    pub from: String,
+    pub to: String,
+    pub can_file: bool,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+pub struct ItemPage {
+    pub chrome: Chrome,
+    pub base: &'static str,
+    pub list_title: &'static str,
+    pub title: String,
+    pub saved: bool,
+    pub facts: Vec<(&'static str, String)>,
+    pub body: String,
+    /// (severity, label, warning id, subject)
+    pub warnings: Vec<(String, &'static str, i64, String)>,
+    /// Documents only: their attachments.
+    pub attachments: Option<AttachmentsPanel>,
+    /// Documents only: what reading the text found.
+    pub analysis: Option<AnalysisPanel>,
+}
+
+/// The 文件分析 panel of a document's page.
+pub struct AnalysisPanel {
+    /// Still in the analysis queue.
+    pub pending: bool,
+    /// (kind in Chinese, sentence)
+    pub burdens: Vec<(String, String)>,
+    pub padding_percent: i64,
+    pub matches: Vec<super::analysis::MatchRow>,
+}
+
+/// The 附件 panel of a document's page.
+pub struct AttachmentsPanel {
+    pub document_id: i64,
+    /// (attachment id, name, size and 字数 as text)
+    pub rows: Vec<(i64, String, String)>,
+    pub can_attach: bool,
+    pub error: Option<String>,
+}
+
+/// Live warnings whose records include this item.
+pub async fn item_warnings(
+    db: &Db,
+    actor: &Actor,
+    unit: i64,
+    channel: &str,
+    item: i64,
+) -> Result<Vec<(String, &'static str, i64, String)>, PageError> {
+    let f = ListWarnings {
+        unit: Some(unit),
+        status: Some("open".into()),
+        ..Default::default()
+    };
+    let found = warnings::list(
+        db,
+        actor,
+        f,
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    Ok(found
+        .items
+        .into_iter()
+        .filter(|w| {
+            w.records
+                .iter()
+                .any(|r| r.channel == channel && r.id == item)
+        })
+        .map(|w| {
+            let label = if w.severity == "violation" {
+                Severity::Violation.label()
+            } else {
+                Severity::Warning.label()
+            };
+            (w.severity, label, w.id, w.subject)
+        })
+        .collect())
+}
+
+pub fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.to_string()
+}
+
+pub async fn targets_text(db: &Db, actor: &Actor, targets: &[Target]) -> String {
+    let mut parts = Vec::new();
+    for t in targets {
+        let name = org::get(db, actor, t.unit_id)
+            .await
+            .map(|u| u.name)
+            .unwrap_or_else(|_| format!("单位{}", t.unit_id));
+        parts.push(match t.level {
+            Some(l) => format!("{name}所属各{}", l.label()),
+            None => name,
+        });
+    }
+    parts.join("、")
+}
+
+/// A submitted form as pairs, so that repeated fields (targets) and values can be shown again.
+#[derive(Default)]
+pub struct FormPairs {
+    pairs: Vec<(String, String)>,
+    pub posted: bool,
+}
+
+impl FormPairs {
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormPairs {
+        FormPairs {
+            pairs,
+            posted: false,
+        }
+    }
+
+    /// Sets a field, replacing what was there.
+    pub fn set(&mut self, k: &str, v: &str) {
+        self.pairs.retain(|(key, _)| key != k);
+        self.pairs.push((k.to_string(), v.to_string()));
+    }
+
+    pub fn parse(body: &[u8]) -> FormPairs {
+        FormPairs {
+            pairs: form_urlencoded::parse(body).into_owned().collect(),
+            posted: true,
+        }
+    }
+
+    pub fn get(&self, k: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn flag(&self, k: &str) -> bool {
+        !self.get(k).is_empty()
+    }
+
+    pub fn all(&self, k: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn int(&self, k: &str) -> Result<Option<i64>, AppError> {
+        match self.get(k).trim() {
+            "" => Ok(None),
+            v => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid(k, "应为整数")),
+        }
+    }
+
+    pub fn required_int(&self, k: &str) -> Result<i64, AppError> {
+        self.int(k)?.ok_or_else(|| AppError::invalid(k, "不能为空"))
+    }
+
+    pub fn text(&self, k: &str) -> Option<String> {
+        Some(self.get(k).trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    pub fn targets(&self) -> Result<Vec<Target>, AppError> {
+        self.all("target")
+            .into_iter()
+            .map(|t| {
+                let (unit, level) = t.split_once(':').unwrap_or((t, ""));
+                let unit_id = unit
+                    .parse()
+                    .map_err(|_| AppError::invalid("targets", "取值无效"))?;
+                let level = if level.is_empty() {
+                    None
+                } else {
+                    Some(
+                        level
+                            .parse()
+                            .map_err(|_| AppError::invalid("targets", "取值无效"))?,
+                    )
+                };
+                Ok(Target { unit_id, level })
+            })
+            .collect()
+    }
+}
+
+/// Units the actor may file for: a filer or grassroots account its own unit, the office the
+/// government of its scope and the departments under it.
+pub async fn filing_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
+    if matches!(actor.role, Role::Filer | Role::Grassroots) {
+        return Ok(vec![(actor.unit_id, actor.unit_name.clone())]);
+    }
+    let root = org::scope_root(db, actor).await?;
+    let f = ListUnits {
+        parent: Some(root.id),
+        level: Some(Level::Department),
+        ..Default::default()
+    };
+    let depts = org::list(
+        db,
+        actor,
+        f,
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    let mut out = vec![(root.id, root.name)];
+    out.extend(depts.items.into_iter().map(|u| (u.id, u.name)));
+    Ok(out)
+}
+
+/// Target choices: whole levels under the actor's scope, then each unit one level down.
+pub async fn target_options(db: &Db, actor: &Actor) -> Result<Vec<(String, String)>, PageError> {
+    let root = org::scope_root(db, actor).await?;
+    let level: Option<Level> = root.level.parse().ok();
+    let mut out = Vec::new();
+    for l in [Level::Township, Level::Village, Level::Department] {
+        if level.is_some_and(|r| {
+            r.rank()
+                .zip(l.rank())
+                .map(|(a, b)| b > a)
+                .unwrap_or(r.rank().is_some_and(|a| a < 5))
+        }) {
+            out.push((
+                format!("{}:{}", root.id, l.as_str()),
+                format!("{}所属各{}", root.name, l.label()),
+            ));
+        }
+    }
+    out.extend(
+        super::burden::children(db, actor, root.id)
+            .await?
+            .into_iter()
+            .filter(|u| u.level != "department")
+            .map(|u| (format!("{}:", u.id), u.name)),
+    );
+    if out.is_empty() {
+        out.push((format!("{}:", root.id), root.name));
+    }
+    Ok(out)
+}
+
+pub fn mark<T: ToString + Clone>(
+    opts: Vec<(T, String)>,
+    chosen: &[&str],
+) -> Vec<(T, String, bool)> {
+    opts.into_iter()
+        .map(|(v, l)| (v.clone(), l, chosen.contains(&v.to_string().as_str())))
+        .collect()
+}
+
+/// Where a submitted ledger form goes: to the saved item's page, or (for an error that names a
+/// field the filer can correct) back to the form with the message; other errors are pages.
+pub fn submitted(
+    base: &str,
+    result: AppResult<i64>,
+) -> Result<Result<Response, String>, PageError> {
+    match result {
+        Ok(id) => Ok(Ok(
+            Redirect::to(&format!("{base}/{id}?saved=1")).into_response()
+        )),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) && e.field().is_some() => {
+            Ok(Err(e.to_string()))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
