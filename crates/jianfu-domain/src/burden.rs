@@ -20,6 +20,8 @@ pub struct Channel {
     pub name: &'static str,
     /// What one item is called: 会议.
     pub noun: &'static str,
+    /// The audit trail's name for one item: `meeting`.
+    pub entity: &'static str,
     /// What a unit does with the items it receives, in the ledger seen from below: 参会.
     pub received: &'static str,
     /// How many items: 件, 次.

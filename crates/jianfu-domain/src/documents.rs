@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub const CHANNEL: Channel = Channel {
     name: "documents",
     noun: "文件",
+    entity: "document",
     received: "收文",
     count_unit: "件",
     measure_unit: "字",

@@ -21,6 +21,7 @@ use utoipa_axum::routes;
 pub const CHANNEL: Channel = Channel {
     name: "meetings",
     noun: "会议",
+    entity: "meeting",
     received: "参会",
     count_unit: "次",
     measure_unit: "分钟",

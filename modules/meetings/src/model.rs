@@ -289,7 +289,7 @@ pub async fn write(
         organizer.name
     );
     let change = ItemChange {
-        entity: "meeting",
+        entity: crate::CHANNEL.entity,
         before: before.as_ref(),
         after: &after,
         old_date: before.as_ref().map(|b| b.held_on.as_str()),

@@ -47,15 +47,16 @@ impl From<AuditEntry> for AuditRow {
 /// What kind of record an entry changed, in words.
 fn entity_label(entity: &str) -> &'static str {
     match entity {
-        "document" => "文件",
-        "meeting" => "会议",
         "annual_plan" => "年度计划",
         "org_unit" => "组织机构",
         "user" => "用户",
         "api_token" => "访问令牌",
         "rule_setting" => "规则设置",
         "warning" => "预警",
-        _ => "其他",
+        _ => jianfu_domain::burden::channels()
+            .iter()
+            .find(|c| c.entity == entity)
+            .map_or("其他", |c| c.noun),
     }
 }
 

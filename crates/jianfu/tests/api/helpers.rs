@@ -330,3 +330,15 @@ pub fn names_record(warning: &Value, channel: &str, id: i64) -> bool {
         .iter()
         .any(|r| r["channel"] == channel && r["id"].as_i64() == Some(id))
 }
+
+/// The open warnings a user sees, with an extra query (`&rule=…`).
+pub async fn open_warnings(app: &TestApp, user: &str, query: &str) -> Vec<Value> {
+    let (status, body) = app
+        .get(
+            user,
+            &format!("/api/v1/warnings?status=open&per_page=200&{query}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().cloned().unwrap_or_default()
+}

@@ -11,8 +11,11 @@ mod browser;
 mod cli;
 mod dashboard;
 mod ledger;
-mod meeting_rules;
 mod org;
 mod permissions;
 mod plans;
 mod users;
+
+// The modules' own stories and permission rows.
+#[path = "../../../../modules/meetings/tests/mod.rs"]
+mod meetings;

@@ -1,7 +1,7 @@
 //! The permission matrix: every API route × every demo role, allow or deny. A route that the
 //! OpenAPI document lists but this table does not is a failure, so new routes must be added here.
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, TestApp, DEMO_ACCOUNTS};
+use crate::helpers::{spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -11,116 +11,166 @@ both_backends!(
     unauthenticated_calls_get_401
 );
 
-/// One row: a route, a request that exercises it, and the status each demo account gets
-/// (admin, supervisor, filer, township, village, inspector).
-struct Row {
-    method: &'static str,
-    template: &'static str,
-    expect: [u16; 6],
+/// One row: a route, a request that exercises it, and the status each account gets: the demo
+/// accounts (admin, supervisor, filer of 县农业农村局, township, village, inspector) and a
+/// sibling department's filer (县教育局), who must not act on 县农业农村局's records.
+pub struct Row {
+    pub method: &'static str,
+    pub template: &'static str,
+    pub expect: [u16; 7],
+}
+
+/// The accounts of the matrix's columns.
+const ACCOUNTS: [&str; 7] = [
+    "admin",
+    "supervisor",
+    "filer",
+    "township",
+    "village",
+    "inspector",
+    "filer_edu",
+];
+
+/// The platform's rows and each module's.
+fn all_rows() -> Vec<&'static Row> {
+    ROWS.iter()
+        .chain(crate::meetings::permissions::ROWS)
+        .collect()
+}
+
+/// What a module's request is built from.
+pub struct Ask {
+    pub county: i64,
+    pub agri: i64,
+    /// The unit the account files for (its own; the office files for 县农业农村局).
+    pub issuer: i64,
+    /// A target inside the account's scope.
+    pub own_target: Value,
+    pub n: usize,
 }
 
 const ROWS: &[Row] = &[
-    row("GET", "/api/v1/me", [200, 200, 200, 200, 200, 200]),
-    row("GET", "/api/v1/org-units", [200, 200, 200, 200, 200, 200]),
-    row("POST", "/api/v1/org-units", [201, 201, 403, 403, 403, 403]),
+    row("GET", "/api/v1/me", [200, 200, 200, 200, 200, 200, 200]),
+    row(
+        "GET",
+        "/api/v1/org-units",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    row(
+        "POST",
+        "/api/v1/org-units",
+        [201, 201, 403, 403, 403, 403, 403],
+    ),
     row(
         "GET",
         "/api/v1/org-units/{id}",
-        [200, 200, 200, 403, 403, 200],
+        [200, 200, 200, 403, 403, 200, 200],
     ),
     row(
         "PATCH",
         "/api/v1/org-units/{id}",
-        [200, 200, 403, 403, 403, 403],
+        [200, 200, 403, 403, 403, 403, 403],
     ),
-    row("GET", "/api/v1/users", [200, 200, 403, 403, 403, 200]),
-    row("POST", "/api/v1/users", [201, 201, 403, 403, 403, 403]),
-    row("GET", "/api/v1/users/{id}", [200, 200, 403, 403, 403, 200]),
+    row("GET", "/api/v1/users", [200, 200, 403, 403, 403, 200, 403]),
+    row("POST", "/api/v1/users", [201, 201, 403, 403, 403, 403, 403]),
+    row(
+        "GET",
+        "/api/v1/users/{id}",
+        [200, 200, 403, 403, 403, 200, 403],
+    ),
     row(
         "PATCH",
         "/api/v1/users/{id}",
-        [200, 200, 403, 403, 403, 403],
+        [200, 200, 403, 403, 403, 403, 403],
     ),
-    row("GET", "/api/v1/audit", [200, 403, 403, 403, 403, 200]),
-    row("GET", "/api/v1/documents", [200, 200, 200, 200, 200, 200]),
-    row("POST", "/api/v1/documents", [201, 201, 201, 201, 201, 403]),
+    row("GET", "/api/v1/audit", [200, 403, 403, 403, 403, 200, 403]),
+    row(
+        "GET",
+        "/api/v1/documents",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    row(
+        "POST",
+        "/api/v1/documents",
+        [201, 201, 201, 201, 201, 403, 201],
+    ),
     row(
         "GET",
         "/api/v1/documents/{id}",
-        [200, 200, 200, 403, 403, 200],
+        [200, 200, 200, 403, 403, 200, 200],
     ),
     row(
         "PUT",
         "/api/v1/documents/{id}",
-        [200, 200, 200, 403, 403, 403],
+        [200, 200, 200, 403, 403, 403, 403],
     ),
     row(
         "POST",
         "/api/v1/documents/{id}/attachments",
-        [201, 201, 201, 403, 403, 403],
+        [201, 201, 201, 403, 403, 403, 403],
     ),
     row(
         "GET",
         "/api/v1/documents/{id}/attachments/{attachment_id}",
-        [200, 200, 200, 403, 403, 200],
+        [200, 200, 200, 403, 403, 200, 200],
     ),
     row(
         "DELETE",
         "/api/v1/documents/{id}/attachments/{attachment_id}",
-        [204, 204, 204, 403, 403, 403],
+        [204, 204, 204, 403, 403, 403, 403],
     ),
     row(
         "GET",
         "/api/v1/documents/{id}/analysis",
-        [200, 200, 200, 403, 403, 200],
+        [200, 200, 200, 403, 403, 200, 200],
     ),
     row(
         "POST",
         "/api/v1/analysis/document",
-        [200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200],
     ),
     row(
         "GET",
         "/api/v1/search/documents",
-        [200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200],
     ),
-    row("GET", "/api/v1/meetings", [200, 200, 200, 200, 200, 200]),
-    row("POST", "/api/v1/meetings", [201, 201, 201, 201, 201, 403]),
+    row("GET", "/api/v1/burden", [200, 200, 200, 200, 200, 200, 200]),
     row(
         "GET",
-        "/api/v1/meetings/{id}",
-        [200, 200, 200, 403, 403, 200],
+        "/api/v1/dashboard",
+        [200, 200, 200, 200, 200, 200, 200],
     ),
-    row(
-        "PUT",
-        "/api/v1/meetings/{id}",
-        [200, 200, 200, 403, 403, 403],
-    ),
-    row("GET", "/api/v1/burden", [200, 200, 200, 200, 200, 200]),
-    row("GET", "/api/v1/dashboard", [200, 200, 200, 200, 200, 200]),
     row(
         "GET",
         "/api/v1/burden/issuers",
-        [200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200],
     ),
-    row("GET", "/api/v1/plans", [200, 200, 200, 200, 200, 200]),
-    row("PUT", "/api/v1/plans", [200, 200, 403, 403, 403, 403]),
-    row("GET", "/api/v1/rules", [200, 200, 200, 200, 200, 200]),
-    row("PUT", "/api/v1/rules/{id}", [200, 200, 403, 403, 403, 403]),
-    row("GET", "/api/v1/warnings", [200, 200, 200, 200, 200, 200]),
+    row("GET", "/api/v1/plans", [200, 200, 200, 200, 200, 200, 200]),
+    row("PUT", "/api/v1/plans", [200, 200, 403, 403, 403, 403, 403]),
+    row("GET", "/api/v1/rules", [200, 200, 200, 200, 200, 200, 200]),
+    row(
+        "PUT",
+        "/api/v1/rules/{id}",
+        [200, 200, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "GET",
+        "/api/v1/warnings",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
     row(
         "GET",
         "/api/v1/warnings/{id}",
-        [200, 200, 200, 403, 403, 200],
+        [200, 200, 200, 403, 403, 200, 403],
     ),
     row(
         "POST",
         "/api/v1/warnings/{id}/actions",
-        [200, 200, 200, 403, 403, 403],
+        [200, 200, 200, 403, 403, 403, 403],
     ),
 ];
 
-const fn row(method: &'static str, template: &'static str, expect: [u16; 6]) -> Row {
+pub const fn row(method: &'static str, template: &'static str, expect: [u16; 7]) -> Row {
     Row {
         method,
         template,
@@ -129,7 +179,7 @@ const fn row(method: &'static str, template: &'static str, expect: [u16; 6]) -> 
 }
 
 /// Records the matrix's requests act on: a county department's document (long enough to
-/// raise a warning) and meeting.
+/// raise a warning) and each module's record.
 struct Fixtures {
     county: i64,
     document: i64,
@@ -140,11 +190,6 @@ struct Fixtures {
 fn document_body(issuer: i64, target: Value, n: usize) -> Value {
     json!({"issuer_id": issuer, "title": format!("矩阵测试通知{n}"), "kind": "通知", "carrier": "formal", "issued_on": "2026-06-01",
            "targets": [target], "body": "落实基层减负要求。".repeat(700)})
-}
-
-fn meeting_body(organizer: i64, target: Value, n: usize) -> Value {
-    json!({"organizer_id": organizer, "title": format!("矩阵测试会议{n}"), "kind": "special", "starts_at": "2026-06-02T09:00",
-           "planned_minutes": 60, "reach_level": "township", "targets": [target], "attendee_count": 20})
 }
 
 async fn fixtures(app: &TestApp) -> Fixtures {
@@ -159,19 +204,12 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             &document_body(agri, target.clone(), 0),
         )
         .await;
-    let (_, m) = app
-        .send(
-            "filer",
-            "POST",
-            "/api/v1/meetings",
-            &meeting_body(agri, target, 0),
-        )
-        .await;
+    let meeting = crate::meetings::permissions::fixture(app, agri, target).await;
     let (_, w) = app.get("filer", "/api/v1/warnings?rule=doc.length").await;
     Fixtures {
         county,
         document: d["id"].as_i64().expect("fixture document"),
-        meeting: m["id"].as_i64().expect("fixture meeting"),
+        meeting,
         warning: w["items"][0]["id"].as_i64().expect("fixture warning"),
     }
 }
@@ -216,10 +254,6 @@ async fn request_for(
         ("PUT", "/api/v1/documents/{id}") => {
             document_body(agri, json!({"unit_id": county, "level": "township"}), n)
         }
-        ("POST", "/api/v1/meetings") => meeting_body(issuer, own_target, n),
-        ("PUT", "/api/v1/meetings/{id}") => {
-            meeting_body(agri, json!({"unit_id": county, "level": "township"}), n)
-        }
         ("POST", "/api/v1/analysis/document") => {
             json!({"text": format!("请各村于月底前报送工作台账{n}。"), "kind": "通知"})
         }
@@ -230,7 +264,16 @@ async fn request_for(
         ("POST", "/api/v1/warnings/{id}/actions") => {
             json!({"action": "justify", "note": format!("说明{n}")})
         }
-        _ => Value::Null,
+        _ => {
+            let ask = Ask {
+                county,
+                agri,
+                issuer,
+                own_target,
+                n,
+            };
+            crate::meetings::permissions::body(row, &ask).unwrap_or(Value::Null)
+        }
     };
     let id = match row.template {
         "/api/v1/org-units/{id}" => county.to_string(),
@@ -239,7 +282,12 @@ async fn request_for(
         | "/api/v1/documents/{id}/analysis"
         | "/api/v1/documents/{id}/attachments"
         | "/api/v1/documents/{id}/attachments/{attachment_id}" => fx.document.to_string(),
-        "/api/v1/meetings/{id}" => fx.meeting.to_string(),
+        t if crate::meetings::permissions::ROWS
+            .iter()
+            .any(|r| r.template == t) =>
+        {
+            fx.meeting.to_string()
+        }
         "/api/v1/rules/{id}" => "doc.length".to_string(),
         "/api/v1/warnings/{id}" | "/api/v1/warnings/{id}/actions" => fx.warning.to_string(),
         _ => String::new(),
@@ -280,7 +328,8 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
             documented.insert((method.to_uppercase(), path.clone()));
         }
     }
-    let tabled: BTreeSet<(String, String)> = ROWS
+    let rows = all_rows();
+    let tabled: BTreeSet<(String, String)> = rows
         .iter()
         .map(|r| (r.method.to_string(), r.template.to_string()))
         .collect();
@@ -291,8 +340,9 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
 
     let fx = fixtures(&app).await;
     let mut n = 0;
-    for row in ROWS {
-        for (i, account) in DEMO_ACCOUNTS.iter().enumerate() {
+    let mut wrong = Vec::new();
+    for row in rows {
+        for (i, account) in ACCOUNTS.iter().enumerate() {
             n += 1;
             let (path, body) = request_for(&app, &fx, row, account, n).await;
             let (status, resp) = if row.method == "GET" {
@@ -308,23 +358,26 @@ async fn every_route_allows_and_denies_by_role(backend: Backend) {
             } else {
                 app.send(account, row.method, &path, &body).await
             };
-            assert_eq!(
-                status.as_u16(),
-                row.expect[i],
-                "{} {} as {account}: {resp}",
-                row.method,
-                path
-            );
+            if status.as_u16() != row.expect[i] {
+                wrong.push(format!(
+                    "{} {} as {account}: {} (expected {}) {resp}",
+                    row.method,
+                    path,
+                    status.as_u16(),
+                    row.expect[i]
+                ));
+            }
             if status == StatusCode::FORBIDDEN {
                 assert_eq!(resp["error"]["code"], "forbidden");
             }
         }
     }
+    assert!(wrong.is_empty(), "cells that differ:\n{}", wrong.join("\n"));
 }
 
 async fn unauthenticated_calls_get_401(backend: Backend) {
     let app = spawn_app(backend).await;
-    for row in ROWS {
+    for row in all_rows() {
         let path = row
             .template
             .replace("{id}", "1")

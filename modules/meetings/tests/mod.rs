@@ -1,0 +1,5 @@
+//! The meetings module's HTTP stories and permission rows, compiled into the platform's one
+//! HTTP test binary (`crates/jianfu/tests/api`), where they run on SQLite and PostgreSQL.
+pub mod ledger;
+pub mod permissions;
+mod rules;
