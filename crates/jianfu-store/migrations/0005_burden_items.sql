@@ -19,8 +19,6 @@ CREATE INDEX burden_items_channel_date_idx ON burden_items (channel, on_date, is
 CREATE INDEX burden_items_issuer_date_idx ON burden_items (issuer_id, on_date, channel);
 CREATE INDEX burden_items_region_idx ON burden_items (region_id, channel, on_date);
 
--- The items recorded before the spine existed.
+-- The documents recorded before the spine existed (each module's migrations bring its own).
 INSERT INTO burden_items (channel, item_id, region_id, issuer_id, on_date, measure, reach)
 SELECT 'documents', id, region_id, issuer_id, issued_on, char_count, reach FROM documents;
-INSERT INTO burden_items (channel, item_id, region_id, issuer_id, on_date, measure, reach)
-SELECT 'meetings', id, region_id, organizer_id, held_on, COALESCE(actual_minutes, planned_minutes), reach FROM meetings;

@@ -1,11 +1,49 @@
-//! One set of migrations for both backends.
+//! One set of migrations for both backends: the platform's, then each module's.
 //!
-//! Each migration is one SQL file in `migrations/`, embedded in the binary. The few DDL words
-//! that differ between SQLite and PostgreSQL are written as `{{TOKENS}}` and replaced here, so
-//! the schema cannot drift between backends (the trap of keeping one migration tree each).
+//! Each migration is one SQL file, embedded in the binary: the platform's in `migrations/` here,
+//! a module's in its own `modules/<name>/migrations/`, declared by its manifest. The few DDL
+//! words that differ between SQLite and PostgreSQL are written as `{{TOKENS}}` and replaced here,
+//! so the schema cannot drift between backends (the trap of keeping one migration tree each).
+//! The platform's migrations are recorded in `schema_migrations`; a module's in
+//! `module_migrations` under the module's name, so that its versions are its own. Every
+//! platform migration runs first, then the modules' in the order of the module list.
 use crate::db::{Backend, Db, StoreError, Q};
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
+/// A module's migrations, as its manifest declares them.
+#[derive(Debug, Clone, Copy)]
+pub struct ModuleMigrations {
+    pub module: &'static str,
+    pub migrations: &'static [Migration],
+}
+
+static MODULES: OnceLock<Vec<ModuleMigrations>> = OnceLock::new();
+
+/// Registers the modules' migrations (once, at start, from the manifests). Versions must rise
+/// strictly within each module.
+pub fn install(sets: Vec<ModuleMigrations>) -> Result<(), String> {
+    check(&sets)?;
+    MODULES.get_or_init(|| sets);
+    Ok(())
+}
+
+/// The versions of each module's migrations rise strictly (so two files cannot claim one).
+pub fn check(sets: &[ModuleMigrations]) -> Result<(), String> {
+    for set in sets {
+        for pair in set.migrations.windows(2) {
+            if pair[1].version <= pair[0].version {
+                return Err(format!(
+                    "模块“{}”的迁移版本号{}与{}重复或未按升序排列",
+                    set.module, pair[0].version, pair[1].version
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
 pub struct Migration {
     pub version: i64,
     pub name: &'static str,
@@ -61,56 +99,97 @@ fn checksum(sql: &str) -> String {
     hex::encode(Sha256::digest(sql.as_bytes()))
 }
 
-/// Applies every migration not yet applied; returns how many were applied.
+/// Applies every migration not yet applied, the platform's and then the installed modules';
+/// returns how many were applied.
 pub async fn run(db: &Db) -> Result<usize, StoreError> {
     db.raw_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
     .await?;
+    db.raw_script(
+        "CREATE TABLE IF NOT EXISTS module_migrations (module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, \
+         checksum TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))",
+    )
+    .await?;
     let mut applied = 0;
     for m in MIGRATIONS {
-        let mut tx = db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // Two servers starting at once must not both migrate.
-            tx.execute(&Q::new("SELECT pg_advisory_xact_lock(727001)"))
-                .await
-                .ok();
+        applied += apply(db, None, m).await?;
+    }
+    for set in MODULES.get().map(Vec::as_slice).unwrap_or(&[]) {
+        for m in set.migrations {
+            applied += apply(db, Some(set.module), m).await?;
         }
-        let existing: Option<(String,)> = tx
-            .fetch_optional(
+    }
+    Ok(applied)
+}
+
+/// Applies one migration of the platform (`module` None) or of a module, unless it has been;
+/// an applied migration whose file changed since is refused.
+async fn apply(db: &Db, module: Option<&str>, m: &Migration) -> Result<usize, StoreError> {
+    let mut tx = db.begin().await?;
+    if tx.backend() == Backend::Postgres {
+        // Two servers starting at once must not both migrate.
+        tx.execute(&Q::new("SELECT pg_advisory_xact_lock(727001)"))
+            .await
+            .ok();
+    }
+    let existing: Option<(String,)> = match module {
+        None => {
+            tx.fetch_optional(
                 &Q::new("SELECT checksum FROM schema_migrations WHERE version = $1")
                     .bind(m.version),
             )
-            .await?;
-        let sum = checksum(m.sql);
-        match existing {
-            Some((s,)) if s == sum => continue,
-            Some(_) => {
-                return Err(StoreError::Migrate(format!(
-                    "第{}号迁移（{}）与数据库中已执行的版本不一致，请勿修改已发布的迁移文件",
-                    m.version, m.name
-                )))
-            }
-            None => {}
+            .await?
         }
-        let sql = render(m.sql, tx.backend());
-        for stmt in split_statements(&sql) {
-            tx.execute(&Q::new(stmt))
-                .await
-                .map_err(|e| StoreError::Migrate(format!("第{}号迁移：{e}", m.version)))?;
+        Some(owner) => {
+            tx.fetch_optional(
+                &Q::new(
+                    "SELECT checksum FROM module_migrations WHERE module = $1 AND version = $2",
+                )
+                .bind(owner)
+                .bind(m.version),
+            )
+            .await?
         }
-        tx.execute(
-            &Q::new("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
-                .bind(m.version)
-                .bind(m.name)
-                .bind(sum)
-                .bind(jianfu_core::time::now()),
-        )
-        .await?;
-        tx.commit().await?;
-        applied += 1;
+    };
+    let sum = checksum(m.sql);
+    let whose = module.map(|o| format!("模块“{o}”的")).unwrap_or_default();
+    match existing {
+        Some((s,)) if s == sum => return Ok(0),
+        Some(_) => {
+            return Err(StoreError::Migrate(format!(
+                "{whose}第{}号迁移（{}）与数据库中已执行的版本不一致，请勿修改已发布的迁移文件",
+                m.version, m.name
+            )))
+        }
+        None => {}
     }
-    Ok(applied)
+    let sql = render(m.sql, tx.backend());
+    for stmt in split_statements(&sql) {
+        tx.execute(&Q::new(stmt))
+            .await
+            .map_err(|e| StoreError::Migrate(format!("{whose}第{}号迁移：{e}", m.version)))?;
+    }
+    let now = jianfu_core::time::now();
+    let record = match module {
+        None => Q::new(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+        ),
+        Some(_) => Q::new(
+            "INSERT INTO module_migrations (version, name, checksum, applied_at, module) VALUES ($1, $2, $3, $4, $5)",
+        ),
+    }
+    .bind(m.version)
+    .bind(m.name)
+    .bind(sum)
+    .bind(now);
+    let record = match module {
+        Some(owner) => record.bind(owner),
+        None => record,
+    };
+    tx.execute(&record).await?;
+    tx.commit().await?;
+    Ok(1)
 }
 
 /// Splits a migration into statements at semicolons that end a line, dropping comments.

@@ -9,6 +9,7 @@ use jianfu_core::Actor;
 use jianfu_domain::burden::{self, Channel};
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::{self, RulePack};
+use jianfu_store::migrate::{self, Migration, ModuleMigrations};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,6 +30,8 @@ pub struct Module {
     pub nav: &'static [NavEntry],
     /// Its rules.
     pub rules: &'static [&'static RulePack],
+    /// Its migrations (`modules/<name>/migrations/`), run after the platform's, versions its own.
+    pub migrations: &'static [Migration],
     /// Chinese labels of its input fields, for the errors that name them.
     pub labels: &'static [(&'static str, &'static str)],
     /// The burden channel its items are counted in (the ledger seen from below, the ranking,
@@ -47,6 +50,7 @@ impl Module {
             ui: Router::new,
             nav: &[],
             rules: &[],
+            migrations: &[],
             labels: &[],
             channel: None,
         }
@@ -100,6 +104,7 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     let channels: Vec<&'static Channel> = modules.iter().filter_map(|m| m.channel).collect();
     burden::install(&channels)?;
     jianfu_core::labels::install(field_labels(&modules));
+    migrate::install(migration_sets(&modules))?;
     let names = |ms: &[Module]| ms.iter().map(|m| m.name).collect::<Vec<_>>();
     let wanted = names(&modules);
     let installed = MODULES.get_or_init(|| modules);
@@ -107,6 +112,18 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
         return Err("平台已按另一组模块启动".into());
     }
     Ok(())
+}
+
+/// The modules' migrations, in the order of the module list.
+fn migration_sets(modules: &[Module]) -> Vec<ModuleMigrations> {
+    modules
+        .iter()
+        .filter(|m| !m.migrations.is_empty())
+        .map(|m| ModuleMigrations {
+            module: m.name,
+            migrations: m.migrations,
+        })
+        .collect()
 }
 
 /// The modules' field labels, with the plan fields of their channels.
@@ -178,6 +195,7 @@ pub fn check(modules: &[Module]) -> Result<(), String> {
             }
         }
     }
+    migrate::check(&migration_sets(modules))?;
     // A field named by two modules must read the same in both, or errors would depend on which
     // module spoke first.
     let mut labels: BTreeMap<&str, &str> = BTreeMap::new();
@@ -317,6 +335,28 @@ mod tests {
             err.contains("issuer_id") && err.contains("签发单位"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_migration_version_claimed_twice_is_refused() {
+        static TWICE: &[Migration] = &[
+            Migration {
+                version: 1,
+                name: "one",
+                sql: "SELECT 1;",
+            },
+            Migration {
+                version: 1,
+                name: "again",
+                sql: "SELECT 2;",
+            },
+        ];
+        let twin = Module {
+            migrations: TWICE,
+            ..Module::named("twin", "重复迁移")
+        };
+        let err = check(&[twin]).unwrap_err();
+        assert!(err.contains("模块“twin”的迁移版本号1"), "{err}");
     }
 
     #[test]

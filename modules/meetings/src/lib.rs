@@ -12,6 +12,7 @@ use axum::Router;
 use jianfu_domain::burden::{Channel, PlanFields};
 use jianfu_domain::policy::Action;
 use jianfu_domain::rules::RulePack;
+use jianfu_store::migrate::Migration;
 use jianfu_web::module::{nav, Module, NavEntry};
 use jianfu_web::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,6 +36,13 @@ pub const CHANNEL: Channel = Channel {
 };
 
 const RULES: &[&RulePack] = &[&rules::PACK];
+
+/// Its migrations, in order.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "burden_items",
+    sql: include_str!("../migrations/0001_burden_items.sql"),
+}];
 
 /// Labels of the fields of its forms and API, for the errors that name them.
 const LABELS: &[(&str, &str)] = &[
@@ -65,6 +73,7 @@ pub fn module() -> Module {
         ui: pages,
         nav: NAV,
         rules: RULES,
+        migrations: MIGRATIONS,
         labels: LABELS,
         channel: Some(&CHANNEL),
         ..Module::named("meetings", "会议")

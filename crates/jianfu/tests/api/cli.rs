@@ -185,7 +185,10 @@ async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
     ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("装载：3000 条") && out.contains("全量规则评估") && out.contains("p95"),
+        out.contains("装载：3000 条")
+            && out.contains("全量规则评估")
+            && out.contains("p95")
+            && out.contains("单条发文写入（20 次"),
         "{out}"
     );
     let q = |sql: &str| jianfu_store::Q::new(sql.to_string());
@@ -196,13 +199,15 @@ async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
         + db.scalar(&q("SELECT COUNT(*) FROM meetings"))
             .await
             .unwrap();
-    assert_eq!(items, 3000);
-    assert_eq!(
-        db.scalar(&q("SELECT COUNT(*) FROM burden_targets"))
+    // The bulk load's 3,000 items and the 20 documents written one by one, each in the spine.
+    assert_eq!(items, 3020);
+    for spine in ["burden_items", "burden_targets"] {
+        let n = db
+            .scalar(&q(&format!("SELECT COUNT(*) FROM {spine}")))
             .await
-            .unwrap(),
-        3000
-    );
+            .unwrap();
+        assert_eq!(n, 3020, "{spine}");
+    }
     assert!(
         db.scalar(&q("SELECT COUNT(*) FROM warnings"))
             .await

@@ -540,6 +540,7 @@ async fn burden_ledger_from_below(backend: Backend) {
     for sql in [
         "DROP TABLE burden_items",
         "DELETE FROM schema_migrations WHERE version = 5",
+        "DELETE FROM module_migrations WHERE module = 'meetings' AND version = 1",
     ] {
         app.db
             .raw_script(sql)
