@@ -27,6 +27,6 @@ pub async fn dashboard(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    let year = q.year.unwrap_or_else(|| jianfu_core::time::current_year());
+    let year = q.year.unwrap_or_else(jianfu_core::time::current_year);
     Ok(Json(dashboard::overview(&s.db, &actor, year).await?))
 }
