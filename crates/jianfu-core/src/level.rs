@@ -1,48 +1,51 @@
 //! Levels of the org tree: 省/市/县(区)/乡镇(街道)/村(社区), and departments (部门) beside each level.
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+/// A level. Its stored and API spelling is the lowercase name; its label is Chinese.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::EnumMessage,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Level {
+    #[strum(message = "省")]
     Province,
+    #[strum(message = "市")]
     City,
+    #[strum(message = "县（区）")]
     County,
+    #[strum(message = "乡镇（街道）")]
     Township,
+    #[strum(message = "村（社区）")]
     Village,
+    #[strum(message = "部门")]
     Department,
 }
 
 impl Level {
-    pub const ALL: [Level; 6] = [
-        Level::Province,
-        Level::City,
-        Level::County,
-        Level::Township,
-        Level::Village,
-        Level::Department,
-    ];
+    /// Every level, from the province down, then departments.
+    pub fn all() -> impl Iterator<Item = Level> {
+        <Level as strum::IntoEnumIterator>::iter()
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Province => "province",
-            Level::City => "city",
-            Level::County => "county",
-            Level::Township => "township",
-            Level::Village => "village",
-            Level::Department => "department",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Level::Province => "省",
-            Level::City => "市",
-            Level::County => "县（区）",
-            Level::Township => "乡镇（街道）",
-            Level::Village => "村（社区）",
-            Level::Department => "部门",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_default()
     }
 
     /// Rank in the administrative hierarchy; departments have none of their own.
@@ -77,13 +80,6 @@ impl Level {
     }
 }
 
-impl FromStr for Level {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s).ok_or(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,9 +99,24 @@ mod tests {
 
     #[test]
     fn parses_its_own_names() {
-        for l in Level::ALL {
+        for l in Level::all() {
             assert_eq!(l.as_str().parse::<Level>(), Ok(l));
+            let json = serde_json::to_string(&l).unwrap();
+            assert_eq!(json, format!("\"{}\"", l.as_str()));
         }
+        let got: Vec<_> = Level::all().map(|l| (l.as_str(), l.label())).collect();
+        assert_eq!(
+            got,
+            [
+                ("province", "省"),
+                ("city", "市"),
+                ("county", "县（区）"),
+                ("township", "乡镇（街道）"),
+                ("village", "村（社区）"),
+                ("department", "部门"),
+            ]
+        );
+        assert!("County".parse::<Level>().is_err());
         assert!("town".parse::<Level>().is_err());
     }
 }

@@ -33,59 +33,57 @@ pub const CHANNEL: Channel = Channel {
 };
 
 /// 载体: formal documents and the informal carriers that dodge the count (文件"改头换面").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// Its stored and API spelling is the snake_case name; its label is Chinese.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::EnumMessage,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Carrier {
     /// 正式文件（红头）
+    #[strum(message = "正式文件")]
     Formal,
     /// 白头文件
+    #[strum(message = "白头文件")]
     WhiteHeader,
     /// 便函
+    #[strum(message = "便函")]
     Letter,
     /// 便笺
+    #[strum(message = "便笺")]
     Memo,
     /// OA 通知
+    #[strum(message = "OA通知")]
     Oa,
 }
 
 impl Carrier {
-    pub const ALL: [Carrier; 5] = [
-        Carrier::Formal,
-        Carrier::WhiteHeader,
-        Carrier::Letter,
-        Carrier::Memo,
-        Carrier::Oa,
-    ];
+    /// Every carrier, formal first.
+    pub fn all() -> impl Iterator<Item = Carrier> {
+        <Carrier as strum::IntoEnumIterator>::iter()
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Carrier::Formal => "formal",
-            Carrier::WhiteHeader => "white_header",
-            Carrier::Letter => "letter",
-            Carrier::Memo => "memo",
-            Carrier::Oa => "oa",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Carrier::Formal => "正式文件",
-            Carrier::WhiteHeader => "白头文件",
-            Carrier::Letter => "便函",
-            Carrier::Memo => "便笺",
-            Carrier::Oa => "OA通知",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_default()
     }
 
     pub fn is_informal(self) -> bool {
         self != Carrier::Formal
-    }
-}
-
-impl std::str::FromStr for Carrier {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Carrier::ALL.into_iter().find(|c| c.as_str() == s).ok_or(())
     }
 }
 
@@ -359,4 +357,31 @@ pub fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Prefill> {
         attachment_count: el.attachment_names.len(),
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carrier_names_and_labels_are_stable() {
+        let got: Vec<_> = Carrier::all().map(|c| (c.as_str(), c.label())).collect();
+        assert_eq!(
+            got,
+            [
+                ("formal", "正式文件"),
+                ("white_header", "白头文件"),
+                ("letter", "便函"),
+                ("memo", "便笺"),
+                ("oa", "OA通知"),
+            ]
+        );
+        for c in Carrier::all() {
+            assert_eq!(c.as_str().parse::<Carrier>(), Ok(c));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+        assert!("便函".parse::<Carrier>().is_err());
+        assert!("whiteHeader".parse::<Carrier>().is_err());
+    }
 }

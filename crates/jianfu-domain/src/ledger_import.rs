@@ -146,8 +146,7 @@ fn yes(field: &str, s: &str) -> Result<bool, AppError> {
 }
 
 fn carrier(s: &str) -> Result<Carrier, AppError> {
-    Carrier::ALL
-        .into_iter()
+    Carrier::all()
         .find(|c| c.label() == s.trim() || c.as_str() == s.trim())
         .ok_or_else(|| AppError::invalid("carrier", "应为正式文件、白头文件、便函、便笺或OA通知"))
 }

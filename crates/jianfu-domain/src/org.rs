@@ -117,8 +117,7 @@ pub async fn scope_root(db: &Db, actor: &Actor) -> AppResult<OrgUnit> {
 /// Counts of units per level in the actor's scope, in hierarchy order.
 pub async fn counts_by_level(db: &Db, actor: &Actor) -> AppResult<Vec<(Level, i64)>> {
     let raw = store::count_by_level(&mut db.reader(), actor.scope_root).await?;
-    Ok(Level::ALL
-        .into_iter()
+    Ok(Level::all()
         .filter_map(|l| {
             raw.iter()
                 .find(|(s, _)| s == l.as_str())

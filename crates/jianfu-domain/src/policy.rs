@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn grant_table() {
         let expect = |role, action| can(&actor(role), action);
-        for role in Role::ALL {
+        for role in Role::all() {
             assert!(expect(role, Action::ViewOrg));
         }
         assert!(expect(Role::Supervisor, Action::ManageUsers));

@@ -43,7 +43,7 @@ fn the_labelled_set_is_large_and_covers_every_kind() {
     assert!(set.len() >= 300, "{} sentences", set.len());
     let tests = set.iter().filter(|s| s.split == Split::Test).count();
     assert!(tests * 3 >= set.len() && tests * 3 <= 2 * set.len());
-    for kind in BurdenKind::ALL {
+    for kind in BurdenKind::all() {
         let n = set.iter().filter(|s| s.kinds.contains(&kind)).count();
         assert!(n >= 10, "{kind}: {n} positives");
     }

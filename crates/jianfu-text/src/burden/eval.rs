@@ -206,7 +206,7 @@ impl EvalReport {
             "{:<16} {:>6} {:>6} {:>4} {:>3} {:>3}   {:>6} {:>6} {:>4} {:>3} {:>3}",
             "kind", "dev P", "dev R", "TP", "FP", "FN", "test P", "test R", "TP", "FP", "FN"
         );
-        for kind in BurdenKind::ALL {
+        for kind in BurdenKind::all() {
             let line = score_line(
                 kind.as_str(),
                 self.dev.per_kind.get(&kind).copied().unwrap_or_default(),

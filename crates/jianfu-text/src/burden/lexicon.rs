@@ -376,7 +376,7 @@ mod tests {
         );
         assert!(lex.groups.iter().any(|g| g.kind == BurdenKind::Materials
             && g.rule.as_deref() == Some("doc.implementation_report")));
-        for kind in BurdenKind::ALL {
+        for kind in BurdenKind::all() {
             assert!(
                 lex.groups.iter().any(|g| g.kind == kind),
                 "no cues for {kind}"

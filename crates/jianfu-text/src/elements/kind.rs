@@ -4,80 +4,83 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// One of the 15 lawful kinds of party and government document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// One of the 15 lawful kinds of party and government document. Its name, stored and in the
+/// API, is the 条例's Chinese name; parsing also accepts "命令"/"令"/"命令(令)" and "会议纪要".
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+    strum::EnumMessage,
+)]
 pub enum DocKind {
     /// 决议
+    #[strum(serialize = "决议")]
     Resolution,
     /// 决定
+    #[strum(serialize = "决定")]
     Decision,
     /// 命令（令）
+    #[strum(
+        to_string = "命令（令）",
+        serialize = "命令",
+        serialize = "令",
+        serialize = "命令(令)"
+    )]
     Order,
     /// 公报
+    #[strum(serialize = "公报")]
     Communique,
     /// 公告
+    #[strum(serialize = "公告")]
     Announcement,
     /// 通告
+    #[strum(serialize = "通告")]
     PublicNotice,
     /// 意见
+    #[strum(serialize = "意见")]
     Opinion,
     /// 通知
+    #[strum(serialize = "通知")]
     Notice,
     /// 通报
+    #[strum(serialize = "通报")]
     Bulletin,
     /// 报告
+    #[strum(serialize = "报告")]
     Report,
     /// 请示
+    #[strum(serialize = "请示")]
     Request,
     /// 批复
+    #[strum(serialize = "批复")]
     Reply,
     /// 议案
+    #[strum(serialize = "议案")]
     Motion,
     /// 函
+    #[strum(serialize = "函")]
     Letter,
     /// 纪要
+    #[strum(to_string = "纪要", serialize = "会议纪要")]
     Minutes,
 }
 
 impl DocKind {
     /// All kinds in the order of the 条例.
-    pub const ALL: [DocKind; 15] = [
-        DocKind::Resolution,
-        DocKind::Decision,
-        DocKind::Order,
-        DocKind::Communique,
-        DocKind::Announcement,
-        DocKind::PublicNotice,
-        DocKind::Opinion,
-        DocKind::Notice,
-        DocKind::Bulletin,
-        DocKind::Report,
-        DocKind::Request,
-        DocKind::Reply,
-        DocKind::Motion,
-        DocKind::Letter,
-        DocKind::Minutes,
-    ];
+    pub fn all() -> impl Iterator<Item = DocKind> {
+        <DocKind as strum::IntoEnumIterator>::iter()
+    }
 
     /// The name the 条例 gives the kind.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            DocKind::Resolution => "决议",
-            DocKind::Decision => "决定",
-            DocKind::Order => "命令（令）",
-            DocKind::Communique => "公报",
-            DocKind::Announcement => "公告",
-            DocKind::PublicNotice => "通告",
-            DocKind::Opinion => "意见",
-            DocKind::Notice => "通知",
-            DocKind::Bulletin => "通报",
-            DocKind::Report => "报告",
-            DocKind::Request => "请示",
-            DocKind::Reply => "批复",
-            DocKind::Motion => "议案",
-            DocKind::Letter => "函",
-            DocKind::Minutes => "纪要",
-        }
+        self.into()
     }
 
     /// The kind a title names by its last word: "关于……的通知" → 通知.
@@ -139,15 +142,13 @@ pub struct UnknownDocKind(pub String);
 impl FromStr for DocKind {
     type Err = UnknownDocKind;
 
-    /// Accepts the 条例's names, "命令"/"令"/"命令(令)" and "会议纪要".
+    /// Accepts the 条例's names, "命令"/"令"/"命令(令)" and "会议纪要", with surrounding
+    /// whitespace. (Not `strum::EnumString`, which does not trim.)
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let name = s.trim();
-        let kind = match name {
-            "命令" | "令" | "命令(令)" => Some(DocKind::Order),
-            "会议纪要" => Some(DocKind::Minutes),
-            _ => DocKind::ALL.into_iter().find(|k| k.as_str() == name),
-        };
-        kind.ok_or_else(|| UnknownDocKind(name.to_owned()))
+        DocKind::all()
+            .find(|k| strum::EnumMessage::get_serializations(k).contains(&name))
+            .ok_or_else(|| UnknownDocKind(name.to_owned()))
     }
 }
 
@@ -170,13 +171,39 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for kind in DocKind::ALL {
+        let names: Vec<_> = DocKind::all().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "决议",
+                "决定",
+                "命令（令）",
+                "公报",
+                "公告",
+                "通告",
+                "意见",
+                "通知",
+                "通报",
+                "报告",
+                "请示",
+                "批复",
+                "议案",
+                "函",
+                "纪要"
+            ]
+        );
+        for kind in DocKind::all() {
             assert_eq!(kind.as_str().parse::<DocKind>(), Ok(kind));
             assert_eq!(kind.to_string(), kind.as_str());
         }
+        assert_eq!("命令(令)".parse::<DocKind>(), Ok(DocKind::Order));
         assert_eq!("令".parse::<DocKind>(), Ok(DocKind::Order));
         assert_eq!(" 命令 ".parse::<DocKind>(), Ok(DocKind::Order));
         assert_eq!("会议纪要".parse::<DocKind>(), Ok(DocKind::Minutes));
+        assert_eq!(
+            " Notice ".parse::<DocKind>(),
+            Err(UnknownDocKind("Notice".into()))
+        );
         let err = "便函".parse::<DocKind>().unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -37,8 +37,8 @@ pub struct UnitQuery {
 struct LevelParam(Level);
 
 impl std::str::FromStr for LevelParam {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
+    type Err = <Level as std::str::FromStr>::Err;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.parse().map(LevelParam)
     }
 }

@@ -37,8 +37,8 @@ pub struct UserQuery {
 struct RoleParam(Role);
 
 impl std::str::FromStr for RoleParam {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
+    type Err = <Role as std::str::FromStr>::Err;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.parse().map(RoleParam)
     }
 }

@@ -238,8 +238,7 @@ pub async fn search_page(
         q: text,
         year: q.year.map(|y| y.to_string()).unwrap_or_default(),
         kinds: DOC_KINDS.iter().map(|k| (*k, *k == kind)).collect(),
-        carriers: Carrier::ALL
-            .iter()
+        carriers: Carrier::all()
             .map(|c| (c.as_str(), c.label(), c.as_str() == carrier))
             .collect(),
         found,

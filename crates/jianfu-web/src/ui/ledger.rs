@@ -272,8 +272,7 @@ async fn document_form_with(
             .iter()
             .map(|k| (*k, form.get("kind") == *k))
             .collect(),
-        carriers: Carrier::ALL
-            .iter()
+        carriers: Carrier::all()
             .map(|c| (c.as_str(), c.label(), form.get("carrier") == c.as_str()))
             .collect(),
         form,

@@ -185,8 +185,7 @@ async fn unit_page(
         None
     };
     let unit_level: Option<Level> = unit.level.parse().ok();
-    let child_levels = Level::ALL
-        .into_iter()
+    let child_levels = Level::all()
         .filter(|l| unit_level.is_some_and(|p| p.may_contain(*l)))
         .map(|l| (l.as_str(), l.label()))
         .collect();

@@ -39,8 +39,7 @@ struct UsersPage {
 }
 
 fn role_options(identity: &Identity) -> Vec<(&'static str, &'static str)> {
-    Role::ALL
-        .into_iter()
+    Role::all()
         .filter(|r| may_assign_role(&identity.actor, *r))
         .map(|r| (r.as_str(), r.label()))
         .collect()
@@ -94,10 +93,7 @@ pub async fn list(
             .collect(),
         q: q.q.unwrap_or_default(),
         role: q.role.map(|r| r.as_str().to_string()).unwrap_or_default(),
-        roles: Role::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), r.label()))
-            .collect(),
+        roles: Role::all().map(|r| (r.as_str(), r.label())).collect(),
         can_manage: can(&id.actor, Action::ManageUsers),
     })
 }
