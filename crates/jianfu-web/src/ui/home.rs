@@ -26,6 +26,8 @@ struct HomePage {
     /// The dashboard's figures for the charts (JSON), when the user may see the ledger.
     dashboard_json: Option<String>,
     year: i32,
+    /// The channels' nouns for the charts' titles: 文件、会议.
+    nouns: String,
 }
 
 pub async fn home(
@@ -97,5 +99,10 @@ pub async fn home(
         can_manage_users: can(actor, Action::ManageUsers),
         dashboard_json,
         year,
+        nouns: jianfu_domain::burden::channels()
+            .iter()
+            .map(|c| c.noun)
+            .collect::<Vec<_>>()
+            .join("、"),
     })
 }

@@ -129,7 +129,9 @@ impl Driver {
     /// The page's text; empty while a navigation replaces the page (the body found a moment
     /// ago is then stale), so that a waiting loop polls again instead of failing.
     async fn body_text(&self) -> String {
-        let e = self.find("body").await;
+        let Some(e) = self.try_find("body").await else {
+            return String::new();
+        };
         let url = format!("{}/session/{}/element/{e}/text", self.base, self.session);
         let r: Value = self
             .http
@@ -163,24 +165,26 @@ impl Driver {
         }
     }
 
+    /// The element matching `css`, or `None` while there is none (a page still loading).
+    async fn try_find(&self, css: &str) -> Option<String> {
+        let url = format!("{}/session/{}/element", self.base, self.session);
+        let r: Value = self
+            .http
+            .post(&url)
+            .json(&json!({"using": "css selector", "value": css}))
+            .send()
+            .await
+            .expect("call")
+            .json()
+            .await
+            .expect("json");
+        r["value"][ELEMENT_KEY].as_str().map(str::to_string)
+    }
+
     /// Waits until an element matching `css` exists (e.g. after an htmx swap).
     async fn wait_for_element(&self, css: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
-        let url = format!("{}/session/{}/element", self.base, self.session);
-        loop {
-            let r: Value = self
-                .http
-                .post(&url)
-                .json(&json!({"using": "css selector", "value": css}))
-                .send()
-                .await
-                .expect("call")
-                .json()
-                .await
-                .expect("json");
-            if r["value"][ELEMENT_KEY].is_string() {
-                return;
-            }
+        while self.try_find(css).await.is_none() {
             assert!(Instant::now() < deadline, "no element {css}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
