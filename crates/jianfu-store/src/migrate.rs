@@ -92,7 +92,15 @@ fn render(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => "BLOB",
         Backend::Postgres => "BYTEA",
     };
-    sql.replace("{{ID}}", id).replace("{{BLOB}}", blob)
+    // A table keyed by a composite key is stored in key order on SQLite (no rowid table beside a
+    // key index); PostgreSQL has no such option and needs none.
+    let without_rowid = match backend {
+        Backend::Sqlite => " WITHOUT ROWID",
+        Backend::Postgres => "",
+    };
+    sql.replace("{{ID}}", id)
+        .replace("{{BLOB}}", blob)
+        .replace("{{WITHOUT_ROWID}}", without_rowid)
 }
 
 fn checksum(sql: &str) -> String {
