@@ -3,8 +3,7 @@ use crate::attachments::Attachment;
 use crate::burden::{Channel, PlanFields};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, parse_date, yes, ItemChange, ListItems, Target};
-use crate::warnings;
+use crate::targets::{self, parse_date, yes, ItemChange, ItemInput, ListItems, Target};
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
@@ -196,11 +195,20 @@ pub async fn save(
     id: Option<i64>,
     input: DocumentInput,
 ) -> AppResult<DocumentDetail> {
-    let mut tx = db.begin().await?;
-    let written = write(&mut tx, actor, id, input).await?;
-    warnings::evaluate_after_write(&mut tx, "documents", written.region_id, &written.dates).await?;
-    tx.commit().await?;
-    get(db, actor, written.id).await
+    targets::save(db, actor, id, input).await
+}
+
+impl ItemInput for DocumentInput {
+    const CHANNEL: &'static str = CHANNEL.name;
+    type Detail = DocumentDetail;
+
+    async fn write(self, tx: &mut Tx, actor: &Actor, id: Option<i64>) -> AppResult<Written> {
+        write(tx, actor, id, self).await
+    }
+
+    async fn detail(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
+        get(db, actor, id).await
+    }
 }
 
 /// Validates and stores a document with its targets and audit entry, without evaluating

@@ -161,6 +161,45 @@ pub fn yes() -> bool {
     true
 }
 
+/// A channel's item input as the platform saves it: each module implements this once for its
+/// input type, and [`save`] is the one path of every item write.
+pub trait ItemInput: Sized + Send {
+    /// The channel the item belongs to (its rules are re-evaluated after the write).
+    const CHANNEL: &'static str;
+    /// What the API answers with after the write.
+    type Detail;
+    /// Checks the input and stores the item with its targets and audit entry, in `tx`, without
+    /// evaluating rules (the demo seed writes many, then evaluates once).
+    fn write(
+        self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: Option<i64>,
+    ) -> impl std::future::Future<Output = AppResult<Written>> + Send;
+    /// The item as the API serves it, read after the commit.
+    fn detail(
+        db: &jianfu_store::Db,
+        actor: &Actor,
+        id: i64,
+    ) -> impl std::future::Future<Output = AppResult<Self::Detail>> + Send;
+}
+
+/// Records a new item (or replaces item `id`) and re-evaluates the rules its write can change,
+/// in one transaction: the warning is there as soon as the item is.
+pub async fn save<I: ItemInput>(
+    db: &jianfu_store::Db,
+    actor: &Actor,
+    id: Option<i64>,
+    input: I,
+) -> AppResult<I::Detail> {
+    let mut tx = db.begin().await?;
+    let written = input.write(&mut tx, actor, id).await?;
+    crate::warnings::evaluate_after_write(&mut tx, I::CHANNEL, written.region_id, &written.dates)
+        .await?;
+    tx.commit().await?;
+    I::detail(db, actor, written.id).await
+}
+
 /// What a write of a burden item did, for the rule evaluation that follows it.
 #[derive(Debug, Clone)]
 pub struct Written {

@@ -6,8 +6,7 @@ use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
 use jianfu_domain::policy::{self, Action};
 pub use jianfu_domain::targets::Written;
-use jianfu_domain::targets::{self, parse_date, yes, ItemChange, ListItems, Target};
-use jianfu_domain::warnings;
+use jianfu_domain::targets::{self, parse_date, yes, ItemChange, ItemInput, ListItems, Target};
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::{org, Db, Tx};
 use serde::{Deserialize, Serialize};
@@ -158,6 +157,19 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
     Ok(MeetingDetail { meeting, targets })
 }
 
+impl ItemInput for MeetingInput {
+    const CHANNEL: &'static str = crate::CHANNEL.name;
+    type Detail = MeetingDetail;
+
+    async fn write(self, tx: &mut Tx, actor: &Actor, id: Option<i64>) -> AppResult<Written> {
+        write(tx, actor, id, self).await
+    }
+
+    async fn detail(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
+        get(db, actor, id).await
+    }
+}
+
 /// Records a new meeting (or replaces one) and re-evaluates the rules it touches.
 pub async fn save(
     db: &Db,
@@ -165,11 +177,7 @@ pub async fn save(
     id: Option<i64>,
     input: MeetingInput,
 ) -> AppResult<MeetingDetail> {
-    let mut tx = db.begin().await?;
-    let written = write(&mut tx, actor, id, input).await?;
-    warnings::evaluate_after_write(&mut tx, "meetings", written.region_id, &written.dates).await?;
-    tx.commit().await?;
-    get(db, actor, written.id).await
+    targets::save(db, actor, id, input).await
 }
 
 /// Validates and stores a meeting with its targets and audit entry, without evaluating rules.
