@@ -192,12 +192,23 @@ pub async fn save<I: ItemInput>(
     id: Option<i64>,
     input: I,
 ) -> AppResult<I::Detail> {
+    let id = record(db, actor, id, input).await?;
+    I::detail(db, actor, id).await
+}
+
+/// [`save`] without reading the item back: returns its id (a filing form redirects to its page).
+pub async fn record<I: ItemInput>(
+    db: &jianfu_store::Db,
+    actor: &Actor,
+    id: Option<i64>,
+    input: I,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let written = input.write(&mut tx, actor, id).await?;
     crate::warnings::evaluate_after_write(&mut tx, I::CHANNEL, written.region_id, &written.dates)
         .await?;
     tx.commit().await?;
-    I::detail(db, actor, written.id).await
+    Ok(written.id)
 }
 
 /// What a write of a burden item did, for the rule evaluation that follows it.

@@ -13,7 +13,7 @@ use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::{parse_query, IdPath};
 use jianfu_web::ui::items::{
-    filing_units, item_warnings, mark, submitted, target_options, targets_text, yes_no, FormPairs,
+    file, filing_units, item_warnings, mark, target_options, targets_text, yes_no, FormPairs,
     ItemPage, ItemRow, ItemsPage, PeriodQuery,
 };
 use jianfu_web::ui::{render, Chrome};
@@ -247,13 +247,7 @@ pub async fn create_meeting(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let form = FormPairs::parse(&body);
-    let result = match parse_meeting(&form) {
-        Ok(input) => model::save(&s.db, &id.actor, None, input)
-            .await
-            .map(|m| m.meeting.id),
-        Err(e) => Err(e),
-    };
-    match submitted("/meetings", result)? {
+    match file(&s, &id, &form, parse_meeting, "/meetings").await? {
         Ok(saved) => Ok(saved),
         Err(message) => meeting_form(&s, &id, form, Some(message)).await,
     }

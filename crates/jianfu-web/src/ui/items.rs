@@ -3,15 +3,17 @@
 //! the user may file for, targets to choose, the submitted pairs), and where a submitted form
 //! goes. A module fills these with its own rows and facts.
 use super::Chrome;
+use crate::auth::Identity;
 use crate::error::PageError;
 use crate::extract::empty_as_none;
+use crate::AppState;
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
 use jianfu_domain::org::{self, ListUnits};
 use jianfu_domain::rules::Severity;
-use jianfu_domain::targets::Target;
+use jianfu_domain::targets::{self, ItemInput, Target};
 use jianfu_domain::warnings::{self, ListWarnings};
 use jianfu_domain::Db;
 use serde::Deserialize;
@@ -313,15 +315,23 @@ pub fn mark<T: ToString + Clone>(
         .collect()
 }
 
-/// Where a submitted ledger form goes: to the saved item's page, or (for an error that names a
-/// field the filer can correct) back to the form with the message; other errors are pages.
-pub fn submitted(
+/// Files the item a submitted form describes through its channel's one save path: the saved
+/// item's page, or (for an error that names a field the filer can correct) the message to show
+/// in the form again; other errors are pages.
+pub async fn file<I: ItemInput>(
+    s: &AppState,
+    id: &Identity,
+    form: &FormPairs,
+    parse: fn(&FormPairs) -> AppResult<I>,
     base: &str,
-    result: AppResult<i64>,
 ) -> Result<Result<Response, String>, PageError> {
+    let result = match parse(form) {
+        Ok(input) => targets::record(&s.db, &id.actor, None, input).await,
+        Err(e) => Err(e),
+    };
     match result {
-        Ok(id) => Ok(Ok(
-            Redirect::to(&format!("{base}/{id}?saved=1")).into_response()
+        Ok(saved) => Ok(Ok(
+            Redirect::to(&format!("{base}/{saved}?saved=1")).into_response()
         )),
         Err(e) if matches!(e.status(), 403 | 409 | 422) && e.field().is_some() => {
             Ok(Err(e.to_string()))

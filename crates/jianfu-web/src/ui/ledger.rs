@@ -1,7 +1,7 @@
 //! 发文台账: the documents ledger's pages (moving into its module).
 use super::items::{
-    filing_units, item_warnings, mark, submitted, target_options, targets_text, yes_no,
-    AnalysisPanel, AttachmentsPanel, FormPairs, ItemPage, ItemRow, ItemsPage, PeriodQuery,
+    file, filing_units, item_warnings, mark, target_options, targets_text, yes_no, AnalysisPanel,
+    AttachmentsPanel, FormPairs, ItemPage, ItemRow, ItemsPage, PeriodQuery,
 };
 use super::{render, Chrome};
 use crate::auth::{Identity, PageUser};
@@ -382,13 +382,7 @@ pub async fn create_document(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let form = FormPairs::parse(&body);
-    let result = match parse_document(&form) {
-        Ok(input) => documents::save(&s.db, &id.actor, None, input)
-            .await
-            .map(|d| d.document.id),
-        Err(e) => Err(e),
-    };
-    match submitted("/documents", result)? {
+    match file(&s, &id, &form, parse_document, "/documents").await? {
         Ok(saved) => Ok(saved),
         Err(message) => document_form(&s, &id, form, Some(message)).await,
     }
