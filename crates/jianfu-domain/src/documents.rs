@@ -3,14 +3,14 @@ use crate::attachments::Attachment;
 use crate::burden::{Channel, PlanFields};
 use crate::policy::{self, Action};
 pub use crate::targets::Written;
-use crate::targets::{self, parse_date, yes, ItemChange, ItemInput, ListItems, Target};
+use crate::targets::{self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target};
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::ledger::{self as store, NewDocument};
 pub use jianfu_store::ledger::{Document, ListedDocument};
-use jianfu_store::{org, Db, Tx};
+use jianfu_store::{Db, Tx};
 use jianfu_text::DocKind;
 use serde::{Deserialize, Serialize};
 
@@ -248,21 +248,28 @@ pub async fn write(
     }
     let issued_on = parse_date("issued_on", input.issued_on)?;
     let before = match id {
-        Some(id) => {
-            let d = store::get_document(tx, id)
+        Some(id) => Some(
+            store::get_document(tx, id)
                 .await?
-                .ok_or(AppError::NotFound("文件"))?;
-            policy::ensure_issuer(tx, actor, d.issuer_id, "issuer_id").await?;
-            Some(d)
-        }
+                .ok_or(AppError::NotFound("文件"))?,
+        ),
         None => None,
     };
-    policy::ensure_issuer(tx, actor, input.issuer_id, "issuer_id").await?;
-    let issuer = org::get(tx, input.issuer_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("issuer_id", "不存在"))?;
-    let region_id = issuer.region_id.unwrap_or(issuer.id);
-    let (rows, reach) = targets::resolve(tx, actor, &input.targets).await?;
+    let old_issuer = before.as_ref().map(|d| d.issuer_id);
+    let Filing {
+        issuer,
+        region_id,
+        rows,
+        reach,
+    } = targets::filing(
+        tx,
+        actor,
+        "issuer_id",
+        old_issuer,
+        input.issuer_id,
+        &input.targets,
+    )
+    .await?;
     let char_count = match input.char_count {
         Some(n) if body.trim().is_empty() => {
             if !(0..=1_000_000).contains(&n) {

@@ -91,6 +91,44 @@ pub async fn resolve(
     Ok((rows, reach))
 }
 
+/// What every item write checks and resolves before it stores: that the actor may file for
+/// the item's old issuer (an edit) and its new one, that the issuer exists, and what the
+/// targets reach.
+pub struct Filing {
+    pub issuer: jianfu_store::org::OrgUnit,
+    /// The issuer's region, the key the item and its warnings are kept under.
+    pub region_id: i64,
+    pub rows: Vec<TargetRow>,
+    /// Grassroots units the targets reach.
+    pub reach: i64,
+}
+
+/// See [`Filing`]; `field` names the issuer in errors (`issuer_id`, `organizer_id`, …).
+pub async fn filing(
+    tx: &mut Tx,
+    actor: &Actor,
+    field: &str,
+    old_issuer: Option<i64>,
+    issuer_id: i64,
+    targets: &[Target],
+) -> AppResult<Filing> {
+    if let Some(old) = old_issuer {
+        policy::ensure_issuer(tx, actor, old, field).await?;
+    }
+    policy::ensure_issuer(tx, actor, issuer_id, field).await?;
+    let issuer = org::get(tx, issuer_id)
+        .await?
+        .ok_or_else(|| AppError::invalid(field, "不存在"))?;
+    let region_id = issuer.region_id.unwrap_or(issuer.id);
+    let (rows, reach) = resolve(tx, actor, targets).await?;
+    Ok(Filing {
+        issuer,
+        region_id,
+        rows,
+        reach,
+    })
+}
+
 /// The change an item's write records, for [`store_reach_and_audit`].
 pub struct ItemChange<'a, T: Serialize> {
     /// `document` or `meeting`: the audit entity, and the action's prefix.

@@ -6,9 +6,11 @@ use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
 use jianfu_domain::policy::{self, Action};
 pub use jianfu_domain::targets::Written;
-use jianfu_domain::targets::{self, parse_date, yes, ItemChange, ItemInput, ListItems, Target};
+use jianfu_domain::targets::{
+    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target,
+};
 use jianfu_store::burden::LedgerItem;
-use jianfu_store::{org, Db, Tx};
+use jianfu_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
 pub use store::Meeting;
 
@@ -223,26 +225,33 @@ pub async fn write(
     }
     let held_on = parse_date("starts_at", input.starts_at.date())?;
     let before = match id {
-        Some(id) => {
-            let m = store::get(tx, id)
+        Some(id) => Some(
+            store::get(tx, id)
                 .await?
-                .ok_or(AppError::NotFound("会议"))?;
-            policy::ensure_issuer(tx, actor, m.organizer_id, "organizer_id").await?;
-            Some(m)
-        }
+                .ok_or(AppError::NotFound("会议"))?,
+        ),
         None => None,
     };
-    policy::ensure_issuer(tx, actor, input.organizer_id, "organizer_id").await?;
-    let organizer = org::get(tx, input.organizer_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("organizer_id", "不存在"))?;
+    let old_organizer = before.as_ref().map(|m| m.organizer_id);
+    let Filing {
+        issuer: organizer,
+        region_id,
+        rows,
+        reach,
+    } = targets::filing(
+        tx,
+        actor,
+        "organizer_id",
+        old_organizer,
+        input.organizer_id,
+        &input.targets,
+    )
+    .await?;
     if let Some(r) = input.relays_meeting_id {
         if store::get(tx, r).await?.is_none() {
             return Err(AppError::invalid("relays_meeting_id", "不存在"));
         }
     }
-    let region_id = organizer.region_id.unwrap_or(organizer.id);
-    let (rows, reach) = targets::resolve(tx, actor, &input.targets).await?;
     let held = held_on.to_string();
     let starts = input.starts_at.format("%Y-%m-%dT%H:%M").to_string();
     let new = NewMeeting {

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDateTime;
 use jianfu_core::{AppError, Level, Page};
 use jianfu_domain::policy::{can, Action};
-use jianfu_domain::targets::ListItems;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::{parse_query, IdPath};
@@ -32,12 +31,7 @@ pub async fn meetings_page(
 ) -> Result<Response, PageError> {
     let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
     let page = Page::parse(q.page, Some(50))?;
-    let f = ListItems {
-        issuer: None,
-        from: q.from,
-        to: q.to,
-        q: q.q.clone(),
-    };
+    let f = q.items();
     let found = model::list(&s.db, &id.actor, f, page).await?;
     render(&ItemsPage {
         chrome: Chrome::new(&id, "/meetings", "会议台账"),

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
 use jianfu_domain::org::{self, ListUnits};
 use jianfu_domain::rules::Severity;
-use jianfu_domain::targets::{self, ItemInput, Target};
+use jianfu_domain::targets::{self, ItemInput, ListItems, Target};
 use jianfu_domain::warnings::{self, ListWarnings};
 use jianfu_domain::Db;
 use serde::Deserialize;
@@ -30,6 +30,18 @@ pub struct PeriodQuery {
     pub q: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub page: Option<u32>,
+}
+
+impl PeriodQuery {
+    /// The list filter of a ledger page (the search box and the period).
+    pub fn items(&self) -> ListItems {
+        ListItems {
+            issuer: None,
+            from: self.from,
+            to: self.to,
+            q: self.q.clone(),
+        }
+    }
 }
 
 pub struct ItemRow {

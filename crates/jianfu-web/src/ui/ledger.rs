@@ -18,7 +18,6 @@ use jianfu_core::{AppError, Page};
 use jianfu_domain::analysis::copy_class_label;
 use jianfu_domain::documents::{self, Carrier, DocumentInput, ListedDocument};
 use jianfu_domain::policy::{can, Action};
-use jianfu_domain::targets::ListItems;
 
 fn today() -> NaiveDate {
     jianfu_core::time::today()
@@ -55,12 +54,7 @@ pub async fn documents_page(
 ) -> Result<Response, PageError> {
     let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
     let page = Page::parse(q.page, Some(50))?;
-    let f = ListItems {
-        issuer: None,
-        from: q.from,
-        to: q.to,
-        q: q.q.clone(),
-    };
+    let f = q.items();
     let found = documents::list(&s.db, &id.actor, f, page).await?;
     render(&ItemsPage {
         chrome: Chrome::new(&id, "/documents", "发文台账"),
