@@ -168,19 +168,23 @@ pub async fn evaluate_after_write(
 
 /// The full re-evaluation of every region and year (`jianfu rules run`).
 pub async fn run_all(db: &Db) -> AppResult<Outcome> {
-    let regions = jianfu_store::burden::regions_with_items(&mut db.reader()).await?;
+    let regions = jianfu_store::burden::region_years(&mut db.reader()).await?;
     let mut total = Outcome::default();
-    for region in regions {
-        total.add(run_region(db, region).await?);
+    for (region, years) in regions {
+        total.add(run_region(db, region, with_next(years)).await?);
     }
     Ok(total)
 }
 
-async fn run_region(db: &Db, region: i64) -> AppResult<Outcome> {
-    let mut years = jianfu_store::burden::years_with_items(&mut db.reader(), region).await?;
+/// A region's years with items and the year after the last (whose baseline they are).
+fn with_next(mut years: Vec<i32>) -> Vec<i32> {
     if let Some(last) = years.last().copied() {
         years.push(last + 1);
     }
+    years
+}
+
+async fn run_region(db: &Db, region: i64, years: Vec<i32>) -> AppResult<Outcome> {
     let mut tx = db.begin().await?;
     let o = evaluate_region(&mut tx, region, &years, &rules::all_packs()).await?;
     tx.commit().await?;
@@ -309,14 +313,9 @@ pub async fn update_rule(
         .into_iter()
         .filter(|p| p.rules.iter().any(|r| r.id == def.id))
         .collect();
-    let regions: Vec<i64> = jianfu_store::burden::regions_with_items(&mut tx).await?;
-    for r in regions {
+    for (r, years) in jianfu_store::burden::region_years(&mut tx).await? {
         if org::is_within(&mut tx, region, r).await? {
-            let mut years = jianfu_store::burden::years_with_items(&mut tx, r).await?;
-            if let Some(last) = years.last().copied() {
-                years.push(last + 1);
-            }
-            evaluate_region(&mut tx, r, &years, &pack).await?;
+            evaluate_region(&mut tx, r, &with_next(years), &pack).await?;
         }
     }
     tx.commit().await?;

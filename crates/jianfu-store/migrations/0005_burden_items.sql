@@ -13,11 +13,9 @@ CREATE TABLE burden_items (
     reach BIGINT NOT NULL,
     PRIMARY KEY (channel, item_id)
 ){{WITHOUT_ROWID}};
--- Monthly series and per-channel counts of a subtree (dashboard), years of a region (rules).
-CREATE INDEX burden_items_channel_date_idx ON burden_items (channel, on_date, issuer_id);
--- An issuer's items in a period (ranking, plans).
+-- An issuer's items in a period: the ranking, the plans' counts and, through the org closure, a
+-- subtree's monthly series. (The rules' regions and years come from one pass over the table.)
 CREATE INDEX burden_items_issuer_date_idx ON burden_items (issuer_id, on_date, channel);
-CREATE INDEX burden_items_region_idx ON burden_items (region_id, on_date);
 
 -- The documents recorded before the spine existed (each module's migrations bring its own).
 INSERT INTO burden_items (channel, item_id, region_id, issuer_id, on_date, measure, reach)

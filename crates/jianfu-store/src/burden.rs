@@ -222,8 +222,8 @@ pub async fn issuer_channels(
     .await
 }
 
-/// Items of a channel per month (`YYYY-MM`) issued by units of the subtree under `root`,
-/// between two dates.
+/// Items of a channel per month (`YYYY-MM`) issued by units of the subtree under `root` (all
+/// units when `None`), between two dates: one index range per issuer of the subtree.
 pub async fn monthly_counts(
     conn: &mut Conn,
     channel: &str,
@@ -231,44 +231,45 @@ pub async fn monthly_counts(
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    let mut q = Q::new(
-        "SELECT SUBSTR(b.on_date, 1, 7) AS month, COUNT(*) AS n FROM burden_items b \
-         WHERE b.channel = $1 AND b.on_date >= $2 AND b.on_date <= $3",
-    )
+    let mut q = match root {
+        Some(_) => Q::new(
+            "SELECT SUBSTR(b.on_date, 1, 7) AS month, COUNT(*) AS n FROM org_closure s \
+             JOIN burden_items b ON b.issuer_id = s.descendant_id \
+             WHERE s.ancestor_id = $4 AND b.channel = $1 AND b.on_date >= $2 AND b.on_date <= $3",
+        ),
+        None => Q::new(
+            "SELECT SUBSTR(b.on_date, 1, 7) AS month, COUNT(*) AS n FROM burden_items b \
+             WHERE b.channel = $1 AND b.on_date >= $2 AND b.on_date <= $3",
+        ),
+    }
     .bind(channel)
     .bind(from)
     .bind(to);
     if let Some(root) = root {
-        let p = q.arg(root);
-        q.push(&format!(
-            " AND EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = b.issuer_id)"
-        ));
+        q = q.bind(root);
     }
     q.push(" GROUP BY SUBSTR(b.on_date, 1, 7) ORDER BY month");
     conn.fetch_all(&q).await
 }
 
-/// Every region key that holds items.
-pub async fn regions_with_items(conn: &mut Conn) -> Result<Vec<i64>, StoreError> {
-    let rows: Vec<(i64,)> = conn
+/// Every region key that holds items, with the years it holds items in, from one pass over
+/// the spine (the full re-evaluation and a rule change run over these).
+pub async fn region_years(conn: &mut Conn) -> Result<Vec<(i64, Vec<i32>)>, StoreError> {
+    let rows: Vec<(i64, String)> = conn
         .fetch_all(&Q::new(
-            "SELECT DISTINCT region_id FROM burden_items ORDER BY 1",
+            "SELECT region_id, SUBSTR(on_date, 1, 4) AS year FROM burden_items \
+             GROUP BY region_id, SUBSTR(on_date, 1, 4) ORDER BY 1, 2",
         ))
         .await?;
-    Ok(rows.into_iter().map(|(r,)| r).collect())
-}
-
-/// Years with items in a region.
-pub async fn years_with_items(conn: &mut Conn, region: i64) -> Result<Vec<i32>, StoreError> {
-    let rows: Vec<(String,)> = conn
-        .fetch_all(
-            &Q::new("SELECT DISTINCT SUBSTR(on_date, 1, 4) FROM burden_items WHERE region_id = $1")
-                .bind(region),
-        )
-        .await?;
-    let mut years: Vec<i32> = rows.into_iter().filter_map(|(y,)| y.parse().ok()).collect();
-    years.sort_unstable();
-    Ok(years)
+    let mut out: Vec<(i64, Vec<i32>)> = Vec::new();
+    for (region, year) in rows {
+        let Ok(year) = year.parse() else { continue };
+        match out.last_mut() {
+            Some((r, years)) if *r == region => years.push(year),
+            _ => out.push((region, vec![year])),
+        }
+    }
+    Ok(out)
 }
 
 /// The issuing unit of an item, if the item exists.
