@@ -6,14 +6,14 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDateTime;
-use jianfu_core::{AppError, Level, Page};
-use jianfu_domain::policy::{can, Action};
+use jianfu_core::{AppError, Level};
+use jianfu_domain::policy::Action;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
-use jianfu_web::extract::{parse_query, IdPath};
+use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
-    file, filing_units, item_warnings, mark, target_options, targets_text, yes_no, FormPairs,
-    ItemPage, ItemRow, ItemsPage, PeriodQuery,
+    file, filing_units, item_warnings, list_query, mark, target_options, targets_text, yes_no,
+    FormPairs, ItemPage, ItemRow, ItemsPage,
 };
 use jianfu_web::ui::{render, Chrome};
 use jianfu_web::AppState;
@@ -29,47 +29,36 @@ pub async fn meetings_page(
     PageUser(id): PageUser,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
-    let page = Page::parse(q.page, Some(50))?;
-    let f = q.items();
-    let found = model::list(&s.db, &id.actor, f, page).await?;
-    render(&ItemsPage {
-        chrome: Chrome::new(&id, "/meetings", "会议台账"),
-        base: "/meetings",
-        noun: "会议",
-        measure_word: "次",
-        headers: &[
-            "会议名称",
-            "主办单位",
-            "日期",
-            "类型 · 时长",
-            "覆盖乡镇、村",
-        ],
-        total: found.total,
-        page: i64::from(found.page),
-        pages: found.pages().max(1),
-        rows: found
-            .items
-            .into_iter()
-            .map(|m| ItemRow {
-                id: m.id,
-                detail: format!(
-                    "{} · {}分钟",
-                    kind_label(&m.kind),
-                    m.actual_minutes.unwrap_or(m.planned_minutes)
-                ),
-                title: m.title,
-                who: m.organizer_name,
-                date: m.starts_at.replace('T', " "),
-                reach: m.reach,
-                reading: None,
-            })
-            .collect(),
-        q: q.q.unwrap_or_default(),
-        from: q.from.map(|d| d.to_string()).unwrap_or_default(),
-        to: q.to.map(|d| d.to_string()).unwrap_or_default(),
-        can_file: can(&id.actor, Action::FileItems),
-    })
+    let (q, page) = list_query(&uri)?;
+    let found = model::list(&s.db, &id.actor, q.items(), page).await?;
+    let headers = &[
+        "会议名称",
+        "主办单位",
+        "日期",
+        "类型 · 时长",
+        "覆盖乡镇、村",
+    ];
+    render(&ItemsPage::of(
+        &id,
+        &crate::CHANNEL,
+        "会议台账",
+        headers,
+        q,
+        found,
+        |m| ItemRow {
+            id: m.id,
+            detail: format!(
+                "{} · {}分钟",
+                kind_label(&m.kind),
+                m.actual_minutes.unwrap_or(m.planned_minutes)
+            ),
+            title: m.title,
+            who: m.organizer_name,
+            date: m.starts_at.replace('T', " "),
+            reach: m.reach,
+            reading: None,
+        },
+    ))
 }
 
 pub async fn meeting_detail(

@@ -5,13 +5,16 @@
 use super::Chrome;
 use crate::auth::Identity;
 use crate::error::PageError;
-use crate::extract::empty_as_none;
+use crate::extract::{empty_as_none, parse_query};
 use crate::AppState;
 use askama::Template;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use jianfu_core::{Actor, AppError, AppResult, Level, Page, Role};
+use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged, Role};
+use jianfu_domain::burden::Channel;
 use jianfu_domain::org::{self, ListUnits};
+use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::Severity;
 use jianfu_domain::targets::{self, ItemInput, ListItems, Target};
 use jianfu_domain::warnings::{self, ListWarnings};
@@ -59,7 +62,8 @@ pub struct ItemRow {
 #[template(path = "items.html")]
 pub struct ItemsPage {
     pub chrome: Chrome,
-    pub base: &'static str,
+    /// The channel's pages: `/meetings`.
+    pub base: String,
     pub noun: &'static str,
     pub measure_word: &'static str,
     pub headers: &'static [&'static str],
@@ -71,6 +75,45 @@ pub struct ItemsPage {
     pub from: String,
     pub to: String,
     pub can_file: bool,
+}
+
+/// The query of a channel's ledger list (search, period, page) and the page it asks for, 50
+/// rows a page.
+pub fn list_query(uri: &Uri) -> Result<(PeriodQuery, Page), PageError> {
+    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
+    let page = Page::parse(q.page, Some(50))?;
+    Ok((q, page))
+}
+
+impl ItemsPage {
+    /// A channel's ledger list: the rows `found` with the query that found them, each item made
+    /// a row by `row`.
+    pub fn of<T>(
+        id: &Identity,
+        channel: &Channel,
+        title: &'static str,
+        headers: &'static [&'static str],
+        q: PeriodQuery,
+        found: Paged<T>,
+        row: impl FnMut(T) -> ItemRow,
+    ) -> ItemsPage {
+        let base = format!("/{}", channel.name);
+        ItemsPage {
+            chrome: Chrome::new(id, &base, title),
+            noun: channel.noun,
+            measure_word: channel.count_unit,
+            headers,
+            total: found.total,
+            page: i64::from(found.page),
+            pages: found.pages().max(1),
+            rows: found.items.into_iter().map(row).collect(),
+            q: q.q.unwrap_or_default(),
+            from: q.from.map(|d| d.to_string()).unwrap_or_default(),
+            to: q.to.map(|d| d.to_string()).unwrap_or_default(),
+            can_file: can(&id.actor, Action::FileItems),
+            base,
+        }
+    }
 }
 
 #[derive(Template)]

@@ -1,12 +1,12 @@
 //! 发文台账: the documents ledger's pages (moving into its module).
 use super::items::{
-    file, filing_units, item_warnings, mark, target_options, targets_text, yes_no, AnalysisPanel,
-    AttachmentsPanel, FormPairs, ItemPage, ItemRow, ItemsPage, PeriodQuery,
+    file, filing_units, item_warnings, list_query, mark, target_options, targets_text, yes_no,
+    AnalysisPanel, AttachmentsPanel, FormPairs, ItemPage, ItemRow, ItemsPage,
 };
 use super::{render, Chrome};
 use crate::auth::{Identity, PageUser};
 use crate::error::PageError;
-use crate::extract::{parse_query, IdPath};
+use crate::extract::IdPath;
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -14,7 +14,7 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use jianfu_core::{AppError, Page};
+use jianfu_core::AppError;
 use jianfu_domain::analysis::copy_class_label;
 use jianfu_domain::documents::{self, Carrier, DocumentInput, ListedDocument};
 use jianfu_domain::policy::{can, Action};
@@ -52,53 +52,42 @@ pub async fn documents_page(
     PageUser(id): PageUser,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let q: PeriodQuery = parse_query(uri.query().unwrap_or(""))?;
-    let page = Page::parse(q.page, Some(50))?;
-    let f = q.items();
-    let found = documents::list(&s.db, &id.actor, f, page).await?;
-    render(&ItemsPage {
-        chrome: Chrome::new(&id, "/documents", "发文台账"),
-        base: "/documents",
-        noun: "文件",
-        measure_word: "件",
-        headers: &[
-            "标题",
-            "发文机关",
-            "成文日期",
-            "文种 · 载体 · 字数",
-            "覆盖乡镇、村",
-            "审读",
-        ],
-        total: found.total,
-        page: i64::from(found.page),
-        pages: found.pages().max(1),
-        rows: found
-            .items
-            .into_iter()
-            .map(|listed| {
-                let reading = Some(reading_note(&listed));
-                let d = listed.document;
-                ItemRow {
-                    id: d.id,
-                    detail: format!(
-                        "{} · {} · {}字",
-                        d.kind,
-                        carrier_label(&d.carrier),
-                        d.char_count
-                    ),
-                    title: d.title,
-                    who: d.issuer_name,
-                    date: d.issued_on,
-                    reach: d.reach,
-                    reading,
-                }
-            })
-            .collect(),
-        q: q.q.unwrap_or_default(),
-        from: q.from.map(|d| d.to_string()).unwrap_or_default(),
-        to: q.to.map(|d| d.to_string()).unwrap_or_default(),
-        can_file: can(&id.actor, Action::FileItems),
-    })
+    let (q, page) = list_query(&uri)?;
+    let found = documents::list(&s.db, &id.actor, q.items(), page).await?;
+    let headers = &[
+        "标题",
+        "发文机关",
+        "成文日期",
+        "文种 · 载体 · 字数",
+        "覆盖乡镇、村",
+        "审读",
+    ];
+    render(&ItemsPage::of(
+        &id,
+        &documents::CHANNEL,
+        "发文台账",
+        headers,
+        q,
+        found,
+        |listed| {
+            let reading = Some(reading_note(&listed));
+            let d = listed.document;
+            ItemRow {
+                id: d.id,
+                detail: format!(
+                    "{} · {} · {}字",
+                    d.kind,
+                    carrier_label(&d.carrier),
+                    d.char_count
+                ),
+                title: d.title,
+                who: d.issuer_name,
+                date: d.issued_on,
+                reach: d.reach,
+                reading,
+            }
+        },
+    ))
 }
 
 pub async fn document_detail(
