@@ -173,11 +173,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
         .ok_or(AppError::NotFound("文件"))?;
     policy::ensure_in_scope(&mut conn, actor, document.issuer_id, None).await?;
     let body = store::document_body(&mut conn, id).await?;
-    let targets = jianfu_store::burden::targets_of(&mut conn, "documents", id)
-        .await?
-        .iter()
-        .map(Target::from_row)
-        .collect();
+    let targets = targets::of_item(&mut conn, CHANNEL.name, id).await?;
     let attachments = jianfu_store::attachments::list(&mut conn, id).await?;
     Ok(DocumentDetail {
         document,

@@ -91,6 +91,16 @@ pub async fn resolve(
     Ok((rows, reach))
 }
 
+/// What an item of `channel` was sent to, as the API shows it.
+pub async fn of_item(
+    conn: &mut jianfu_store::Conn,
+    channel: &str,
+    item_id: i64,
+) -> AppResult<Vec<Target>> {
+    let rows = ledger::targets_of(conn, channel, item_id).await?;
+    Ok(rows.iter().map(Target::from_row).collect())
+}
+
 /// What every item write checks and resolves before it stores: that the actor may file for
 /// the item's old issuer (an edit) and its new one, that the issuer exists, and what the
 /// targets reach.

@@ -151,11 +151,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
         .await?
         .ok_or(AppError::NotFound("会议"))?;
     policy::ensure_in_scope(&mut conn, actor, meeting.organizer_id, None).await?;
-    let targets = jianfu_store::burden::targets_of(&mut conn, "meetings", id)
-        .await?
-        .iter()
-        .map(Target::from_row)
-        .collect();
+    let targets = targets::of_item(&mut conn, crate::CHANNEL.name, id).await?;
     Ok(MeetingDetail { meeting, targets })
 }
 
