@@ -6,7 +6,7 @@
 use super::TOWNSHIPS;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use jianfu_core::{Actor, AppError, AppResult, Level};
-use jianfu_domain::documents::{self, Carrier, DocumentInput};
+use jianfu_documents::model::{self as documents, Carrier, DocumentInput};
 use jianfu_domain::plans::{self, PlanInput};
 use jianfu_domain::targets::Target;
 use jianfu_meetings::model::{self as meetings, MeetingInput, MeetingKind};
@@ -2143,16 +2143,12 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread")]
     async fn demo_activity_trips_every_rule_and_goes_down() {
-        let packs = [
-            &jianfu_domain::rules::documents::PACK,
-            &jianfu_meetings::rules::PACK,
-        ];
-        jianfu_domain::rules::install(&packs).expect("rules");
-        let channels = [
-            &jianfu_domain::documents::CHANNEL,
-            &jianfu_meetings::CHANNEL,
-        ];
-        jianfu_domain::burden::install(&channels).expect("channels");
+        jianfu_web::module::install(vec![
+            jianfu_documents::module(),
+            jianfu_meetings::module(),
+            jianfu_analysis::module(),
+        ])
+        .expect("modules");
         let dir = std::env::temp_dir().join(format!(
             "jianfu-demo-activity-{}-{}",
             std::process::id(),

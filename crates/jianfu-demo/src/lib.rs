@@ -407,7 +407,7 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     if with_activity {
         // Read every document now (the server would in the background), so that the copy
         // and report-demand warnings are there from the first page.
-        let intel = jianfu_domain::analysis::Intelligence::open(None)?;
+        let intel = jianfu_analysis::model::Intelligence::open(None)?;
         intel.load(db).await?;
         intel.drain(db).await?;
         jianfu_domain::warnings::run_all(db).await?;
@@ -438,7 +438,7 @@ fn unit_named(units: &[(String, i64)], name: &str) -> AppResult<i64> {
 }
 
 async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
-    use jianfu_domain::documents::{self, Carrier, DocumentInput};
+    use jianfu_documents::model::{self as documents, Carrier, DocumentInput};
     use jianfu_domain::targets::Target;
     let (county, town) = (unit_named(units, "示例县")?, unit_named(units, "青石镇")?);
     let system = Actor::system();

@@ -1,14 +1,10 @@
 //! Jianfu's domain: one module per concept. Handlers in `jianfu-web` and commands in the
 //! binary call these functions; they validate input, ask [`policy`] whether the actor may act,
 //! write through `jianfu-store` and record every write in the [`audit`] trail.
-pub mod analysis;
-pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod burden;
 pub mod dashboard;
-pub mod documents;
-pub mod ledger_import;
 pub mod org;
 pub mod people;
 pub mod plans;

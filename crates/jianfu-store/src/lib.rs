@@ -3,14 +3,11 @@
 //! SQL is written once with `$n` placeholders (both sqlx drivers accept them) in the common
 //! dialect of the two databases; the few differences live in [`migrate`] (DDL tokens) and in
 //! functions named for what differs. Rows decode through `sqlx::FromRow`, derived once per type.
-pub mod analysis;
-pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod burden;
 pub mod dashboard;
 pub mod db;
-pub mod ledger;
 pub mod migrate;
 pub mod org;
 pub mod plans;

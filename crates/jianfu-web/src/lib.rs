@@ -6,7 +6,6 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod module;
-pub mod modules;
 pub mod ui;
 
 use axum::body::HttpBody;
@@ -19,7 +18,6 @@ use axum::routing::get;
 use axum::Router;
 use error::{ApiError, PageError};
 use jianfu_core::AppError;
-use jianfu_domain::analysis::Intelligence;
 use jianfu_domain::auth::LoginThrottle;
 use jianfu_store::Db;
 use std::sync::Arc;
@@ -59,30 +57,42 @@ pub struct AppState {
     /// Mark cookies `Secure` (set when served behind HTTPS).
     pub secure_cookies: bool,
     pub openapi_json: Arc<String>,
-    /// Copy and search indexes over the stored documents (document intelligence).
-    pub intel: Arc<Intelligence>,
+    /// What the modules keep per running app (their indexes, caches), by type: see
+    /// [`module::Module::state`] and [`AppState::part`].
+    pub parts: Arc<axum::http::Extensions>,
     pub time_limits: TimeLimits,
 }
 
 impl AppState {
-    /// The state with in-memory indexes (tests, and databases without a data directory).
+    /// The state with in-memory module indexes (tests, and databases without a data directory).
     pub fn new(db: Db) -> AppState {
-        let intel = Intelligence::open(None).expect("an in-memory search index opens");
-        AppState::with_intelligence(db, intel)
+        AppState::open(db, None).expect("in-memory module state opens")
     }
 
-    pub fn with_intelligence(db: Db, intel: Arc<Intelligence>) -> AppState {
+    /// The state of an app whose modules keep their on-disk indexes under `index_dir`.
+    pub fn open(db: Db, index_dir: Option<&std::path::Path>) -> Result<AppState, AppError> {
+        let mut parts = axum::http::Extensions::new();
+        for m in module::modules() {
+            (m.state)(&mut parts, index_dir)?;
+        }
         let (_, doc) = api::router();
         let openapi_json = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".into()));
-        AppState {
+        Ok(AppState {
             db,
             // Five failed sign-ins for one account from one address lock it for 15 minutes.
             throttle: Arc::new(LoginThrottle::new(5, Duration::from_secs(15 * 60))),
             secure_cookies: false,
             openapi_json,
-            intel,
+            parts: Arc::new(parts),
             time_limits: TimeLimits::default(),
-        }
+        })
+    }
+
+    /// A module's part of the state (its indexes), put there by its manifest's `state`.
+    pub fn part<T: Send + Sync + 'static>(&self) -> Result<&T, AppError> {
+        self.parts
+            .get::<T>()
+            .ok_or_else(|| AppError::internal(std::any::type_name::<T>()))
     }
 }
 
@@ -145,34 +155,23 @@ pub async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Ne
     }
 }
 
-/// The background analyser: loads the indexes, then reads queued documents as they come.
-async fn analyse_in_background(state: AppState) {
-    match state.intel.load(&state.db).await {
-        Ok(n) => tracing::info!(documents = n, "document indexes loaded"),
-        Err(e) => tracing::error!(error = %e, "document indexes not loaded"),
-    }
-    loop {
-        match state.intel.run_queue(&state.db, 50).await {
-            Ok(0) => tokio::time::sleep(Duration::from_millis(500)).await,
-            Ok(_) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "document analysis failed");
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
-        }
-    }
-}
-
-/// Serves until the process receives Ctrl-C or SIGTERM; documents are analysed meanwhile.
+/// Serves until the process receives Ctrl-C or SIGTERM; the modules' background work (reading
+/// documents, …) runs meanwhile.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let analyser = tokio::spawn(analyse_in_background(state.clone()));
+    let background: Vec<_> = module::modules()
+        .iter()
+        .filter_map(|m| m.background)
+        .map(|work| tokio::spawn(work(state.clone())))
+        .collect();
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await;
-    analyser.abort();
+    for task in background {
+        task.abort();
+    }
     served
 }
 

@@ -6,11 +6,15 @@
 use crate::AppState;
 use axum::Router;
 use jianfu_core::Actor;
+use jianfu_core::AppError;
 use jianfu_domain::burden::{self, Channel};
 use jianfu_domain::policy::{can, Action};
 use jianfu_domain::rules::{self, RulePack};
 use jianfu_store::migrate::{self, Migration, ModuleMigrations};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
 use std::sync::OnceLock;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -37,7 +41,22 @@ pub struct Module {
     /// The burden channel its items are counted in (the ledger seen from below, the ranking,
     /// the dashboard), when its items land on units.
     pub channel: Option<&'static Channel>,
+    /// Its OpenAPI tags: (name, Chinese description).
+    pub tags: &'static [(&'static str, &'static str)],
+    /// Puts its part of a running app's state (indexes, caches) into the state, given the
+    /// directory for on-disk indexes (none: in memory). Read back with `AppState::part`.
+    pub state: StateFn,
+    /// Work it does in the background while the server runs (reading queued documents, …).
+    pub background: Option<fn(AppState) -> BoxFuture<'static, ()>>,
+    /// Run once when the modules are installed: hooks it installs into the modules it extends.
+    pub init: fn(),
 }
+
+/// See [`Module::state`].
+pub type StateFn = fn(&mut axum::http::Extensions, Option<&Path>) -> Result<(), AppError>;
+
+/// A future a module's background work returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 impl Module {
     /// A module with no routes, pages, navigation or rules yet.
@@ -53,6 +72,10 @@ impl Module {
             migrations: &[],
             labels: &[],
             channel: None,
+            tags: &[],
+            state: |_, _| Ok(()),
+            background: None,
+            init: || {},
         }
     }
 }
@@ -105,6 +128,9 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     burden::install(&channels)?;
     jianfu_core::labels::install(field_labels(&modules));
     migrate::install(migration_sets(&modules))?;
+    for m in &modules {
+        (m.init)();
+    }
     let names = |ms: &[Module]| ms.iter().map(|m| m.name).collect::<Vec<_>>();
     let wanted = names(&modules);
     let installed = MODULES.get_or_init(|| modules);
@@ -261,122 +287,4 @@ pub fn nav_items(actor: &Actor, current: &str) -> Vec<NavItem> {
             },
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::modules::{analysis, documents};
-    use axum::routing::get;
-    use jianfu_domain::rules::documents::PACK;
-
-    fn renamed(mut m: Module, name: &'static str) -> Module {
-        m.name = name;
-        m
-    }
-
-    #[test]
-    fn the_platform_crates_modules_agree() {
-        assert_eq!(check(&[documents::module(), analysis::module()]), Ok(()));
-    }
-
-    #[test]
-    fn two_modules_with_one_name_are_refused() {
-        let err = check(&[documents::module(), Module::named("documents", "另一个")]).unwrap_err();
-        assert!(err.contains("模块名称“documents”"), "{err}");
-    }
-
-    #[test]
-    fn two_modules_claiming_one_route_are_refused() {
-        let twin = Module {
-            nav: &[],
-            rules: &[],
-            channel: None,
-            ui: Router::new,
-            uploads: OpenApiRouter::new,
-            ..renamed(documents::module(), "documents2")
-        };
-        let err = check(&[documents::module(), twin]).unwrap_err();
-        assert!(
-            err.contains("/api/v1/documents") && err.contains("documents2"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn two_modules_defining_one_rule_are_refused() {
-        static TWIN: &[&RulePack] = &[&PACK];
-        let twin = Module {
-            rules: TWIN,
-            ..Module::named("twin", "重复规则")
-        };
-        let err = check(&[documents::module(), twin]).unwrap_err();
-        assert!(err.contains("规则编号“doc.length”"), "{err}");
-    }
-
-    #[test]
-    fn two_modules_declaring_one_channel_are_refused() {
-        let twin = Module {
-            channel: documents::module().channel,
-            ..Module::named("twin", "重复渠道")
-        };
-        let err = check(&[documents::module(), twin]).unwrap_err();
-        assert!(err.contains("负担渠道“documents”"), "{err}");
-    }
-
-    #[test]
-    fn a_field_labelled_two_ways_is_refused() {
-        let twin = Module {
-            labels: &[("issuer_id", "签发单位")],
-            ..Module::named("twin", "另一种叫法")
-        };
-        let err = check(&[documents::module(), twin]).unwrap_err();
-        assert!(
-            err.contains("issuer_id") && err.contains("签发单位"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn a_migration_version_claimed_twice_is_refused() {
-        static TWICE: &[Migration] = &[
-            Migration {
-                version: 1,
-                name: "one",
-                sql: "SELECT 1;",
-            },
-            Migration {
-                version: 1,
-                name: "again",
-                sql: "SELECT 2;",
-            },
-        ];
-        let twin = Module {
-            migrations: TWICE,
-            ..Module::named("twin", "重复迁移")
-        };
-        let err = check(&[twin]).unwrap_err();
-        assert!(err.contains("模块“twin”的迁移版本号1"), "{err}");
-    }
-
-    #[test]
-    fn a_page_claimed_twice_is_refused() {
-        let squatter = Module {
-            ui: || Router::new().route("/burden", get(|| async { "" })),
-            ..Module::named("squatter", "抢占页面")
-        };
-        let err = check(&[squatter]).unwrap_err();
-        assert!(err.contains("页面路由冲突"), "{err}");
-    }
-
-    #[test]
-    fn a_nav_entry_claimed_twice_is_refused() {
-        static NAV: &[NavEntry] = &[nav(1, "/warnings", "预警", Action::ViewWarnings)];
-        let squatter = Module {
-            nav: NAV,
-            ..Module::named("squatter", "抢占导航")
-        };
-        let err = check(&[squatter]).unwrap_err();
-        assert!(err.contains("导航入口“/warnings”"), "{err}");
-    }
 }

@@ -4,12 +4,12 @@
 //! single-write p50/p95 and peak memory.
 use chrono::{Duration, NaiveDate};
 use jianfu_core::{Actor, Level};
-use jianfu_domain::documents::{self, Carrier, DocumentInput};
+use jianfu_documents::model::{self as documents, Carrier, DocumentInput};
+use jianfu_documents::store::{self as ledger, BulkDocument};
 use jianfu_domain::targets::Target;
 use jianfu_domain::{burden, warnings};
 use jianfu_meetings::store::{self as meetings_store, BulkMeeting};
 use jianfu_store::burden::{self as spine, BulkItem, BulkTarget};
-use jianfu_store::ledger::{self, BulkDocument};
 use jianfu_store::org::{self as org_store, NewUnit};
 use jianfu_store::{migrate, Db, Tx};
 use jianfu_text::DocKind;

@@ -417,14 +417,11 @@ async fn serve(db: Db, listen: &str, search_dir: &std::path::Path) -> Result<Exi
     println!("减负平台已启动：http://{addr}  （按 Ctrl-C 停止）");
     std::fs::create_dir_all(search_dir)
         .map_err(|e| format!("无法创建全文检索索引目录{}：{e}", search_dir.display()))?;
-    let intel = jianfu_domain::analysis::Intelligence::open(Some(search_dir))
+    let state = jianfu_web::AppState::open(db.clone(), Some(search_dir))
         .map_err(|e| format!("无法打开全文检索索引{}：{e}", search_dir.display()))?;
-    jianfu_web::serve(
-        listener,
-        jianfu_web::AppState::with_intelligence(db.clone(), intel),
-    )
-    .await
-    .map_err(|e| format!("服务异常退出：{e}"))?;
+    jianfu_web::serve(listener, state)
+        .await
+        .map_err(|e| format!("服务异常退出：{e}"))?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -126,8 +126,7 @@ pub async fn meeting_detail(
         warnings: item_warnings(&s.db, &id.actor, m.organizer_id, "meetings", m.id).await?,
         facts,
         body: String::new(),
-        attachments: None,
-        analysis: None,
+        panels: Vec::new(),
     })
 }
 

@@ -8,7 +8,7 @@
 //! modules are [`install`]ed once at start (the way a module registers itself); a write
 //! re-evaluates only the packs that read its channel ([`packs_reading`]).
 mod counts;
-pub mod documents;
+
 mod figures;
 
 pub use counts::{count_rules, CountRules, YearCounts};
@@ -373,13 +373,6 @@ pub const SRC_2024: &str =
     "中共中央办公厅、国务院办公厅《整治形式主义为基层减负若干规定》（2024年）";
 pub const SRC_2019: &str = "中共中央办公厅《关于解决形式主义突出问题为基层减负的通知》（2019年）";
 
-/// Installs the pack of the module still built into the platform crates (documents) for the
-/// unit tests of this crate.
-#[cfg(test)]
-pub(crate) fn install_for_tests() {
-    install(&[&documents::PACK]).expect("rule packs");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,15 +388,31 @@ mod tests {
     struct Length;
     impl RuleId for Length {
         fn id(self) -> &'static str {
-            "doc.length"
+            "test.length"
         }
     }
 
+    static RULES: &[RuleDef] = &[RuleDef::new(
+        "test.length",
+        "tests",
+        ("字数超标", "测试规则", "测试"),
+        Severity::Warning,
+        Limits::DEFS,
+    )];
+
+    /// A pack of one rule that finds nothing: the engine's own tests need no module.
+    static PACK: RulePack = RulePack {
+        name: "tests",
+        rules: RULES,
+        reads: &["tests"],
+        evaluate: |_, _, _| Box::pin(async { Ok(Vec::new()) }),
+    };
+
     #[test]
     fn overrides_are_clamped_to_their_range() {
-        install_for_tests();
+        install(&[&PACK]).expect("rule packs");
         let o = RuleSetting {
-            rule_id: "doc.length".into(),
+            rule_id: "test.length".into(),
             enabled: true,
             params: r#"{"notice_limit": 3000, "general_limit": 1}"#.into(),
         };
@@ -414,12 +423,10 @@ mod tests {
 
     #[test]
     fn installed_catalogue_is_consistent() {
-        install_for_tests();
-        assert_eq!(catalogue().count(), documents::PACK.rules.len());
-        assert!(install(&[&documents::PACK]).is_ok());
+        install(&[&PACK]).expect("rule packs");
+        assert_eq!(catalogue().count(), PACK.rules.len());
+        assert!(install(&[&PACK]).is_ok());
         assert!(install(&[]).is_err());
-        assert!(install(&[&documents::PACK, &documents::PACK])
-            .unwrap_err()
-            .contains("重复"));
+        assert!(install(&[&PACK, &PACK]).unwrap_err().contains("重复"));
     }
 }

@@ -1,8 +1,6 @@
 //! The JSON API under `/api/v1`. Every route is declared with `#[utoipa::path]` and collected
 //! by `routes!`, so `/api/v1/openapi.json` is generated from the code and lists every route
 //! (the permission-matrix test walks that list).
-pub(crate) mod analysis;
-pub(crate) mod attachments;
 mod audit;
 mod dashboard;
 pub mod ledger;
@@ -33,7 +31,6 @@ use utoipa_axum::routes;
         (name = "session", description = "当前用户"),
         (name = "ledger", description = "发文、会议与基层负担台账"),
         (name = "warnings", description = "规则与预警"),
-        (name = "analysis", description = "文件智能分析：发文前评估、照抄照搬检测、全文检索"),
     )
 )]
 struct ApiDoc;
@@ -81,6 +78,16 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(platform_api());
     let mut uploads = OpenApiRouter::new();
     for m in crate::module::modules() {
+        for (name, description) in m.tags {
+            let tag = utoipa::openapi::tag::TagBuilder::new()
+                .name(*name)
+                .description(Some(*description))
+                .build();
+            api.get_openapi_mut()
+                .tags
+                .get_or_insert_with(Vec::new)
+                .push(tag);
+        }
         api = api.merge((m.api)());
         uploads = uploads.merge((m.uploads)());
     }

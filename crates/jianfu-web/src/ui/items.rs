@@ -128,29 +128,9 @@ pub struct ItemPage {
     pub body: String,
     /// (severity, label, warning id, subject)
     pub warnings: Vec<(String, &'static str, i64, String)>,
-    /// Documents only: their attachments.
-    pub attachments: Option<AttachmentsPanel>,
-    /// Documents only: what reading the text found.
-    pub analysis: Option<AnalysisPanel>,
-}
-
-/// The 文件分析 panel of a document's page.
-pub struct AnalysisPanel {
-    /// Still in the analysis queue.
-    pub pending: bool,
-    /// (kind in Chinese, sentence)
-    pub burdens: Vec<(String, String)>,
-    pub padding_percent: i64,
-    pub matches: Vec<super::analysis::MatchRow>,
-}
-
-/// The 附件 panel of a document's page.
-pub struct AttachmentsPanel {
-    pub document_id: i64,
-    /// (attachment id, name, size and 字数 as text)
-    pub rows: Vec<(i64, String, String)>,
-    pub can_attach: bool,
-    pub error: Option<String>,
+    /// Panels the item's module and the modules that extend it add (attachments, what reading
+    /// the text found), as HTML, between the facts and the body.
+    pub panels: Vec<String>,
 }
 
 /// Live warnings whose records include this item.

@@ -1,11 +1,8 @@
 //! The server-rendered Chinese UI. Pages call the same domain functions as the API.
-pub(crate) mod analysis;
-pub(crate) mod attachments;
 mod audit;
 mod burden;
 mod home;
 pub mod items;
-pub(crate) mod ledger;
 mod org;
 mod plans;
 mod session;

@@ -3,8 +3,6 @@
 //! on PostgreSQL (a private schema per test in the server named by JIANFU_TEST_POSTGRES).
 mod helpers;
 
-mod analysis;
-mod attachments;
 mod audit;
 mod auth;
 mod browser;
@@ -17,5 +15,9 @@ mod plans;
 mod users;
 
 // The modules' own stories and permission rows.
+#[path = "../../../../modules/analysis/tests/mod.rs"]
+mod analysis;
+#[path = "../../../../modules/documents/tests/mod.rs"]
+mod documents;
 #[path = "../../../../modules/meetings/tests/mod.rs"]
 mod meetings;

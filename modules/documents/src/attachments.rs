@@ -1,11 +1,11 @@
 //! 附件: files attached to a document. They are kept with the document and served back as
 //! downloads; their text never counts toward the document's length (2024 art. 2).
-use crate::audit::{self, Change};
-use crate::policy::{self, Action};
+use crate::store as ledger_store;
+pub use crate::store::attachments::Attachment;
+use crate::store::attachments::{self as store, NewAttachment};
 use jianfu_core::{Actor, AppError, AppResult};
-pub use jianfu_store::attachments::Attachment;
-use jianfu_store::attachments::{self as store, NewAttachment};
-use jianfu_store::ledger as ledger_store;
+use jianfu_domain::audit::{self, Change};
+use jianfu_domain::policy::{self, Action};
 use jianfu_store::Db;
 use sha2::{Digest, Sha256};
 

@@ -6,14 +6,15 @@
 //! and are derived from the database: [`Intelligence::load`] rebuilds them at start, and the
 //! analyser keeps them current as documents are written (a queue row is written in the same
 //! transaction as the document, so nothing is missed when the process dies).
-use crate::policy::{self, Action};
-use crate::rules::documents::{length_limit, DocRule, LengthParams};
-use crate::rules::{self, Settings};
-use crate::warnings;
+use crate::store::{self, QueuedDocument, StoredAnalysis};
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult};
+pub use jianfu_documents::model::extract_text;
+use jianfu_documents::rules::{length_limit, DocRule, LengthParams};
+use jianfu_domain::policy::{self, Action};
+use jianfu_domain::rules::{self, Settings};
+use jianfu_domain::warnings;
 use jianfu_search::{IndexedDoc, SearchIndex, SearchQuery};
-use jianfu_store::analysis::{self as store, QueuedDocument, StoredAnalysis};
 use jianfu_store::{org, Conn, Db, Q};
 use jianfu_text::burden::{self, Burden, BurdenKind, Lexicon};
 use jianfu_text::copy::{classify, CopyConfig, CopyIndex, DocMeta, MatchClass, PreparedText};
@@ -25,24 +26,6 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 pub use jianfu_text::DocKind as Kind;
-
-/// The text of an uploaded .docx, .pdf (text layer) or .txt (UTF-8/GBK/GB18030); a file it
-/// cannot read gets a Chinese error naming `file` and the formats it can read.
-pub fn extract_text(file_name: &str, bytes: &[u8]) -> AppResult<String> {
-    let extracted = jianfu_text::extract(file_name, bytes).map_err(|e| AppError::Validation {
-        code: e.code(),
-        message: e.to_string(),
-        field: Some("file".into()),
-    })?;
-    if extracted.text.trim().is_empty() {
-        return Err(AppError::Validation {
-            code: "empty_document",
-            message: "文件中没有可读取的文字".into(),
-            field: Some("file".into()),
-        });
-    }
-    Ok(extracted.text)
-}
 
 /// A 文种 given by a user: one of the 15 lawful kinds, or none.
 pub fn parse_kind(kind: Option<&str>) -> AppResult<Option<DocKind>> {
@@ -692,7 +675,7 @@ impl Intelligence {
     ) -> AppResult<Option<DocumentAnalysis>> {
         policy::ensure(actor, Action::ViewLedger)?;
         let mut conn = db.reader();
-        let d = jianfu_store::ledger::get_document(&mut conn, document_id)
+        let d = jianfu_documents::store::get_document(&mut conn, document_id)
             .await?
             .ok_or(AppError::NotFound("文件"))?;
         policy::ensure_in_scope(&mut conn, actor, d.issuer_id, None).await?;
@@ -703,7 +686,8 @@ impl Intelligence {
         let stored: Vec<CopyMatchView> = serde_json::from_str(&a.copy_matches).unwrap_or_default();
         let mut copy_matches = Vec::with_capacity(stored.len());
         for mut m in stored {
-            let Some(source) = jianfu_store::ledger::get_document(&mut conn, m.document_id).await?
+            let Some(source) =
+                jianfu_documents::store::get_document(&mut conn, m.document_id).await?
             else {
                 continue;
             };

@@ -1,15 +1,18 @@
 //! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
 use crate::attachments::Attachment;
-use crate::burden::{Channel, PlanFields};
-use crate::policy::{self, Action};
-pub use crate::targets::Written;
-use crate::targets::{self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target};
+use crate::reading;
+pub use crate::store::Document;
+use crate::store::{self, NewDocument};
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
+use jianfu_domain::burden::{Channel, PlanFields};
+use jianfu_domain::policy::{self, Action};
+pub use jianfu_domain::targets::Written;
+use jianfu_domain::targets::{
+    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target,
+};
 use jianfu_store::burden::LedgerItem;
-use jianfu_store::ledger::{self as store, NewDocument};
-pub use jianfu_store::ledger::{Document, ListedDocument};
 use jianfu_store::{Db, Tx};
 use jianfu_text::DocKind;
 use serde::{Deserialize, Serialize};
@@ -149,9 +152,46 @@ pub async fn list(
 ) -> AppResult<Paged<ListedDocument>> {
     let mut conn = db.reader();
     let filter = f.scoped(&mut conn, actor).await?;
-    let (items, total) =
+    let (docs, total) =
         store::list_documents(&mut conn, &filter, page.limit(), page.offset()).await?;
+    let mut read = match reading::reader() {
+        Some(r) => {
+            let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+            (r.summaries)(&mut conn, &ids).await?
+        }
+        None => Default::default(),
+    };
+    let items = docs
+        .into_iter()
+        .map(|document| {
+            let found = read.remove(&document.id);
+            ListedDocument {
+                burden_count: found.as_ref().map(|f| f.burden_count),
+                copy_share: found.as_ref().and_then(|f| f.copy_share),
+                copy_class: found.as_ref().and_then(|f| f.copy_class.clone()),
+                reading: found.map_or_else(|| "待审读".into(), |f| f.note),
+                document,
+            }
+        })
+        .collect();
     Ok(Paged::new(items, total, page))
+}
+
+/// A row of the document ledger: the document and what reading its text found (all `None`
+/// until it has been read; see [`reading`]).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ListedDocument {
+    #[serde(flatten)]
+    pub document: Document,
+    /// Demands on grassroots units found in the text.
+    pub burden_count: Option<i64>,
+    /// Share of the text copied from the earlier document it copies most, 0..1.
+    pub copy_share: Option<f64>,
+    /// copied_from_upper|reissued|forwarded, when the copy has a known kind.
+    pub copy_class: Option<String>,
+    /// The 审读 cell of the ledger page.
+    #[serde(skip)]
+    pub reading: String,
 }
 
 /// A document with its body and targets, as its page shows it.
@@ -174,7 +214,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
     policy::ensure_in_scope(&mut conn, actor, document.issuer_id, None).await?;
     let body = store::document_body(&mut conn, id).await?;
     let targets = targets::of_item(&mut conn, CHANNEL.name, id).await?;
-    let attachments = jianfu_store::attachments::list(&mut conn, id).await?;
+    let attachments = crate::store::attachments::list(&mut conn, id).await?;
     Ok(DocumentDetail {
         document,
         body,
@@ -306,8 +346,10 @@ pub async fn write(
         }
         None => store::insert_document(tx, &new, &now).await?,
     };
-    // Read in the background: burden demands, padding, copies (see `analysis`).
-    jianfu_store::analysis::enqueue(tx, id, &now).await?;
+    // Read (burden demands, padding, copies) by the reader of texts, if one runs.
+    if let Some(r) = reading::reader() {
+        (r.written)(tx, id, &now).await?;
+    }
     let item = LedgerItem {
         channel: "documents",
         item_id: id,
@@ -336,6 +378,24 @@ pub async fn write(
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
 }
 
+/// The text of an uploaded .docx, .pdf (text layer), .ofd or .txt; a file that cannot be read, or
+/// holds no text, gets a Chinese error naming `file`.
+pub fn extract_text(file_name: &str, bytes: &[u8]) -> AppResult<String> {
+    let extracted = jianfu_text::extract(file_name, bytes).map_err(|e| AppError::Validation {
+        code: e.code(),
+        message: e.to_string(),
+        field: Some("file".into()),
+    })?;
+    if extracted.text.trim().is_empty() {
+        return Err(AppError::Validation {
+            code: "empty_document",
+            message: "文件中没有可读取的文字".into(),
+            field: Some("file".into()),
+        });
+    }
+    Ok(extracted.text)
+}
+
 /// What an uploaded document fills in on the form: the GB/T 9704 elements found in it.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Prefill {
@@ -355,7 +415,7 @@ pub struct Prefill {
 /// Reads an uploaded .docx, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030) and finds its
 /// elements. Stores nothing; a file it cannot read gets a Chinese error naming `file`.
 pub fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Prefill> {
-    let text = crate::analysis::extract_text(file_name, bytes)?;
+    let text = extract_text(file_name, bytes)?;
     let el = jianfu_text::parse_elements(&text);
     let body = el.body.clone().unwrap_or_else(|| text.clone());
     Ok(Prefill {

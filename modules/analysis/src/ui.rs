@@ -1,21 +1,21 @@
 //! 发文前评估 and 全文检索 pages, and the analysis panel of a document's page.
-use super::items::FormPairs;
-use super::ledger::DOC_KINDS;
-use super::{render, Chrome};
-use crate::auth::{Identity, PageUser};
-use crate::error::PageError;
-use crate::extract::{empty_as_none, parse_query};
-use crate::AppState;
+use crate::model::{
+    extract_text, parse_kind, Assessment, BurdenView, CopyMatchView, PaddingSpan, SearchInput,
+    SearchPage,
+};
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use jianfu_core::AppError;
-use jianfu_domain::analysis::{
-    extract_text, parse_kind, Assessment, BurdenView, CopyMatchView, PaddingSpan, SearchInput,
-    SearchPage,
-};
-use jianfu_domain::documents::Carrier;
+use jianfu_documents::model::Carrier;
+use jianfu_documents::ui::DOC_KINDS;
+use jianfu_web::auth::{Identity, PageUser};
+use jianfu_web::error::PageError;
+use jianfu_web::extract::{empty_as_none, parse_query};
+use jianfu_web::ui::items::FormPairs;
+use jianfu_web::ui::{render, Chrome};
+use jianfu_web::AppState;
 use serde::Deserialize;
 
 /// A run of the assessed text with how it is marked.
@@ -158,7 +158,7 @@ pub async fn analysis_submit(
             None => form.get("text").to_string(),
         };
         let kind = parse_kind(Some(form.get("kind")))?;
-        s.intel
+        crate::intelligence(&s)?
             .assess(&s.db, &id.actor, &text, kind, form.flag("single_task"))
             .await
     }
@@ -211,7 +211,7 @@ pub async fn search_page(
         !text.trim().is_empty() || q.year.is_some() || !kind.is_empty() || !carrier.is_empty();
     let found = if searching {
         Some(
-            s.intel
+            crate::intelligence(&s)?
                 .search(
                     &id.actor,
                     SearchInput {

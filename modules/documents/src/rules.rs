@@ -1,12 +1,12 @@
-//! The rules of documents (发文): length, sign-off, forwarding, copying, report demands, and the
-//! yearly counts (只减不增, 总量, 基准年压减, 改头换面).
-use super::{
+//! The rules of documents (发文): length, sign-off, forwarding, and the yearly counts
+//! (只减不增, 总量, 基准年压减, 改头换面).
+use crate::store::facts::{self as store, DocFact};
+use jianfu_core::AppResult;
+use jianfu_domain::rule_params;
+use jianfu_domain::rules::{
     count_rules, year_of, CountRules, Figures, Finding, NoParams, ParamDef, RuleDef, RuleId,
     RulePack, Scope, Settings, Severity, YearCounts, SRC_2019, SRC_2024,
 };
-use crate::rule_params;
-use jianfu_core::AppResult;
-use jianfu_store::rules::{self as store, DocFact};
 use jianfu_store::Conn;
 use std::collections::BTreeMap;
 
@@ -20,8 +20,6 @@ pub enum DocRule {
     InformalShare,
     SchoolsHospitals,
     ForwardedTwice,
-    Copied,
-    ImplementationReport,
 }
 
 impl DocRule {
@@ -34,8 +32,6 @@ impl DocRule {
             DocRule::InformalShare => "doc.informal_share",
             DocRule::SchoolsHospitals => "doc.schools_hospitals",
             DocRule::ForwardedTwice => "doc.forwarded_twice",
-            DocRule::Copied => "doc.copied",
-            DocRule::ImplementationReport => "doc.implementation_report",
         }
     }
 }
@@ -84,13 +80,6 @@ rule_params! {
     }
 }
 
-rule_params! {
-    /// doc.copied
-    pub struct CopiedParams {
-        min_share_percent: "重合比例下限（%）" = 70, 30..=100;
-    }
-}
-
 const fn def(
     id: DocRule,
     name: &'static str,
@@ -108,7 +97,7 @@ const fn def(
     )
 }
 
-use super::RuleParams as _;
+use jianfu_domain::rules::RuleParams as _;
 
 pub const RULES: &[RuleDef] = &[
     def(DocRule::Length, "文件篇幅超标", "发文一般不超过5000字，专项工作文件一般不超过4000字（附件不计）。省、市可对通知等文种从严规定。", SRC_2024, Severity::Warning, LengthParams::DEFS),
@@ -118,8 +107,6 @@ pub const RULES: &[RuleDef] = &[
     def(DocRule::InformalShare, "白头文件、便函便笺占比上升（文件“改头换面”）", "白头文件、便函、便笺、OA通知与正式文件合并计数；非正式载体占比较上年明显上升的，提示是否以变通方式规避发文总量控制。", SRC_2024, Severity::Warning, InformalShareParams::DEFS),
     def(DocRule::SchoolsHospitals, "发往学校、医院的文件未经主要负责同志签批", "向学校、医院等基层单位发文，须经发文单位主要负责同志签批。", SRC_2024, Severity::Violation, NoParams::DEFS),
     def(DocRule::ForwardedTwice, "同一上级文件多个部门重复转发", "同一上级文件由两个及以上部门分别转发，造成重复发文、以文件落实文件。", SRC_2024, Severity::Warning, ForwardedParams::DEFS),
-    def(DocRule::Copied, "照抄照搬、以文件落实文件", "文件大段照抄上级文件或本单位已发文件（上下一般粗、改头换面重发），重合比例达到阈值的提示核查。", SRC_2024, Severity::Warning, CopiedParams::DEFS),
-    def(DocRule::ImplementationReport, "要求基层报送落实情况、佐证材料", "文件原则上不得要求基层报送贯彻落实情况报告、佐证材料；确需了解的应通过调研、统计等方式掌握。", SRC_2024, Severity::Warning, NoParams::DEFS),
 ];
 
 pub static PACK: RulePack = RulePack {
@@ -148,7 +135,10 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
     let counts = YearCounts::new(
         store::document_year_counts(conn, region).await?,
         jianfu_store::plans::quotas(conn, region, "documents").await?,
-        store::unit_names(conn, region).await?.into_iter().collect(),
+        jianfu_store::rules::unit_names(conn, region)
+            .await?
+            .into_iter()
+            .collect(),
     );
     let mut out = Vec::new();
     per_document(&docs, s, &mut out);
@@ -171,8 +161,6 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
 fn per_document(docs: &[DocFact], s: &Settings, out: &mut Vec<Finding>) {
     let length = s.on::<LengthParams>(DocRule::Length);
     let signoff = s.on::<NoParams>(DocRule::SchoolsHospitals);
-    let copied = s.on::<CopiedParams>(DocRule::Copied);
-    let reports = s.on::<NoParams>(DocRule::ImplementationReport);
     for d in docs {
         let key = format!("document:{}", d.id);
         let found = |rule: DocRule, subject: String| {
@@ -199,51 +187,6 @@ fn per_document(docs: &[DocFact], s: &Settings, out: &mut Vec<Finding>) {
                 );
             }
         }
-        if let (Some(p), Some(share), Some(class)) = (copied, d.copy_share, d.copy_class.as_deref())
-        {
-            let label = copy_subject(class);
-            let percent = (share * 100.0).round() as i64;
-            if percent >= p.min_share_percent {
-                let source = d.copy_source_title.as_deref().unwrap_or("已登记文件");
-                let mut records = vec![("documents", d.id)];
-                records.extend(d.copy_source_id.map(|s| ("documents", s)));
-                out.push(
-                    found(
-                        DocRule::Copied,
-                        format!(
-                            "《{}》与《{}》重合{}%，疑似{}",
-                            d.title, source, percent, label
-                        ),
-                    )
-                    .records(records)
-                    .figures(
-                        Figures::new()
-                            .num("copied_percent", "与来源文件重合", percent, "%")
-                            .text(
-                                "class",
-                                "重合类型",
-                                class,
-                                crate::analysis::copy_class_label(Some(class)).to_string(),
-                            )
-                            .val("source_id", "来源文件编号", d.copy_source_id),
-                    ),
-                );
-            }
-        }
-        if let (Some(_), Some(n)) = (reports, d.report_demands.filter(|n| *n > 0)) {
-            out.push(
-                found(
-                    DocRule::ImplementationReport,
-                    format!("《{}》{}处要求基层报送落实情况或佐证材料", d.title, n),
-                )
-                .figures(Figures::new().num(
-                    "demands",
-                    "要求报送落实情况的条款",
-                    n,
-                    "处",
-                )),
-            );
-        }
         if signoff.is_some() && d.to_schools_hospitals && !d.head_signed {
             out.push(
                 found(
@@ -260,15 +203,6 @@ fn per_document(docs: &[DocFact], s: &Settings, out: &mut Vec<Finding>) {
                 ),
             );
         }
-    }
-}
-
-/// The kind of copy as a warning's subject names it.
-fn copy_subject(class: &str) -> &'static str {
-    match class {
-        "copied_from_upper" => "照抄上级文件",
-        "reissued" => "重发本单位已发文件（改头换面）",
-        _ => "重复转发同一文件",
     }
 }
 

@@ -1,6 +1,8 @@
-//! SQL of the documents ledger (moving into its module).
-use crate::bulk::bulk_load;
-use crate::db::{Conn, StoreError, Tx, Q};
+//! SQL of the documents ledger.
+pub mod attachments;
+pub mod facts;
+use jianfu_store::bulk::bulk_load;
+use jianfu_store::{Conn, StoreError, Tx, Q};
 use serde::Serialize;
 
 /// A document as stored.
@@ -34,21 +36,6 @@ pub struct Document {
 const DOC_COLS: &str = "d.id, d.region_id, d.issuer_id, o.name AS issuer_name, d.doc_number, d.title, d.kind, d.carrier, d.issued_on, \
      d.main_recipients, d.cc_recipients, d.single_task, d.forwards_upper, d.upper_doc_number, d.to_schools_hospitals, d.head_signed, \
      d.in_plan, d.char_count, d.attachment_count, d.reach";
-
-/// A row of the document ledger: the document and what the background reading found in it
-/// (all `None` until the document has been read).
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct ListedDocument {
-    #[serde(flatten)]
-    #[sqlx(flatten)]
-    pub document: Document,
-    /// Demands on grassroots units found in the text.
-    pub burden_count: Option<i64>,
-    /// Share of the text copied from the earlier document it copies most, 0..1.
-    pub copy_share: Option<f64>,
-    /// copied_from_upper|reissued|forwarded, when the copy has a known kind.
-    pub copy_class: Option<String>,
-}
 
 pub struct NewDocument<'a> {
     pub region_id: i64,
@@ -140,16 +127,16 @@ pub async fn document_body(conn: &mut Conn, id: i64) -> Result<String, StoreErro
 
 pub async fn list_documents(
     conn: &mut Conn,
-    f: &crate::burden::ItemFilter,
+    f: &jianfu_store::burden::ItemFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<ListedDocument>, i64), StoreError> {
+) -> Result<(Vec<Document>, i64), StoreError> {
     let from_where = |q: &mut Q| {
-        q.push(" FROM documents d JOIN org_units o ON o.id = d.issuer_id LEFT JOIN document_analysis a ON a.document_id = d.id");
-        crate::burden::item_where(q, f, "d", "issuer_id", "issued_on");
+        q.push(" FROM documents d JOIN org_units o ON o.id = d.issuer_id");
+        jianfu_store::burden::item_where(q, f, "d", "issuer_id", "issued_on");
     };
     conn.page(
-        &format!("{DOC_COLS}, a.burden_count, a.copy_share, a.copy_class"),
+        DOC_COLS,
         from_where,
         "d.issued_on DESC, d.id DESC",
         limit,

@@ -1,13 +1,8 @@
-//! 发文台账: the documents ledger's pages (moving into its module).
-use super::items::{
-    file, filing_units, item_warnings, list_query, mark, target_options, targets_text, yes_no,
-    AnalysisPanel, AttachmentsPanel, FormPairs, ItemPage, ItemRow, ItemsPage,
-};
-use super::{render, Chrome};
-use crate::auth::{Identity, PageUser};
-use crate::error::PageError;
-use crate::extract::IdPath;
-use crate::AppState;
+//! 发文台账: the documents ledger's pages.
+pub mod attachments;
+
+use crate::model::{self as documents, Carrier, DocumentInput};
+use crate::reading;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
@@ -15,32 +10,19 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use jianfu_core::AppError;
-use jianfu_domain::analysis::copy_class_label;
-use jianfu_domain::documents::{self, Carrier, DocumentInput, ListedDocument};
 use jianfu_domain::policy::{can, Action};
+use jianfu_web::auth::{Identity, PageUser};
+use jianfu_web::error::PageError;
+use jianfu_web::extract::IdPath;
+use jianfu_web::ui::items::{
+    file, filing_units, item_warnings, list_query, mark, target_options, targets_text, yes_no,
+    FormPairs, ItemPage, ItemRow, ItemsPage,
+};
+use jianfu_web::ui::{render, Chrome};
+use jianfu_web::AppState;
 
 fn today() -> NaiveDate {
     jianfu_core::time::today()
-}
-
-/// The 审读 cell of a document row: demands on grassroots units and the largest copy.
-fn reading_note(d: &ListedDocument) -> String {
-    let Some(burdens) = d.burden_count else {
-        return "待审读".into();
-    };
-    let mut note = if burdens > 0 {
-        format!("负担事项{burdens}项")
-    } else {
-        "未见负担事项".into()
-    };
-    if let Some(share) = d.copy_share.filter(|s| *s >= 0.3) {
-        note.push_str(&format!(
-            " · {}{:.0}%",
-            copy_class_label(d.copy_class.as_deref()),
-            share * 100.0
-        ));
-    }
-    note
 }
 
 fn carrier_label(c: &str) -> &'static str {
@@ -70,7 +52,7 @@ pub async fn documents_page(
         q,
         found,
         |listed| {
-            let reading = Some(reading_note(&listed));
+            let reading = Some(listed.reading);
             let d = listed.document;
             ItemRow {
                 id: d.id,
@@ -147,6 +129,7 @@ pub async fn document_page(
         StatusCode::OK
     };
     let attachments = AttachmentsPanel {
+        csrf: id.csrf.clone().unwrap_or_default(),
         document_id: x.id,
         rows: d
             .attachments
@@ -164,6 +147,11 @@ pub async fn document_page(
         can_attach: can(&id.actor, Action::FileItems),
         error: attach_error,
     };
+    let mut panels = Vec::new();
+    if let Some(r) = reading::reader() {
+        panels.push((r.panel)(s.clone(), id.actor.clone(), doc).await?);
+    }
+    panels.push(attachments.render().map_err(AppError::internal)?);
     let page = ItemPage {
         chrome: Chrome::new(id, "/documents", x.title.clone()),
         base: "/documents",
@@ -173,27 +161,21 @@ pub async fn document_page(
         warnings: item_warnings(&s.db, &id.actor, x.issuer_id, "documents", x.id).await?,
         facts,
         body: d.body.clone(),
-        attachments: Some(attachments),
-        analysis: Some(match s.intel.of_document(&s.db, &id.actor, doc).await? {
-            Some(a) => AnalysisPanel {
-                pending: false,
-                burdens: a
-                    .burdens
-                    .iter()
-                    .map(|b| (b.label.clone(), b.sentence.clone()))
-                    .collect(),
-                padding_percent: (a.padding_share * 100.0).round() as i64,
-                matches: super::analysis::match_rows(&a.copy_matches),
-            },
-            None => AnalysisPanel {
-                pending: true,
-                burdens: Vec::new(),
-                padding_percent: 0,
-                matches: Vec::new(),
-            },
-        }),
+        panels,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The 附件 panel of a document's page.
+#[derive(Template)]
+#[template(path = "attachments_panel.html")]
+struct AttachmentsPanel {
+    csrf: String,
+    document_id: i64,
+    /// (attachment id, name, size and 字数 as text)
+    rows: Vec<(i64, String, String)>,
+    can_attach: bool,
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -209,7 +191,7 @@ struct DocumentForm {
     notice: Option<String>,
 }
 
-pub(super) const DOC_KINDS: [&str; 15] = [
+pub const DOC_KINDS: [&str; 15] = [
     "通知",
     "通报",
     "意见",
@@ -277,7 +259,7 @@ pub async fn upload_document(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let file = crate::extract::file_field(&mut multipart).await?;
+    let file = jianfu_web::extract::file_field(&mut multipart).await?;
     let Some((name, bytes)) = file else {
         return document_form(
             &s,
@@ -375,14 +357,14 @@ pub async fn create_document(
 #[template(path = "import_report.html")]
 struct ImportPage {
     chrome: Chrome,
-    report: Option<jianfu_domain::ledger_import::ImportReport>,
+    report: Option<crate::import::ImportReport>,
     error: Option<String>,
 }
 
 /// The Excel template of the 发文台账.
 pub async fn ledger_template(PageUser(id): PageUser) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let bytes = jianfu_domain::ledger_import::template()?;
+    let bytes = crate::import::template()?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -400,7 +382,7 @@ pub async fn import_ledger(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let bytes = crate::extract::file_field(&mut multipart)
+    let bytes = jianfu_web::extract::file_field(&mut multipart)
         .await?
         .map(|(_, b)| b);
     let chrome = Chrome::new(&id, "/documents", "导入发文台账");
@@ -409,7 +391,7 @@ pub async fn import_ledger(
             None,
             Some(AppError::invalid("file", "不能为空").to_string()),
         ),
-        Some(b) => match jianfu_domain::ledger_import::import(&s.db, &id.actor, &b).await {
+        Some(b) => match crate::import::import(&s.db, &id.actor, &b).await {
             Ok(r) => (Some(r), None),
             Err(e) if e.status() == 422 => (None, Some(e.to_string())),
             Err(e) => return Err(PageError(e)),

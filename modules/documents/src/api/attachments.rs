@@ -1,15 +1,15 @@
 //! `/api/v1/documents/{id}/attachments`: files attached to a document.
-use crate::auth::ApiActor;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{IdPair, IdPath, UploadedFile};
-use crate::AppState;
+use crate::attachments::{self, Attachment};
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jianfu_core::AppError;
-use jianfu_domain::attachments::{self, Attachment};
+use jianfu_web::auth::ApiActor;
+use jianfu_web::error::{ApiError, ErrorBody};
+use jianfu_web::extract::{IdPair, IdPath, UploadedFile};
+use jianfu_web::AppState;
 
 /// Multipart form of an attachment upload.
 #[derive(utoipa::ToSchema)]

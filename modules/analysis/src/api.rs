@@ -1,16 +1,16 @@
 //! `/api/v1/analysis/document` (发文前评估), `/api/v1/documents/{id}/analysis` and
 //! `/api/v1/search/documents`: document intelligence.
-use crate::auth::ApiActor;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{empty_as_none, parse_json, ApiQuery, IdPath};
-use crate::AppState;
+use crate::model::{
+    extract_text, parse_kind, Assessment, DocumentAnalysis, Kind, SearchInput, SearchPage,
+};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::Json;
 use jianfu_core::AppError;
-use jianfu_domain::analysis::{
-    extract_text, parse_kind, Assessment, DocumentAnalysis, Kind, SearchInput, SearchPage,
-};
+use jianfu_web::auth::ApiActor;
+use jianfu_web::error::{ApiError, ErrorBody};
+use jianfu_web::extract::{empty_as_none, parse_json, ApiQuery, IdPath};
+use jianfu_web::AppState;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
@@ -92,7 +92,7 @@ pub async fn assess_document(
 ) -> Result<Json<Assessment>, ApiError> {
     let (text, kind, single_task) = read_draft(req, &s).await?;
     Ok(Json(
-        s.intel
+        crate::intelligence(&s)?
             .assess(&s.db, &actor, &text, kind, single_task)
             .await?,
     ))
@@ -115,7 +115,9 @@ pub async fn document_analysis(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> Result<Json<AnalysisStatus>, ApiError> {
-    let analysis = s.intel.of_document(&s.db, &actor, id).await?;
+    let analysis = crate::intelligence(&s)?
+        .of_document(&s.db, &actor, id)
+        .await?;
     Ok(Json(AnalysisStatus {
         status: if analysis.is_some() {
             "done"
@@ -171,5 +173,9 @@ pub async fn search_documents(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchPage>, ApiError> {
-    Ok(Json(s.intel.search(&actor, q.into_input()).await?))
+    Ok(Json(
+        crate::intelligence(&s)?
+            .search(&actor, q.into_input())
+            .await?,
+    ))
 }

@@ -1,5 +1,5 @@
 //! The analysis queue and the stored results of reading documents (document intelligence).
-use crate::db::{Conn, StoreError, Q};
+use jianfu_store::{Conn, StoreError, Q};
 use serde::Serialize;
 
 /// Queues a document for (re-)analysis; called in the transaction that writes it.
@@ -173,4 +173,63 @@ pub async fn is_queued(conn: &mut Conn, document_id: i64) -> Result<bool, StoreE
         )
         .await?
         > 0)
+}
+
+/// What reading found in each of these documents (those read), for the ledger's rows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Summary {
+    pub document_id: i64,
+    pub burden_count: i64,
+    pub copy_share: Option<f64>,
+    pub copy_class: Option<String>,
+}
+
+pub async fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Summary>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(
+        "SELECT document_id, burden_count, copy_share, copy_class FROM document_analysis WHERE document_id IN (",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        let p = q.arg(*id);
+        q.push(if i == 0 { "" } else { ", " }).push(&p);
+    }
+    q.push(")");
+    conn.fetch_all(&q).await
+}
+
+/// The facts the rules of reading check: a region's read documents in a window, with the
+/// earlier document each copies most and the demands for implementation reports.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReadFact {
+    pub id: i64,
+    pub issuer_id: i64,
+    pub title: String,
+    pub issued_on: String,
+    pub copy_source_id: Option<i64>,
+    pub copy_source_title: Option<String>,
+    pub copy_share: Option<f64>,
+    pub copy_class: Option<String>,
+    pub report_demands: i64,
+}
+
+pub async fn read_facts(
+    conn: &mut Conn,
+    region: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<ReadFact>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT d.id, d.issuer_id, d.title, d.issued_on, a.copy_source_id, s.title AS copy_source_title, a.copy_share, \
+             a.copy_class, a.report_demands \
+             FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id \
+             WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id",
+        )
+        .bind(region)
+        .bind(from)
+        .bind(to),
+    )
+    .await
 }

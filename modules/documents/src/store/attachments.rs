@@ -1,5 +1,5 @@
 //! 附件: the files attached to a document.
-use crate::db::{Conn, StoreError, Q};
+use jianfu_store::{Conn, StoreError, Q};
 use serde::Serialize;
 
 /// An attachment without its content.

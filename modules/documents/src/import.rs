@@ -1,15 +1,15 @@
 //! The Excel 发文台账: a template offices download, fill as they already do, and import.
 //! Each row is validated as a form would be; rows with errors are reported by row number and
 //! field and the rest are imported. The rules run once for the whole import.
-use crate::documents::{self, Carrier, DocumentInput};
-use crate::org::{self, ListUnits};
-use crate::policy::{self, Action};
-use crate::targets::Target;
-use crate::warnings;
+use crate::model::{self as documents, Carrier, DocumentInput};
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::labels::field_label;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page};
+use jianfu_domain::org::{self, ListUnits};
+use jianfu_domain::policy::{self, Action};
+use jianfu_domain::targets::Target;
+use jianfu_domain::warnings;
 use jianfu_store::Db;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -379,7 +379,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportRep
             &mut tx,
             region,
             &years,
-            &crate::rules::packs_reading("documents"),
+            &jianfu_domain::rules::packs_reading("documents"),
         )
         .await?;
         tx.commit().await?;

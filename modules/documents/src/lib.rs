@@ -1,14 +1,27 @@
-//! 发文: the documents ledger's manifest (with attachments and the Excel ledger import).
-use crate::api::{attachments as api_attachments, ledger as api};
-use crate::module::{nav, Module, NavEntry};
-use crate::ui::{attachments, ledger as ui};
-use crate::AppState;
+//! 发文: the documents ledger as one module of the platform — documents with their GB/T 9704
+//! elements, carrier and reach, their attachments, the Excel ledger import, the rules of
+//! documents, the pages, the API and the burden channel (a unit receives, counted in
+//! characters). Reading their texts is another module's work, plugged in through [`reading`].
+//! [`module`] is its manifest.
+pub mod api;
+pub mod attachments;
+pub mod import;
+pub mod model;
+pub mod reading;
+pub mod rules;
+pub mod store;
+pub mod ui;
+
+use api::attachments as api_attachments;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use jianfu_domain::policy::Action;
-use jianfu_domain::rules::documents::PACK;
 use jianfu_domain::rules::RulePack;
+use jianfu_web::module::{nav, Module, NavEntry};
+use jianfu_web::AppState;
+use rules::PACK;
+use ui::attachments as ui_attachments;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,6 +44,7 @@ const LABELS: &[(&str, &str)] = &[
 
 const NAV: &[NavEntry] = &[nav(40, "/documents", "发文台账", Action::ViewLedger)];
 
+/// The manifest of the documents module.
 pub fn module() -> Module {
     Module {
         api: || {
@@ -47,13 +61,13 @@ pub fn module() -> Module {
         nav: NAV,
         rules: RULES,
         labels: LABELS,
-        channel: Some(&jianfu_domain::documents::CHANNEL),
+        channel: Some(&model::CHANNEL),
         ..Module::named("documents", "发文")
     }
 }
 
 fn pages() -> Router<AppState> {
-    let upload = || DefaultBodyLimit::max(crate::UPLOAD_LIMIT);
+    let upload = || DefaultBodyLimit::max(jianfu_web::UPLOAD_LIMIT);
     Router::new()
         .route("/documents", get(ui::documents_page))
         .route(
@@ -69,10 +83,10 @@ fn pages() -> Router<AppState> {
         .route("/documents/{id}", get(ui::document_detail))
         .route(
             "/documents/{id}/attachments",
-            post(attachments::upload).layer(upload()),
+            post(ui_attachments::upload).layer(upload()),
         )
         .route(
             "/documents/{id}/attachments/{attachment_id}/delete",
-            post(attachments::delete),
+            post(ui_attachments::delete),
         )
 }

@@ -1,14 +1,14 @@
 //! The 附件 panel of a document's page: upload and removal. Downloads go through the API
 //! route, which takes the session cookie as well.
-use super::ledger::document_page;
-use crate::auth::PageUser;
-use crate::error::PageError;
-use crate::extract::{file_field, IdPair, IdPath};
-use crate::AppState;
+use super::document_page;
+use crate::attachments;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_core::AppError;
-use jianfu_domain::attachments;
+use jianfu_web::auth::PageUser;
+use jianfu_web::error::PageError;
+use jianfu_web::extract::{file_field, IdPair, IdPath};
+use jianfu_web::AppState;
 
 /// `POST /documents/{id}/attachments` (multipart, field `file`).
 pub async fn upload(
