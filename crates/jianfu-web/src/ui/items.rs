@@ -75,6 +75,8 @@ pub struct ItemsPage {
     pub from: String,
     pub to: String,
     pub can_file: bool,
+    /// Panels the module adds above the list (an import form, …), as HTML.
+    pub panels: Vec<String>,
 }
 
 /// The query of a channel's ledger list (search, period, page) and the page it asks for, 50
@@ -111,6 +113,7 @@ impl ItemsPage {
             from: q.from.map(|d| d.to_string()).unwrap_or_default(),
             to: q.to.map(|d| d.to_string()).unwrap_or_default(),
             can_file: can(&id.actor, Action::FileItems),
+            panels: Vec::new(),
             base,
         }
     }

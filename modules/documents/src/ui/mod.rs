@@ -44,7 +44,7 @@ pub async fn documents_page(
         "覆盖乡镇、村",
         "审读",
     ];
-    render(&ItemsPage::of(
+    let mut list = ItemsPage::of(
         &id,
         &documents::CHANNEL,
         "发文台账",
@@ -69,7 +69,20 @@ pub async fn documents_page(
                 reading,
             }
         },
-    ))
+    );
+    if list.can_file {
+        let csrf = id.csrf.clone().unwrap_or_default();
+        let import = ImportPanel { csrf }.render().map_err(AppError::internal)?;
+        list.panels.push(import);
+    }
+    render(&list)
+}
+
+/// The 从Excel发文台账导入 panel above the ledger, for those who may file.
+#[derive(Template)]
+#[template(path = "import_panel.html")]
+struct ImportPanel {
+    csrf: String,
 }
 
 pub async fn document_detail(
