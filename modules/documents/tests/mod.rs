@@ -2,3 +2,4 @@
 //! (`crates/jianfu/tests/api`), where they run on SQLite and PostgreSQL. The stories that
 //! span documents, meetings and the burden ledger stay in `crates/jianfu/tests/api/ledger.rs`.
 mod attachments;
+pub mod permissions;

@@ -34,7 +34,9 @@ const ACCOUNTS: [&str; 7] = [
 /// The platform's rows and each module's.
 fn all_rows() -> Vec<&'static Row> {
     ROWS.iter()
+        .chain(crate::documents::permissions::ROWS)
         .chain(crate::meetings::permissions::ROWS)
+        .chain(crate::analysis::permissions::ROWS)
         .collect()
 }
 
@@ -84,56 +86,6 @@ const ROWS: &[Row] = &[
         [200, 200, 403, 403, 403, 403, 403],
     ),
     row("GET", "/api/v1/audit", [200, 403, 403, 403, 403, 200, 403]),
-    row(
-        "GET",
-        "/api/v1/documents",
-        [200, 200, 200, 200, 200, 200, 200],
-    ),
-    row(
-        "POST",
-        "/api/v1/documents",
-        [201, 201, 201, 201, 201, 403, 201],
-    ),
-    row(
-        "GET",
-        "/api/v1/documents/{id}",
-        [200, 200, 200, 403, 403, 200, 200],
-    ),
-    row(
-        "PUT",
-        "/api/v1/documents/{id}",
-        [200, 200, 200, 403, 403, 403, 403],
-    ),
-    row(
-        "POST",
-        "/api/v1/documents/{id}/attachments",
-        [201, 201, 201, 403, 403, 403, 403],
-    ),
-    row(
-        "GET",
-        "/api/v1/documents/{id}/attachments/{attachment_id}",
-        [200, 200, 200, 403, 403, 200, 200],
-    ),
-    row(
-        "DELETE",
-        "/api/v1/documents/{id}/attachments/{attachment_id}",
-        [204, 204, 204, 403, 403, 403, 403],
-    ),
-    row(
-        "GET",
-        "/api/v1/documents/{id}/analysis",
-        [200, 200, 200, 403, 403, 200, 200],
-    ),
-    row(
-        "POST",
-        "/api/v1/analysis/document",
-        [200, 200, 200, 200, 200, 200, 200],
-    ),
-    row(
-        "GET",
-        "/api/v1/search/documents",
-        [200, 200, 200, 200, 200, 200, 200],
-    ),
     row("GET", "/api/v1/burden", [200, 200, 200, 200, 200, 200, 200]),
     row(
         "GET",
@@ -187,28 +139,16 @@ struct Fixtures {
     warning: i64,
 }
 
-fn document_body(issuer: i64, target: Value, n: usize) -> Value {
-    json!({"issuer_id": issuer, "title": format!("矩阵测试通知{n}"), "kind": "通知", "carrier": "formal", "issued_on": "2026-06-01",
-           "targets": [target], "body": "落实基层减负要求。".repeat(700)})
-}
-
 async fn fixtures(app: &TestApp) -> Fixtures {
     let county = app.unit_id("示例县").await;
     let agri = app.unit_id("县农业农村局").await;
     let target = json!({"unit_id": county, "level": "township"});
-    let (_, d) = app
-        .send(
-            "filer",
-            "POST",
-            "/api/v1/documents",
-            &document_body(agri, target.clone(), 0),
-        )
-        .await;
+    let document = crate::documents::permissions::fixture(app, agri, target.clone()).await;
     let meeting = crate::meetings::permissions::fixture(app, agri, target).await;
     let (_, w) = app.get("filer", "/api/v1/warnings?rule=doc.length").await;
     Fixtures {
         county,
-        document: d["id"].as_i64().expect("fixture document"),
+        document,
         meeting,
         warning: w["items"][0]["id"].as_i64().expect("fixture warning"),
     }
@@ -240,6 +180,13 @@ async fn request_for(
         own
     };
     let agri = app.unit_id("县农业农村局").await;
+    let ask = Ask {
+        county,
+        agri,
+        issuer,
+        own_target,
+        n,
+    };
     let body = match (row.method, row.template) {
         ("POST", "/api/v1/org-units") => {
             json!({"parent_id": county, "name": format!("矩阵测试局{n}"), "code": format!("M-{account}-{n}"), "level": "department"})
@@ -250,13 +197,6 @@ async fn request_for(
             "role": "filer", "unit_id": app.unit_id("县水利局").await})
         }
         ("PATCH", "/api/v1/users/{id}") => json!({"phone": format!("1380000{n:04}")}),
-        ("POST", "/api/v1/documents") => document_body(issuer, own_target, n),
-        ("PUT", "/api/v1/documents/{id}") => {
-            document_body(agri, json!({"unit_id": county, "level": "township"}), n)
-        }
-        ("POST", "/api/v1/analysis/document") => {
-            json!({"text": format!("请各村于月底前报送工作台账{n}。"), "kind": "通知"})
-        }
         ("PUT", "/api/v1/plans") => {
             json!({"unit_id": agri, "year": 2026, "planned_documents": n, "planned_meetings": 5})
         }
@@ -264,24 +204,21 @@ async fn request_for(
         ("POST", "/api/v1/warnings/{id}/actions") => {
             json!({"action": "justify", "note": format!("说明{n}")})
         }
-        _ => {
-            let ask = Ask {
-                county,
-                agri,
-                issuer,
-                own_target,
-                n,
-            };
-            crate::meetings::permissions::body(row, &ask).unwrap_or(Value::Null)
-        }
+        _ => crate::documents::permissions::body(row, &ask)
+            .or_else(|| crate::meetings::permissions::body(row, &ask))
+            .or_else(|| crate::analysis::permissions::body(row, &ask))
+            .unwrap_or(Value::Null),
     };
     let id = match row.template {
         "/api/v1/org-units/{id}" => county.to_string(),
         "/api/v1/users/{id}" => app.user_id("filer_edu").await.to_string(),
-        "/api/v1/documents/{id}"
-        | "/api/v1/documents/{id}/analysis"
-        | "/api/v1/documents/{id}/attachments"
-        | "/api/v1/documents/{id}/attachments/{attachment_id}" => fx.document.to_string(),
+        t if crate::documents::permissions::ROWS
+            .iter()
+            .chain(crate::analysis::permissions::ROWS)
+            .any(|r| r.template == t) =>
+        {
+            fx.document.to_string()
+        }
         t if crate::meetings::permissions::ROWS
             .iter()
             .any(|r| r.template == t) =>
@@ -292,21 +229,8 @@ async fn request_for(
         "/api/v1/warnings/{id}" | "/api/v1/warnings/{id}/actions" => fx.warning.to_string(),
         _ => String::new(),
     };
-    let mut path = row.template.replace("{id}", &id);
-    if path.contains("{attachment_id}") {
-        // A fresh attachment for each request, so that a removal by one account does not
-        // decide the answer to the next.
-        let (status, a) = app
-            .upload(
-                "filer",
-                &format!("/api/v1/documents/{}/attachments", fx.document),
-                &format!("附件{n}.txt"),
-                format!("附件内容{n}").into_bytes(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{a}");
-        path = path.replace("{attachment_id}", &a["id"].to_string());
-    }
+    let path = row.template.replace("{id}", &id);
+    let path = crate::documents::permissions::attachment_path(app, fx.document, path, n).await;
     (path, body)
 }
 
