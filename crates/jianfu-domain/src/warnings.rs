@@ -157,13 +157,23 @@ pub async fn evaluate_after_write(
     region: i64,
     dates: &[NaiveDate],
 ) -> AppResult<Outcome> {
+    evaluate_packs_after(tx, &rules::packs_reading(channel), region, dates).await
+}
+
+/// These packs over the region and the years of the changed dates and the years after them.
+pub async fn evaluate_packs_after(
+    tx: &mut Tx,
+    packs: &[&'static RulePack],
+    region: i64,
+    dates: &[NaiveDate],
+) -> AppResult<Outcome> {
     let mut years: Vec<i32> = dates
         .iter()
         .flat_map(|d| [d.year(), d.year() + 1])
         .collect();
     years.sort_unstable();
     years.dedup();
-    evaluate_region(tx, region, &years, &rules::packs_reading(channel)).await
+    evaluate_region(tx, region, &years, packs).await
 }
 
 /// The full re-evaluation of every region and year (`jianfu rules run`).

@@ -449,7 +449,8 @@ impl Intelligence {
             store::save(&mut tx, d.region_id, result, &d.queued_at).await?;
         }
         for (region, dates) in regions {
-            warnings::evaluate_after_write(&mut tx, "documents", region, &dates).await?;
+            // What reading found changes only the facts of the reading rules.
+            warnings::evaluate_packs_after(&mut tx, &[&crate::rules::PACK], region, &dates).await?;
         }
         tx.commit().await?;
         Ok(queued.len())

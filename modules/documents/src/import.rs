@@ -3,7 +3,7 @@
 //! field and the rest are imported. The rules run once for the whole import.
 use crate::model::{self as documents, Carrier, DocumentInput};
 use calamine::{Data, Reader, Xlsx};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use jianfu_core::labels::field_label;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page};
 use jianfu_domain::org::{self, ListUnits};
@@ -369,19 +369,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportRep
     }
     for (region, dates) in touched {
         let mut tx = db.begin().await?;
-        let mut years: Vec<i32> = dates
-            .iter()
-            .flat_map(|d| [d.year(), d.year() + 1])
-            .collect();
-        years.sort_unstable();
-        years.dedup();
-        warnings::evaluate_region(
-            &mut tx,
-            region,
-            &years,
-            &jianfu_domain::rules::packs_reading("documents"),
-        )
-        .await?;
+        warnings::evaluate_after_write(&mut tx, "documents", region, &dates).await?;
         tx.commit().await?;
     }
     Ok(report)
