@@ -42,6 +42,10 @@ pub enum AppError {
     /// The request took longer than the server allows (503); trying again may succeed.
     #[error("请求处理超时，请稍后再试")]
     Timeout,
+    /// A bounded resource (the file-parsing queue) is full (503); trying again later may
+    /// succeed. The message says which.
+    #[error("{0}")]
+    Busy(String),
     /// Internal errors are logged with their context and never shown.
     #[error("系统内部错误，请稍后再试或联系管理员")]
     Internal(String),
@@ -106,6 +110,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => 413,
             AppError::TooManyRequests(_) => 429,
             AppError::Timeout => 503,
+            AppError::Busy(_) => 503,
             AppError::Internal(_) => 500,
         }
     }
@@ -121,6 +126,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Timeout => "timeout",
+            AppError::Busy(_) => "busy",
             AppError::Internal(_) => "internal",
         }
     }

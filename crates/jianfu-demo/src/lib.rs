@@ -2,13 +2,19 @@
 //! communities, and one account per role. Created once; a second start reuses it.
 //! Tests build on the same region, so the demo and the tests share one factory.
 //!
-//! The demo sits above the modules it seeds (documents, meetings): each module's seed moves into
-//! its own folder as the modules do (see ARCHITECTURE.md, "Where we are").
-mod activity;
+//! The demo knows no module: each module seeds its own two years of activity through the
+//! [`DemoSeed`] of its manifest, in the [`Seeding`] context this crate offers.
+mod seeding;
+
+pub use seeding::{
+    cn_date, pick, random_day, workday, year_end, ymd, Issuer, Seeding, Tier, YEARS,
+};
 
 use jianfu_core::{Actor, AppResult, Level, Role};
 use jianfu_domain::{org, people};
 use jianfu_store::{settings, Db, Tx};
+use std::future::Future;
+use std::pin::Pin;
 
 pub const DEMO_PASSWORD: &str = "Jianfu2026";
 const SEEDED_KEY: &str = "demo.region.v1";
@@ -362,18 +368,33 @@ pub fn logins() -> Vec<DemoLogin> {
         .collect()
 }
 
-/// Creates the demo region with two years of documents and meetings unless it exists.
-pub async fn ensure(db: &Db) -> AppResult<DemoRegion> {
-    ensure_with(db, true).await
+/// A module's demo seed, declared in its manifest (`modules/<name>/src/demo.rs`).
+pub struct DemoSeed {
+    /// Writes the module's demo items and sets the rule settings they need, in the region's
+    /// transaction, after the seeds of the modules listed before it.
+    pub seed: for<'a> fn(&'a mut Tx, &'a mut Seeding) -> SeedFuture<'a>,
+    /// Runs once the region's transaction has committed (document intelligence reads every
+    /// queued document, so that its warnings are there from the first page).
+    pub after_commit: Option<for<'a> fn(&'a Db) -> SeedFuture<'a>>,
+}
+
+/// What a demo seed returns.
+pub type SeedFuture<'a> = Pin<Box<dyn Future<Output = AppResult<()>> + Send + 'a>>;
+
+/// Creates the demo region with two years of the modules' activity unless it exists: the
+/// region and its accounts, then each seed in order, the annual plans they give, and after the
+/// commit each seed's `after_commit` and one evaluation of every rule.
+pub async fn ensure(db: &Db, seeds: &[&DemoSeed]) -> AppResult<DemoRegion> {
+    ensure_with(db, Some(seeds)).await
 }
 
 /// The region and its accounts without two years of activity: the empty ledger that the
 /// HTTP tests start from.
 pub async fn ensure_region(db: &Db) -> AppResult<DemoRegion> {
-    ensure_with(db, false).await
+    ensure_with(db, None).await
 }
 
-async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
+async fn ensure_with(db: &Db, seeds: Option<&[&DemoSeed]>) -> AppResult<DemoRegion> {
     let logins = logins();
     if settings::get(&mut db.reader(), SEEDED_KEY).await?.is_some() {
         return Ok(DemoRegion {
@@ -386,7 +407,7 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
     let units = seed_units(&mut tx).await?;
     let system = Actor::system();
     for a in ACCOUNTS {
-        let unit_id = unit_named(&units, a.unit)?;
+        let unit_id = seeding::lookup(&units, a.unit)?;
         let input = people::CreateUser {
             username: a.username.into(),
             display_name: a.display_name.into(),
@@ -397,181 +418,26 @@ async fn ensure_with(db: &Db, with_activity: bool) -> AppResult<DemoRegion> {
         };
         people::insert(&mut tx, &system, &input, &password_hash).await?;
     }
-    if with_activity {
-        activity::seed(&mut tx, &units).await?;
-        copy_scenario(&mut tx, &units).await?;
-        relay_scenario(&mut tx, &units).await?;
+    if let Some(seeds) = seeds {
+        let mut seeding = Seeding::new(units)?;
+        for s in seeds {
+            (s.seed)(&mut tx, &mut seeding).await?;
+        }
+        seeding.write_plans(&mut tx).await?;
     }
     settings::set(&mut tx, SEEDED_KEY, &jianfu_core::time::now()).await?;
     tx.commit().await?;
-    if with_activity {
-        // Read every document now (the server would in the background), so that the copy
-        // and report-demand warnings are there from the first page.
-        let intel = jianfu_analysis::model::Intelligence::open(None)?;
-        intel.load(db).await?;
-        intel.drain(db).await?;
+    if let Some(seeds) = seeds {
+        for after in seeds.iter().filter_map(|s| s.after_commit) {
+            after(db).await?;
+        }
+        // The plans come after the items they count: evaluate every rule once over it all.
         jianfu_domain::warnings::run_all(db).await?;
     }
     Ok(DemoRegion {
         created: true,
         logins,
     })
-}
-
-/// The county's notice on safety checks, and 青石镇's copy of it that adds a demand for
-/// implementation reports: 照抄照搬 and 以文件落实文件 as the document intelligence finds them.
-const COUNTY_SAFETY_NOTICE: &str = "各乡镇人民政府、街道办事处，县直各单位：\n\
-为深刻汲取近期事故教训，全面排查整治各类安全隐患，坚决遏制重特大事故发生，经县人民政府同意，决定在全县范围内开展安全生产大排查大整治行动，现将有关事项通知如下。\n\
-一、排查范围。重点排查道路交通、建筑施工、危险化学品、消防、自建房、燃气、水上交通和人员密集场所等行业领域，做到全覆盖、无死角。\n\
-二、工作步骤。十月上旬为自查自纠阶段，生产经营单位对照清单逐项自查；十月中下旬为集中整治阶段，行业主管部门组织专业力量开展检查；十一月为巩固提升阶段，对整改情况开展复核。\n\
-三、整治要求。对排查发现的一般隐患立即整改，重大隐患实行挂牌督办，明确整改责任、措施、资金、时限和预案；对拒不整改的依法依规严肃处理。\n\
-四、压实责任。各乡镇、各有关部门主要负责同志是本地区本行业安全生产第一责任人，要亲自研究部署，分管负责同志具体抓落实，层层压实属地管理责任、部门监管责任和企业主体责任。\n\
-五、加强值守。严格执行领导带班和二十四小时值班制度，遇有突发情况及时妥善处置，重要情况第一时间按程序报告。";
-
-/// The id of the demo unit called `name`.
-fn unit_named(units: &[(String, i64)], name: &str) -> AppResult<i64> {
-    units
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, id)| *id)
-        .ok_or_else(|| jianfu_core::AppError::internal(format!("demo unit {name} missing")))
-}
-
-async fn copy_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
-    use jianfu_documents::model::{self as documents, Carrier, DocumentInput};
-    use jianfu_domain::targets::Target;
-    let (county, town) = (unit_named(units, "示例县")?, unit_named(units, "青石镇")?);
-    let system = Actor::system();
-    let doc = |issuer: i64,
-               number: &str,
-               title: &str,
-               date: (i32, u32, u32),
-               level: Level,
-               body: String| DocumentInput {
-        issuer_id: issuer,
-        doc_number: Some(number.into()),
-        title: title.into(),
-        kind: jianfu_text::DocKind::Notice,
-        carrier: Carrier::Formal,
-        issued_on: chrono::NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap_or_default(),
-        main_recipients: None,
-        cc_recipients: None,
-        targets: vec![Target {
-            unit_id: issuer,
-            level: Some(level),
-        }],
-        single_task: true,
-        forwards_upper: false,
-        upper_doc_number: None,
-        to_schools_hospitals: false,
-        head_signed: false,
-        in_plan: true,
-        body,
-        attachment_count: 0,
-        char_count: None,
-    };
-    documents::write(
-        tx,
-        &system,
-        None,
-        doc(
-            county,
-            "示政办发〔2026〕31号",
-            "关于开展安全生产大排查大整治行动的通知",
-            (2026, 9, 28),
-            Level::Township,
-            COUNTY_SAFETY_NOTICE.into(),
-        ),
-    )
-    .await?;
-    let copy = COUNTY_SAFETY_NOTICE
-        .replace("各乡镇人民政府、街道办事处，县直各单位", "各村（社区），镇直各单位")
-        .replace("经县人民政府同意", "经镇党委、镇政府研究")
-        .replace("全县", "全镇")
-        .replace("各乡镇、各有关部门", "各村（社区）、镇直各单位")
-        + "\n六、报送要求。请各村（社区）于每月25日前报送排查整治工作落实情况报告及佐证材料（照片、台账），无隐患的实行零报告。";
-    documents::write(
-        tx,
-        &system,
-        None,
-        doc(
-            town,
-            "青政发〔2026〕19号",
-            "关于开展全镇安全生产大排查大整治行动的通知",
-            (2026, 10, 9),
-            Level::Village,
-            copy,
-        ),
-    )
-    .await?;
-    Ok(())
-}
-
-/// The city's flood-control video meeting and the county's relay of it the same evening.
-async fn relay_scenario(tx: &mut Tx, units: &[(String, i64)]) -> AppResult<()> {
-    use jianfu_domain::targets::Target;
-    use jianfu_meetings::model::{self as meetings, MeetingInput, MeetingKind};
-    let (city, county) = (unit_named(units, "示例市")?, unit_named(units, "示例县")?);
-    let at = |h: u32, m: u32| {
-        chrono::NaiveDate::from_ymd_opt(2025, 6, 12)
-            .and_then(|d| d.and_hms_opt(h, m, 0))
-            .unwrap_or_default()
-    };
-    let meeting =
-        |organizer: i64, title: &str, starts_at, reach: Level, target: i64, relays| MeetingInput {
-            organizer_id: organizer,
-            title: title.into(),
-            topic: Some("防汛抗旱".into()),
-            kind: MeetingKind::Video,
-            starts_at,
-            planned_minutes: 60,
-            actual_minutes: Some(60),
-            reach_level: reach,
-            targets: vec![Target {
-                unit_id: target,
-                level: None,
-            }],
-            attendee_count: 40,
-            heads_required: false,
-            heads_approved: false,
-            reach_approved: false,
-            leader_speech_minutes: Some(30),
-            exchange_speeches: 0,
-            exchange_speech_minutes: None,
-            in_plan: true,
-            approved: false,
-            relays_meeting_id: relays,
-        };
-    let system = Actor::system();
-    let upper = meetings::write(
-        tx,
-        &system,
-        None,
-        meeting(
-            city,
-            "全市防汛工作视频调度会",
-            at(15, 0),
-            Level::County,
-            county,
-            None,
-        ),
-    )
-    .await?;
-    meetings::write(
-        tx,
-        &system,
-        None,
-        meeting(
-            county,
-            "全县传达贯彻全市防汛工作视频调度会精神会议",
-            at(19, 30),
-            Level::County,
-            county,
-            Some(upper.id),
-        ),
-    )
-    .await?;
-    Ok(())
 }
 
 /// Creates the units and returns (name, id) of each.

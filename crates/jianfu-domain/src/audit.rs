@@ -1,7 +1,8 @@
 //! The audit trail: every write appends who, when, what, which record and digests of the
 //! record before and after, in a hash chain that [`verify`] walks.
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
-use jianfu_store::audit::{self as store, AuditEntry, AuditFilter};
+pub use jianfu_store::audit::AuditFilter;
+use jianfu_store::audit::{self as store, AuditEntryRow};
 use jianfu_store::{Db, Tx};
 use serde::Serialize;
 use serde_json::Value;
@@ -31,7 +32,7 @@ pub fn json<T: Serialize + ?Sized>(record: &T) -> AppResult<Value> {
 /// Appends an entry inside the caller's transaction, so the write and its record commit together.
 pub async fn record(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> AppResult<()> {
     let (seq, prev_hash) = store::claim_next(tx).await?;
-    let mut e = AuditEntry {
+    let mut e = AuditEntryRow {
         seq,
         at: jianfu_core::time::now(),
         actor_id: (!actor.is_system()).then_some(actor.user_id),
@@ -93,7 +94,7 @@ fn canonical(v: &Value, out: &mut String) {
 }
 
 /// The hash of an entry: every field but the hash itself, with the previous hash first.
-pub fn entry_hash(e: &AuditEntry) -> String {
+pub fn entry_hash(e: &AuditEntryRow) -> String {
     let mut h = Sha256::new();
     let fields: [&str; 12] = [
         &e.prev_hash,
@@ -203,7 +204,49 @@ pub async fn list(
     };
     let (items, total) =
         store::list(&mut db.reader(), &filter, page.limit(), page.offset()).await?;
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::new(
+        items.into_iter().map(AuditEntry::from).collect(),
+        total,
+        page,
+    ))
+}
+
+/// One entry of the audit trail as the API and the audit page show it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub region_id: Option<i64>,
+    pub before_digest: Option<String>,
+    pub after_digest: Option<String>,
+    pub summary: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<AuditEntryRow> for AuditEntry {
+    fn from(r: AuditEntryRow) -> AuditEntry {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            region_id: r.region_id,
+            before_digest: r.before_digest,
+            after_digest: r.after_digest,
+            summary: r.summary,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
 }
 
 #[cfg(test)]

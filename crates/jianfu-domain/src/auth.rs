@@ -15,23 +15,63 @@ use std::sync::Mutex;
 
 pub const SESSION_HOURS: i64 = 12;
 
-/// Hashes a password with argon2id (OWASP parameters, the crate's defaults). CPU-bound: run off the async threads.
+/// Password hashes at once: each takes about 19 MiB and a core, so a flood of sign-ins cannot
+/// take the memory or the processor; the others wait in a short queue.
+static HASHING: std::sync::LazyLock<HashGate> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    HashGate {
+        permits: tokio::sync::Semaphore::new(cores),
+        waiting: std::sync::atomic::AtomicUsize::new(0),
+    }
+});
+
+/// How many sign-ins may wait for a hash before the next is turned away with a 429.
+const HASH_QUEUE: usize = 32;
+
+struct HashGate {
+    permits: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+/// Runs one argon2 computation under the gate: at most one per core, at most [`HASH_QUEUE`]
+/// waiting; beyond that, or after 10 s in the queue, a Chinese 429.
+async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    use std::sync::atomic::Ordering;
+    let busy = || AppError::TooManyRequests("登录请求较多，请稍后再试".into());
+    if HASHING.waiting.fetch_add(1, Ordering::SeqCst) >= HASH_QUEUE {
+        HASHING.waiting.fetch_sub(1, Ordering::SeqCst);
+        return Err(busy());
+    }
+    let permit = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        HASHING.permits.acquire(),
+    )
+    .await;
+    HASHING.waiting.fetch_sub(1, Ordering::SeqCst);
+    let _permit = permit.map_err(|_| busy())?.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Hashes a password with argon2id and the crate's defaults (OWASP: m = 19 MiB, t = 2, p = 1),
+/// under the hashing gate, off the async threads.
 pub async fn hash_password(password: &str) -> AppResult<String> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
+    gated(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .map_err(AppError::internal)
 }
 
-async fn verify_password(password: &str, hash: &str) -> bool {
+/// Whether the password matches the hash; a 429 when too many sign-ins wait for the gate.
+async fn verify_password(password: &str, hash: &str) -> AppResult<bool> {
     let (password, hash) = (password.to_string(), hash.to_string());
-    tokio::task::spawn_blocking(move || {
+    gated(move || {
         PasswordHash::new(&hash)
             .map(|h| {
                 Argon2::default()
@@ -41,7 +81,6 @@ async fn verify_password(password: &str, hash: &str) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A hash of a password nobody has, verified when the user does not exist so that
@@ -85,10 +124,10 @@ pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResul
         field: None,
     };
     let Some(c) = creds else {
-        verify_password(password, DECOY_HASH).await;
+        verify_password(password, DECOY_HASH).await?;
         return Err(wrong());
     };
-    if !verify_password(password, &c.password_hash).await {
+    if !verify_password(password, &c.password_hash).await? {
         return Err(wrong());
     }
     if !c.active {
@@ -170,6 +209,10 @@ pub async fn issue_token(db: &Db, username: &str, label: &str) -> AppResult<Stri
     let mut tx = db.begin().await?;
     let id = sessions::insert_token(&mut tx, &secret_hash(&token), creds.id, label, &time::now())
         .await?;
+    // Kept under the region of the user's unit, where that region's inspector reads it.
+    let region_id = jianfu_store::org::get(&mut tx, creds.unit_id)
+        .await?
+        .and_then(|u| u.region_id);
     crate::audit::record(
         &mut tx,
         &Actor::system(),
@@ -177,7 +220,7 @@ pub async fn issue_token(db: &Db, username: &str, label: &str) -> AppResult<Stri
             action: "api_token.issue",
             entity: "api_token",
             entity_id: id.to_string(),
-            region_id: None,
+            region_id,
             before: None,
             after: Some(&serde_json::json!({"user_id": creds.id, "label": label})),
             summary: format!("为用户{}签发接口令牌（{label}）", creds.username),
@@ -196,56 +239,77 @@ pub async fn token_actor(db: &Db, token: &str) -> AppResult<Option<Actor>> {
     }
 }
 
-/// Slows down password guessing: after `max_failures` failed sign-ins for the same key
-/// (username and client address) within `window`, further attempts are refused until it passes.
+/// Slows down password guessing. Failed sign-ins are counted per account and client address,
+/// per account from any address, and per client address whatever the account (random user names
+/// from one address); past a key's limit within `window`, further attempts are refused until
+/// it passes.
 pub struct LoginThrottle {
-    max_failures: u32,
     window: std::time::Duration,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
 }
 
+/// Failed sign-ins allowed within the window: for one account from one address, for one account
+/// from anywhere, from one address whatever the account (an office behind one address).
+const PER_ACCOUNT_AND_ADDRESS: u32 = 5;
+const PER_ACCOUNT: u32 = 20;
+const PER_ADDRESS: u32 = 30;
+
 impl LoginThrottle {
-    pub fn new(max_failures: u32, window: std::time::Duration) -> Self {
+    pub fn new(window: std::time::Duration) -> Self {
         LoginThrottle {
-            max_failures,
             window,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn check(&self, key: &str) -> AppResult<()> {
-        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get(key) {
-            Some((n, since)) if *n >= self.max_failures && since.elapsed() < self.window => {
-                let minutes = (self.window.saturating_sub(since.elapsed()).as_secs() / 60).max(1);
-                Err(AppError::TooManyRequests(format!(
-                    "登录失败次数过多，请{minutes}分钟后再试"
-                )))
-            }
-            _ => Ok(()),
-        }
+    /// The keys a sign-in counts under, with their limits.
+    fn keys(username: &str, address: &str) -> [(String, u32); 3] {
+        let name = username.trim().to_lowercase();
+        [
+            (format!("u|{name}|{address}"), PER_ACCOUNT_AND_ADDRESS),
+            (format!("u|{name}"), PER_ACCOUNT),
+            (format!("a|{address}"), PER_ADDRESS),
+        ]
     }
 
-    pub fn fail(&self, key: &str) {
+    /// Refuses a sign-in when any of its keys is past its limit.
+    pub fn check(&self, username: &str, address: &str) -> AppResult<()> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, limit) in Self::keys(username, address) {
+            if let Some((n, since)) = map.get(&key) {
+                if *n >= limit && since.elapsed() < self.window {
+                    let left = self.window.saturating_sub(since.elapsed());
+                    let minutes = (left.as_secs() / 60).max(1);
+                    return Err(AppError::TooManyRequests(format!(
+                        "登录失败次数过多，请{minutes}分钟后再试"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn fail(&self, username: &str, address: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
             let window = self.window;
             map.retain(|_, (_, since)| since.elapsed() < window);
         }
-        let entry = map
-            .entry(key.to_string())
-            .or_insert((0, std::time::Instant::now()));
-        if entry.1.elapsed() >= self.window {
-            *entry = (0, std::time::Instant::now());
+        for (key, _) in Self::keys(username, address) {
+            let entry = map.entry(key).or_insert((0, std::time::Instant::now()));
+            if entry.1.elapsed() >= self.window {
+                *entry = (0, std::time::Instant::now());
+            }
+            entry.0 += 1;
         }
-        entry.0 += 1;
     }
 
-    pub fn succeed(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+    /// A successful sign-in clears its account's counts, not its address's.
+    pub fn succeed(&self, username: &str, address: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, _) in Self::keys(username, address).into_iter().take(2) {
+            map.remove(&key);
+        }
     }
 }
 
@@ -255,22 +319,43 @@ mod tests {
 
     #[test]
     fn throttle_locks_after_repeated_failures() {
-        let t = LoginThrottle::new(3, std::time::Duration::from_secs(900));
-        for _ in 0..3 {
-            assert!(t.check("a").is_ok());
-            t.fail("a");
+        let t = LoginThrottle::new(std::time::Duration::from_secs(900));
+        for _ in 0..PER_ACCOUNT_AND_ADDRESS {
+            assert!(t.check("a", "10.0.0.1").is_ok());
+            t.fail("a", "10.0.0.1");
         }
-        assert_eq!(t.check("a").unwrap_err().status(), 429);
-        assert!(t.check("b").is_ok());
-        t.succeed("a");
-        assert!(t.check("a").is_ok());
+        assert_eq!(t.check("a", "10.0.0.1").unwrap_err().status(), 429);
+        assert!(t.check("a", "10.0.0.2").is_ok(), "another address");
+        assert!(t.check("b", "10.0.0.1").is_ok(), "another account");
+        t.succeed("a", "10.0.0.1");
+        assert!(t.check("a", "10.0.0.1").is_ok());
+    }
+
+    #[test]
+    fn random_user_names_from_one_address_are_throttled() {
+        let t = LoginThrottle::new(std::time::Duration::from_secs(900));
+        for i in 0..PER_ADDRESS {
+            assert!(t.check(&format!("random{i}"), "10.0.0.9").is_ok());
+            t.fail(&format!("random{i}"), "10.0.0.9");
+        }
+        assert_eq!(t.check("anyone", "10.0.0.9").unwrap_err().status(), 429);
+        assert!(t.check("anyone", "10.0.0.8").is_ok());
+    }
+
+    #[test]
+    fn one_account_guessed_from_many_addresses_is_throttled() {
+        let t = LoginThrottle::new(std::time::Duration::from_secs(900));
+        for i in 0..PER_ACCOUNT {
+            t.fail("admin", &format!("10.1.0.{i}"));
+        }
+        assert_eq!(t.check("admin", "10.2.0.1").unwrap_err().status(), 429);
     }
 
     #[tokio::test]
     async fn passwords_hash_and_verify() {
         let h = hash_password("Jianfu2026").await.unwrap();
-        assert!(verify_password("Jianfu2026", &h).await);
-        assert!(!verify_password("jianfu2026", &h).await);
-        assert!(!verify_password("x", "not a hash").await);
+        assert!(verify_password("Jianfu2026", &h).await.unwrap());
+        assert!(!verify_password("jianfu2026", &h).await.unwrap());
+        assert!(!verify_password("x", "not a hash").await.unwrap());
     }
 }

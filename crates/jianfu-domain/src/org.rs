@@ -3,10 +3,43 @@ use crate::audit::{self, Change};
 use crate::policy::{self, Action};
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
-pub use jianfu_store::org::OrgUnit;
-use jianfu_store::org::{self as store, NewUnit, UnitChange, UnitFilter};
+use jianfu_store::org::{self as store, NewUnit, OrgUnitRow, UnitChange, UnitFilter};
 use jianfu_store::{Db, Tx};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// One org unit as the API and pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub code: String,
+    /// province|city|county|township|village|department
+    pub level: String,
+    pub depth: i64,
+    pub region_id: Option<i64>,
+    pub sort_order: i64,
+    pub active: bool,
+    /// Number of direct children.
+    pub child_count: i64,
+}
+
+impl From<OrgUnitRow> for OrgUnit {
+    fn from(r: OrgUnitRow) -> OrgUnit {
+        OrgUnit {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name,
+            code: r.code,
+            level: r.level,
+            depth: r.depth,
+            region_id: r.region_id,
+            sort_order: r.sort_order,
+            active: r.active,
+            child_count: r.child_count,
+        }
+    }
+}
 
 /// Input of `POST /api/v1/org-units`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -61,7 +94,7 @@ fn parse_sort(v: Option<i64>) -> AppResult<i64> {
     }
 }
 
-fn as_json(u: &OrgUnit) -> serde_json::Value {
+fn as_json(u: &OrgUnitRow) -> serde_json::Value {
     serde_json::json!({"id": u.id, "parent_id": u.parent_id, "name": u.name, "code": u.code, "level": u.level,
         "sort_order": u.sort_order, "active": u.active})
 }
@@ -83,7 +116,11 @@ pub async fn list(db: &Db, actor: &Actor, f: ListUnits, page: Page) -> AppResult
         active: None,
     };
     let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::new(
+        items.into_iter().map(OrgUnit::from).collect(),
+        total,
+        page,
+    ))
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<OrgUnit> {
@@ -93,7 +130,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<OrgUnit> {
         .await?
         .ok_or(AppError::NotFound("单位"))?;
     policy::ensure_in_scope(&mut conn, actor, id, None).await?;
-    Ok(unit)
+    Ok(unit.into())
 }
 
 /// The path from the actor's scope root down to the unit, for breadcrumbs.
@@ -104,13 +141,14 @@ pub async fn path(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<OrgUnit>> {
         .iter()
         .position(|u| actor.is_system() || u.id == actor.scope_root)
         .unwrap_or(0);
-    Ok(all.into_iter().skip(start).collect())
+    Ok(all.into_iter().skip(start).map(OrgUnit::from).collect())
 }
 
 /// The root of what the actor sees.
 pub async fn scope_root(db: &Db, actor: &Actor) -> AppResult<OrgUnit> {
     store::get(&mut db.reader(), actor.scope_root)
         .await?
+        .map(OrgUnit::from)
         .ok_or(AppError::NotFound("单位"))
 }
 
@@ -144,7 +182,7 @@ pub async fn create(db: &Db, actor: &Actor, input: CreateUnit) -> AppResult<OrgU
         .await?
         .ok_or(AppError::NotFound("单位"))?;
     tx.commit().await?;
-    Ok(unit)
+    Ok(unit.into())
 }
 
 /// Validates and inserts a unit with its audit entry; the demo seed uses it too.
@@ -269,5 +307,5 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUnit) -> AppRe
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }

@@ -4,10 +4,40 @@ use crate::auth::hash_password;
 use crate::policy::{self, Action};
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged, Role};
-pub use jianfu_store::users::User;
-use jianfu_store::users::{self as store, NewUser, UserChange, UserFilter};
+use jianfu_store::users::{self as store, NewUser, UserChange, UserFilter, UserRow};
 use jianfu_store::{org, sessions, Conn, Db, Tx};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// A user as lists and pages show it (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// admin|supervisor|filer|grassroots|inspector
+    pub role: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub phone: Option<String>,
+    pub active: bool,
+    pub created_at: String,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> User {
+        User {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: r.role,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            phone: r.phone,
+            active: r.active,
+            created_at: r.created_at,
+        }
+    }
+}
 
 /// Input of `POST /api/v1/users`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -125,7 +155,11 @@ pub async fn list(db: &Db, actor: &Actor, f: ListUsers, page: Page) -> AppResult
         q: f.q,
     };
     let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::new(
+        items.into_iter().map(User::from).collect(),
+        total,
+        page,
+    ))
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<User> {
@@ -135,16 +169,53 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<User> {
         .await?
         .ok_or(AppError::NotFound("用户"))?;
     policy::ensure_in_scope(&mut conn, actor, user.unit_id, None).await?;
-    Ok(user)
+    Ok(user.into())
 }
 
-fn as_json(u: &User) -> serde_json::Value {
+fn as_json(u: &UserRow) -> serde_json::Value {
     serde_json::json!({"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
         "unit_id": u.unit_id, "phone": u.phone, "active": u.active})
 }
 
+/// Refuses a role the actor may not give (see [`policy::may_assign_role`]).
+fn ensure_may_assign(actor: &Actor, role: Role) -> AppResult<()> {
+    if policy::may_assign_role(actor, role) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden_field(
+            "role",
+            "只有系统管理员可以设置系统管理员和纪检监督账号",
+        ))
+    }
+}
+
+/// What an account change needs before anything is hashed or written: the account exists in
+/// the actor's scope, and the actor may manage both its present role and the one it is given.
+async fn ensure_may_change(
+    conn: &mut Conn,
+    actor: &Actor,
+    before: &UserRow,
+    input: &UpdateUser,
+) -> AppResult<Role> {
+    policy::ensure_in_scope(conn, actor, before.unit_id, None).await?;
+    let old_role: Role = before
+        .role
+        .parse()
+        .map_err(|_| AppError::internal("bad role in database"))?;
+    if !policy::may_assign_role(actor, old_role) {
+        return Err(AppError::Forbidden {
+            message: format!("只有系统管理员可以修改{}账号", old_role.label()),
+            field: None,
+        });
+    }
+    let role = input.role.unwrap_or(old_role);
+    ensure_may_assign(actor, role)?;
+    Ok(role)
+}
+
 pub async fn create(db: &Db, actor: &Actor, input: CreateUser) -> AppResult<User> {
     policy::ensure(actor, Action::ManageUsers)?;
+    ensure_may_assign(actor, input.role)?;
     let password_hash = hash_password(parse_password(&input.password)?).await?;
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, actor, &input, &password_hash).await?;
@@ -152,7 +223,7 @@ pub async fn create(db: &Db, actor: &Actor, input: CreateUser) -> AppResult<User
         .await?
         .ok_or(AppError::NotFound("用户"))?;
     tx.commit().await?;
-    Ok(user)
+    Ok(user.into())
 }
 
 /// Validates and inserts a user with its audit entry; the demo seed uses it too.
@@ -165,12 +236,7 @@ pub async fn insert(
     let username = parse_username(&input.username)?;
     let display_name = required_text("display_name", &input.display_name, 50)?;
     let phone = parse_phone(input.phone.as_deref())?;
-    if !policy::may_assign_role(actor, input.role) {
-        return Err(AppError::forbidden_field(
-            "role",
-            "只有系统管理员可以设置管理员账号",
-        ));
-    }
+    ensure_may_assign(actor, input.role)?;
     policy::ensure_in_scope(tx, actor, input.unit_id, Some("unit_id")).await?;
     check_role_unit(tx, input.role, input.unit_id).await?;
     if store::username_taken(tx, &username).await? {
@@ -217,6 +283,14 @@ pub async fn insert(
 
 pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUser) -> AppResult<User> {
     policy::ensure(actor, Action::ManageUsers)?;
+    // Permissions first: a password is hashed only for a change the actor may make.
+    {
+        let mut conn = db.reader();
+        let before = store::get(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound("用户"))?;
+        ensure_may_change(&mut conn, actor, &before, &input).await?;
+    }
     let password_hash = match &input.password {
         Some(p) => Some(hash_password(parse_password(p)?).await?),
         None => None,
@@ -225,22 +299,9 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUser) -> AppRe
     let before = store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("用户"))?;
-    policy::ensure_in_scope(&mut tx, actor, before.unit_id, None).await?;
-    let old_role: Role = before
-        .role
-        .parse()
-        .map_err(|_| AppError::internal("bad role in database"))?;
-    if !policy::may_assign_role(actor, old_role) {
-        return Err(AppError::forbidden());
-    }
-    let role = input.role.unwrap_or(old_role);
-    if !policy::may_assign_role(actor, role) {
-        return Err(AppError::forbidden_field(
-            "role",
-            "只有系统管理员可以设置管理员账号",
-        ));
-    }
-    if id == actor.user_id && (role != old_role || input.active == Some(false)) {
+    let role = ensure_may_change(&mut tx, actor, &before, &input).await?;
+    let old_role = before.role.as_str();
+    if id == actor.user_id && (role.as_str() != old_role || input.active == Some(false)) {
         return Err(AppError::invalid(
             "role",
             "不能修改本人账号的角色或停用本人账号",
@@ -296,7 +357,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUser) -> AppRe
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }
 
 /// Accounts in the actor's scope, for the home page.

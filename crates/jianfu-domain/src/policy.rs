@@ -2,8 +2,13 @@
 //!
 //! Two questions, always both: does the actor's role grant the action ([`can`]), and does the
 //! resource lie in the actor's part of the org tree ([`ensure_in_scope`])?
+//!
+//! The platform's own actions are the variants of [`Action`]; a module declares its actions as
+//! [`Grant`]s (the roles each is granted to) in its manifest, and the platform installs them into
+//! the grant table ([`grants`]).
 use jianfu_core::{Actor, AppError, AppResult, Role};
 use jianfu_store::{org, Conn};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -17,10 +22,8 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
-    /// Read documents, meetings and burden ledgers in scope.
+    /// Read the burden ledger, plans and the dashboard in scope.
     ViewLedger,
-    /// Record documents and meetings (a filer for its own unit, the office for any unit in scope).
-    FileItems,
     /// Change rule thresholds for the region.
     ManageRules,
     /// Read warnings in scope (a filer: its own unit's).
@@ -31,17 +34,19 @@ pub enum Action {
     DecideWarning,
     /// Set annual plans and quotas.
     ManagePlans,
+    /// An action a module declares (read its records, file them, …).
+    Module(&'static Grant),
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    /// The platform's own actions.
+    pub const PLATFORM: [Action; 11] = [
         Action::ViewOrg,
         Action::ManageOrg,
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAudit,
         Action::ViewLedger,
-        Action::FileItems,
         Action::ManageRules,
         Action::ViewWarnings,
         Action::JustifyWarning,
@@ -50,10 +55,108 @@ impl Action {
     ];
 }
 
-/// The grant table: which role may take which action inside its scope.
+impl Action {
+    /// What the action allows, in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ViewOrg => "查看组织机构",
+            Action::ManageOrg => "新建、修改单位",
+            Action::ViewUsers => "查看用户账号",
+            Action::ManageUsers => "新建、修改账号",
+            Action::ViewAudit => "查阅审计日志",
+            Action::ViewLedger => "查阅负担台账、年度计划和首页看板",
+            Action::ManageRules => "调整规则及阈值",
+            Action::ViewWarnings => "查阅预警",
+            Action::JustifyWarning => "对预警说明理由",
+            Action::DecideWarning => "认定说明、关闭预警",
+            Action::ManagePlans => "制定年度计划和总量",
+            Action::Module(g) => g.label,
+        }
+    }
+}
+
+/// The grant table as a page shows it: each action, the platform's then the modules', with
+/// whether each role (in [`EVERY_ROLE`] order) may take it.
+pub fn grant_table() -> Vec<(&'static str, Vec<bool>)> {
+    Action::PLATFORM
+        .into_iter()
+        .chain(grants().iter().map(|g| Action::Module(g)))
+        .map(|a| {
+            let roles = EVERY_ROLE.iter().map(|r| role_may(*r, a)).collect();
+            (a.label(), roles)
+        })
+        .collect()
+}
+
+/// An action a module declares and the roles it is granted to, e.g. `documents.file`, 登记发文.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Grant {
+    /// `<module>.<verb>`: `documents.file`.
+    pub key: &'static str,
+    /// What it allows, in Chinese: 登记、修改发文及附件.
+    pub label: &'static str,
+    pub roles: &'static [Role],
+}
+
+/// Every role: reading what reaches one's scope.
+pub const EVERY_ROLE: &[Role] = &[
+    Role::Admin,
+    Role::Supervisor,
+    Role::Filer,
+    Role::Grassroots,
+    Role::Inspector,
+];
+
+/// The roles that record burden items: a filer or grassroots account for its own unit, the office
+/// and the administrator for any unit in scope (see [`ensure_issuer`]).
+pub const FILING_ROLES: &[Role] = &[Role::Admin, Role::Supervisor, Role::Filer, Role::Grassroots];
+
+static GRANTS: OnceLock<Vec<&'static Grant>> = OnceLock::new();
+
+/// Installs the modules' grants (once, at start): keys are unique and start with the module's
+/// name. A second install must agree with the first.
+pub fn install(grants: &[(&'static str, &'static Grant)]) -> Result<(), String> {
+    check(grants)?;
+    let wanted: Vec<&'static Grant> = grants.iter().map(|(_, g)| *g).collect();
+    let installed = GRANTS.get_or_init(|| wanted.clone());
+    if *installed != wanted {
+        return Err("权限表已按另一组模块安装".into());
+    }
+    Ok(())
+}
+
+/// Refuses a grant whose key does not start with its module's name, or that two modules declare.
+pub fn check(grants: &[(&'static str, &'static Grant)]) -> Result<(), String> {
+    for (i, (module, g)) in grants.iter().enumerate() {
+        if !g.key.starts_with(&format!("{module}.")) {
+            return Err(format!(
+                "模块“{module}”的权限“{}”应以“{module}.”开头",
+                g.key
+            ));
+        }
+        if let Some((other, _)) = grants[..i].iter().find(|(_, o)| o.key == g.key) {
+            return Err(format!(
+                "权限“{}”被模块“{other}”和“{module}”重复声明",
+                g.key
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The modules' grants, in the modules' order.
+pub fn grants() -> &'static [&'static Grant] {
+    GRANTS.get().map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Whether the actor's role grants the action (inside its scope).
 pub fn can(actor: &Actor, action: Action) -> bool {
+    role_may(actor.role, action)
+}
+
+/// The grant table: which role may take which action inside its scope.
+pub fn role_may(role: Role, action: Action) -> bool {
     use Role::*;
-    let role = actor.role;
     match action {
         Action::ViewOrg => true,
         Action::ManageOrg => matches!(role, Admin | Supervisor),
@@ -61,7 +164,7 @@ pub fn can(actor: &Actor, action: Action) -> bool {
         Action::ManageUsers => matches!(role, Admin | Supervisor),
         Action::ViewAudit => matches!(role, Admin | Inspector),
         Action::ViewLedger | Action::ViewWarnings => true,
-        Action::FileItems => matches!(role, Admin | Supervisor | Filer | Grassroots),
+        Action::Module(grant) => grant.roles.contains(&role),
         Action::ManageRules | Action::DecideWarning | Action::ManagePlans => {
             matches!(role, Admin | Supervisor)
         }
@@ -77,9 +180,11 @@ pub fn ensure(actor: &Actor, action: Action) -> AppResult<()> {
     }
 }
 
-/// Only an administrator may create or edit administrators.
+/// Who may create, change or reset an account of `role`: administrator and discipline-inspector
+/// accounts only the administrator (the office must not make itself an inspector, nor reset the
+/// inspector's password); the other roles whoever may manage users.
 pub fn may_assign_role(actor: &Actor, role: Role) -> bool {
-    role != Role::Admin || actor.role == Role::Admin
+    !matches!(role, Role::Admin | Role::Inspector) || actor.role == Role::Admin
 }
 
 /// Fails unless `unit_id` lies in the actor's subtree. `field` names the input that pointed there.
@@ -159,7 +264,17 @@ mod tests {
         assert!(!expect(Role::Inspector, Action::ManageOrg));
         assert!(expect(Role::Inspector, Action::ViewAudit));
         assert!(!expect(Role::Supervisor, Action::ViewAudit));
+        static FILE: Grant = Grant {
+            key: "m.file",
+            label: "登记",
+            roles: FILING_ROLES,
+        };
+        assert!(expect(Role::Grassroots, Action::Module(&FILE)));
+        assert!(!expect(Role::Inspector, Action::Module(&FILE)));
         assert!(!may_assign_role(&actor(Role::Supervisor), Role::Admin));
+        assert!(!may_assign_role(&actor(Role::Supervisor), Role::Inspector));
+        assert!(may_assign_role(&actor(Role::Supervisor), Role::Filer));
+        assert!(may_assign_role(&actor(Role::Admin), Role::Inspector));
         assert!(may_assign_role(&actor(Role::Admin), Role::Admin));
     }
 }

@@ -59,7 +59,6 @@ pub async fn resolve(
         ));
     }
     let mut rows = Vec::with_capacity(targets.len());
-    let mut reach = 0;
     for t in targets {
         let unit = org::get(conn, t.unit_id)
             .await?
@@ -83,11 +82,11 @@ pub async fn resolve(
             }
         }
         let row = t.row();
-        reach += ledger::grassroots_reach(conn, row.target_unit_id, &row.target_level).await?;
         if !rows.contains(&row) {
             rows.push(row);
         }
     }
+    let reach = ledger::grassroots_reach(conn, &rows).await?;
     Ok((rows, reach))
 }
 
@@ -105,7 +104,7 @@ pub async fn of_item(
 /// the item's old issuer (an edit) and its new one, that the issuer exists, and what the
 /// targets reach.
 pub struct Filing {
-    pub issuer: jianfu_store::org::OrgUnit,
+    pub issuer: jianfu_store::org::OrgUnitRow,
     /// The issuer's region, the key the item and its warnings are kept under.
     pub region_id: i64,
     pub rows: Vec<TargetRow>,

@@ -7,7 +7,7 @@ use crate::policy::{self, Action};
 use crate::rules::{self, Finding, RuleDef, RulePack, Scope, Settings};
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
-use jianfu_store::rules::{self as store, NewWarning, Warning, WarningEvent, WarningFilter};
+use jianfu_store::rules::{self as store, NewWarning, Warning, WarningEventRow, WarningFilter};
 use jianfu_store::{org, Conn, Db, Tx};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -475,6 +475,27 @@ pub struct WarningDetail {
     pub record_links: Vec<RecordLink>,
 }
 
+/// One step of a warning's history: raised, justified, accepted, closed, resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct WarningEvent {
+    pub at: String,
+    pub actor_name: String,
+    /// raised|updated|justified|accepted|closed|resolved
+    pub action: String,
+    pub note: Option<String>,
+}
+
+impl From<WarningEventRow> for WarningEvent {
+    fn from(r: WarningEventRow) -> WarningEvent {
+        WarningEvent {
+            at: r.at,
+            actor_name: r.actor_name,
+            action: r.action,
+            note: r.note,
+        }
+    }
+}
+
 /// An offending record of a warning.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordLink {
@@ -534,7 +555,12 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<WarningDetail> {
         action: "raised".into(),
         note: Some(warning.subject.clone()),
     }];
-    events.extend(store::events(&mut conn, id).await?);
+    events.extend(
+        store::events(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(WarningEvent::from),
+    );
     let warning = WarningView::from(warning);
     let record_links = record_links(&mut conn, actor, &warning.records).await?;
     Ok(WarningDetail {

@@ -1,9 +1,9 @@
 //! SQL of the audit trail. The chain logic (hashing, verification) lives in the domain.
 use crate::db::{Conn, StoreError, Tx, Q};
-use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct AuditEntry {
+/// One entry of the chain as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditEntryRow {
     pub seq: i64,
     pub at: String,
     pub actor_id: Option<i64>,
@@ -30,7 +30,7 @@ pub async fn claim_next(tx: &mut Tx) -> Result<(i64, String), StoreError> {
     .await
 }
 
-pub async fn append(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
+pub async fn append(tx: &mut Tx, e: &AuditEntryRow) -> Result<(), StoreError> {
     tx.execute(
         &Q::new(format!("INSERT INTO audit_log ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
             .bind(e.seq)
@@ -63,7 +63,7 @@ pub async fn batch(
     conn: &mut Conn,
     after_seq: i64,
     limit: i64,
-) -> Result<Vec<AuditEntry>, StoreError> {
+) -> Result<Vec<AuditEntryRow>, StoreError> {
     conn.fetch_all(
         &Q::new(format!(
             "SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
@@ -76,7 +76,8 @@ pub async fn batch(
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    /// Only entries of this region subtree (by the entries' region key).
+    /// Only entries of regions in this subtree (by the entries' region key): a county's viewer
+    /// sees its county's entries, not its city's; entries of no region only the top of the tree.
     pub scope_root: Option<i64>,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
@@ -87,8 +88,8 @@ fn where_clause(q: &mut Q, f: &AuditFilter) {
     if let Some(root) = f.scope_root {
         let p = q.arg(root);
         q.push(&format!(
-            " AND (a.region_id IS NULL OR EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = a.region_id) \
-             OR EXISTS (SELECT 1 FROM org_closure s2 WHERE s2.descendant_id = {p} AND s2.ancestor_id = a.region_id))"
+            " AND (EXISTS (SELECT 1 FROM org_closure s WHERE s.ancestor_id = {p} AND s.descendant_id = a.region_id) \
+             OR (a.region_id IS NULL AND EXISTS (SELECT 1 FROM org_units r WHERE r.id = {p} AND r.parent_id IS NULL)))"
         ));
     }
     if let Some(e) = &f.entity {
@@ -106,7 +107,7 @@ pub async fn list(
     f: &AuditFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<AuditEntry>, i64), StoreError> {
+) -> Result<(Vec<AuditEntryRow>, i64), StoreError> {
     conn.page(COLS, |q| where_clause(q, f), "a.seq DESC", limit, offset)
         .await
 }

@@ -4,10 +4,9 @@
 //! items, and bulk loads.
 use crate::bulk::bulk_load;
 use crate::db::{Conn, StoreError, Tx, Q};
-use serde::Serialize;
 
 /// One row of `burden_targets`.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct TargetRow {
     pub target_unit_id: i64,
     /// '' for the unit itself, else every unit of this level below it.
@@ -89,28 +88,69 @@ pub async fn targets_of(
     .await
 }
 
-/// Grassroots units (townships and villages) a target covers.
-pub async fn grassroots_reach(
-    conn: &mut Conn,
-    unit_id: i64,
-    level: &str,
-) -> Result<i64, StoreError> {
-    if level.is_empty() {
-        return conn.scalar(&Q::new("SELECT COUNT(*) FROM org_units WHERE id = $1 AND level IN ('township', 'village')").bind(unit_id)).await;
+/// Grassroots units (townships and villages) that a set of targets covers, each counted once
+/// however many targets cover it (a township named alone and as one of "every township").
+pub async fn grassroots_reach(conn: &mut Conn, targets: &[TargetRow]) -> Result<i64, StoreError> {
+    if targets.is_empty() {
+        return Ok(0);
     }
-    conn.scalar(
-        &Q::new(
-            "SELECT COUNT(*) FROM org_closure c JOIN org_units u ON u.id = c.descendant_id \
-             WHERE c.ancestor_id = $1 AND c.depth > 0 AND u.level = $2 AND u.level IN ('township', 'village')",
+    let mut parts = Vec::with_capacity(targets.len());
+    let mut n = 0;
+    for t in targets {
+        if t.target_level.is_empty() {
+            n += 1;
+            parts.push(format!(
+                "SELECT id FROM org_units WHERE id = ${n} AND level IN ('township', 'village')"
+            ));
+        } else {
+            n += 2;
+            parts.push(format!(
+                "SELECT c.descendant_id FROM org_closure c JOIN org_units u ON u.id = c.descendant_id \
+                 WHERE c.ancestor_id = ${} AND c.depth > 0 AND u.level = ${n} AND u.level IN ('township', 'village')",
+                n - 1
+            ));
+        }
+    }
+    let mut q = Q::new(format!(
+        "SELECT COUNT(*) FROM ({}) covered",
+        parts.join(" UNION ")
+    ));
+    for t in targets {
+        q = q.bind(t.target_unit_id);
+        if !t.target_level.is_empty() {
+            q = q.bind(t.target_level.as_str());
+        }
+    }
+    conn.scalar(&q).await
+}
+
+/// Whether an item reached a unit: a target names the unit, or every unit of its level below
+/// one of its ancestors.
+pub async fn reaches(
+    conn: &mut Conn,
+    channel: &str,
+    item_id: i64,
+    unit_id: i64,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .scalar(
+            &Q::new(
+                "SELECT COUNT(*) FROM burden_targets t JOIN org_units u ON u.id = $3 \
+                 WHERE t.channel = $1 AND t.item_id = $2 AND ( \
+                   (t.target_level = '' AND t.target_unit_id = u.id) \
+                   OR (t.target_level = u.level AND EXISTS (SELECT 1 FROM org_closure c \
+                       WHERE c.ancestor_id = t.target_unit_id AND c.descendant_id = u.id AND c.depth > 0)))",
+            )
+            .bind(channel)
+            .bind(item_id)
+            .bind(unit_id),
         )
-        .bind(unit_id)
-        .bind(level),
-    )
-    .await
+        .await?;
+    Ok(n > 0)
 }
 
 /// One line of a unit's ledger: per channel and issuer, items and their summed measure.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct LedgerLine {
     pub channel: String,
     pub issuer_id: i64,

@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "plan_measures",
         sql: include_str!("../migrations/0006_plan_measures.sql"),
     },
+    Migration {
+        version: 7,
+        name: "api_token_expiry",
+        sql: include_str!("../migrations/0007_api_token_expiry.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -98,9 +103,16 @@ fn render(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => " WITHOUT ROWID",
         Backend::Postgres => "",
     };
+    // An instant a data migration sets (tokens issued before expiries existed expire 90 days
+    // after the migration runs), as a stored timestamp literal.
+    let in_90_days = format!(
+        "'{}'",
+        jianfu_core::time::format_ts(jianfu_core::time::utc_now() + chrono::Duration::days(90))
+    );
     sql.replace("{{ID}}", id)
         .replace("{{BLOB}}", blob)
         .replace("{{WITHOUT_ROWID}}", without_rowid)
+        .replace("{{NOW_PLUS_90_DAYS}}", &in_90_days)
 }
 
 fn checksum(sql: &str) -> String {

@@ -1,10 +1,9 @@
 //! SQL of the org tree: units and their closure table.
 use crate::db::{Conn, StoreError, Tx, Q};
-use serde::Serialize;
 
-/// One org unit as the API and pages show it.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct OrgUnit {
+/// One org unit as stored, with its number of direct children.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OrgUnitRow {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub name: String,
@@ -87,7 +86,7 @@ pub async fn list(
     f: &UnitFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<OrgUnit>, i64), StoreError> {
+) -> Result<(Vec<OrgUnitRow>, i64), StoreError> {
     conn.page(
         COLS,
         |q| where_clause(q, f),
@@ -98,13 +97,13 @@ pub async fn list(
     .await
 }
 
-pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<OrgUnit>, StoreError> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<OrgUnitRow>, StoreError> {
     conn.fetch_optional(&Q::new(format!("SELECT {COLS} FROM org_units u WHERE u.id = $1")).bind(id))
         .await
 }
 
 /// The chain from the root down to the unit itself.
-pub async fn ancestors(conn: &mut Conn, id: i64) -> Result<Vec<OrgUnit>, StoreError> {
+pub async fn ancestors(conn: &mut Conn, id: i64) -> Result<Vec<OrgUnitRow>, StoreError> {
     conn.fetch_all(
         &Q::new(format!(
             "SELECT {COLS} FROM org_closure a JOIN org_units u ON u.id = a.ancestor_id \

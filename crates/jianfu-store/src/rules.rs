@@ -1,6 +1,5 @@
 //! SQL for rule evaluation: the facts a region's rules read, rule settings, warnings.
 use crate::db::{Conn, StoreError, Tx, Q};
-use serde::Serialize;
 
 /// Items per issuer and year, for the count rules (只减不增, quota, base year).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -83,7 +82,7 @@ pub async fn save_setting(
 }
 
 /// A warning as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Warning {
     pub id: i64,
     pub region_id: i64,
@@ -212,8 +211,9 @@ pub async fn add_event(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct WarningEvent {
+/// One step of a warning's history as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct WarningEventRow {
     pub at: String,
     pub actor_name: String,
     /// raised|updated|justified|accepted|closed|resolved
@@ -221,7 +221,7 @@ pub struct WarningEvent {
     pub note: Option<String>,
 }
 
-pub async fn events(conn: &mut Conn, warning_id: i64) -> Result<Vec<WarningEvent>, StoreError> {
+pub async fn events(conn: &mut Conn, warning_id: i64) -> Result<Vec<WarningEventRow>, StoreError> {
     conn.fetch_all(&Q::new("SELECT at, actor_name, action, note FROM warning_events WHERE warning_id = $1 ORDER BY id").bind(warning_id)).await
 }
 

@@ -1,11 +1,10 @@
 //! SQL of users.
 use crate::db::{Conn, StoreError, Tx, Q};
 use crate::org::like_pattern;
-use serde::Serialize;
 
-/// A user as lists and pages show it (never with the password hash).
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct User {
+/// A user as stored, with the name of its unit (never with the password hash).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub display_name: String,
@@ -74,7 +73,7 @@ pub async fn list(
     f: &UserFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<User>, i64), StoreError> {
+) -> Result<(Vec<UserRow>, i64), StoreError> {
     conn.page(
         COLS,
         |q| where_clause(q, f),
@@ -85,7 +84,7 @@ pub async fn list(
     .await
 }
 
-pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<User>, StoreError> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<UserRow>, StoreError> {
     conn.fetch_optional(
         &Q::new(format!(
             "SELECT {COLS} FROM users u JOIN org_units o ON o.id = u.unit_id WHERE u.id = $1"

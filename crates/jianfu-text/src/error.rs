@@ -3,8 +3,9 @@
 //! `code()` is stable snake_case for the API and the UI; `Display` is the
 //! zh-CN sentence shown to the person who uploaded the file.
 
-/// Why a document could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a document could not be read. It crosses the pipe from the parsing worker process
+/// (`jianfu-parse`) as JSON, hence serde.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum TextError {
     /// The upload is larger than the configured limit.
     #[error("文件过大：上限为{}", format_size(*limit_bytes))]

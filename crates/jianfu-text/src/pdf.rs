@@ -11,8 +11,10 @@
 //! `lopdf` is not written for hostile input, so it runs on its own thread
 //! with a large stack, under `catch_unwind`, and we wait for it only until
 //! the time budget runs out. Decompression is capped per page. A thread that
-//! overruns is left to finish on its own (threads cannot be killed); the
-//! upload size cap bounds how long that can be.
+//! overruns is left to finish on its own (threads cannot be killed): the
+//! server therefore never calls this in its own process but in a worker
+//! process under memory and CPU limits that it kills at its deadline
+//! (`jianfu-parse`), so an overrunning thread ends with its process.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

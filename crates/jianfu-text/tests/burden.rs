@@ -229,8 +229,8 @@ fn every_kind_maps_to_its_rule() {
             BurdenKind::TracePhoto,
             "inspect.trace_scoring",
         ),
-        ("各村要召开村民大会。", BurdenKind::Meeting, "meet.relay"),
-        ("要逐级传达会议精神。", BurdenKind::Relay, "meet.relay"),
+        ("各村要召开村民大会。", BurdenKind::Meeting, "meet.cascade"),
+        ("要逐级传达会议精神。", BurdenKind::Relay, "meet.cascade"),
         (
             "县里将开展专项督查。",
             BurdenKind::Inspection,

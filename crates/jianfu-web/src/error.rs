@@ -82,6 +82,7 @@ impl IntoResponse for PageError {
         }
         let status = self.0.status();
         let title = match status {
+            503 if matches!(self.0, AppError::Busy(_)) => "系统繁忙",
             403 => "无权访问",
             404 => "页面不存在",
             429 => "操作过于频繁",

@@ -108,8 +108,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// A query string or urlencoded form, parsed as axum-extra's form extractor does (a repeated
+/// field fills a `Vec`), with the field at fault named.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
-    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let de = serde_html_form::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         describe(&path, &e.into_inner().to_string())
@@ -219,15 +221,17 @@ pub async fn file_field(
     Ok(file)
 }
 
-/// An API upload: the `file` field of a multipart body. A body that is not multipart gets a
-/// Chinese error naming `file`.
-pub struct UploadedFile(pub Option<(String, Bytes)>);
+/// An API upload whose body has not been read yet: the handler checks who may upload first
+/// (a caller refused gets its 403 before sending 20 MB is waited for), then reads the `file`
+/// field with [`Upload::file`]. A body that is not multipart gets a Chinese error naming `file`.
+pub struct Upload(pub axum::extract::Multipart);
 
-impl<S: Send + Sync> FromRequest<S> for UploadedFile {
+impl<S: Send + Sync> FromRequest<S> for Upload {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let mut multipart = axum::extract::Multipart::from_request(req, state)
+        // Takes the body stream; nothing is read until `file`.
+        let multipart = axum::extract::Multipart::from_request(req, state)
             .await
             .map_err(|_| {
                 ApiError(AppError::bad_request(
@@ -236,7 +240,14 @@ impl<S: Send + Sync> FromRequest<S> for UploadedFile {
                     Some("file".into()),
                 ))
             })?;
-        Ok(UploadedFile(file_field(&mut multipart).await?))
+        Ok(Upload(multipart))
+    }
+}
+
+impl Upload {
+    /// Reads the body: the `file` field's name and bytes (`None` when the form has none).
+    pub async fn file(mut self) -> Result<Option<(String, Bytes)>, AppError> {
+        file_field(&mut self.0).await
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod bench;
 pub mod error;
 pub mod extract;
 pub mod module;
@@ -34,6 +35,9 @@ pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
 /// How long a request may take before it is answered 503 `timeout`.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeLimits {
+    /// A request's head (request line and headers): a client that sends it slower is cut off,
+    /// so half-sent requests cannot hold the server's connections.
+    pub header: Duration,
     /// Pages and API calls.
     pub request: Duration,
     /// File uploads (multipart bodies): up to 20 MB over a slow county network, then the file
@@ -44,6 +48,7 @@ pub struct TimeLimits {
 impl Default for TimeLimits {
     fn default() -> Self {
         TimeLimits {
+            header: Duration::from_secs(10),
             request: Duration::from_secs(30),
             upload: Duration::from_secs(10 * 60),
         }
@@ -61,6 +66,10 @@ pub struct AppState {
     /// [`module::Module::state`] and [`AppState::part`].
     pub parts: Arc<axum::http::Extensions>,
     pub time_limits: TimeLimits,
+    /// Parses uploaded files: in a worker process under OS limits, killed at its deadline,
+    /// behind a queue (see `jianfu_parse`). In-process unless a worker is configured: the
+    /// `jianfu` binary names itself when it serves.
+    pub parser: jianfu_parse::Parser,
 }
 
 impl AppState {
@@ -80,11 +89,12 @@ impl AppState {
         Ok(AppState {
             db,
             // Five failed sign-ins for one account from one address lock it for 15 minutes.
-            throttle: Arc::new(LoginThrottle::new(5, Duration::from_secs(15 * 60))),
+            throttle: Arc::new(LoginThrottle::new(Duration::from_secs(15 * 60))),
             secure_cookies: false,
             openapi_json,
             parts: Arc::new(parts),
             time_limits: TimeLimits::default(),
+            parser: jianfu_parse::Parser::default(),
         })
     }
 
@@ -118,8 +128,37 @@ pub fn app(state: AppState) -> Router {
             state.time_limits,
             time_limit,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What a page may load and run: only this site's scripts (no inline script runs; the charts'
+/// data blocks are JSON), styles of this site and those the chart and htmx scripts set, images of
+/// this site and data URLs (chart downloads), no plugins, no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+     frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/// Headers every answer carries: the content policy, no framing (clickjacking), no type
+/// sniffing, no referrer to other sites, and nothing kept in caches but the static assets (a
+/// signed-in page must not be shown again from a shared computer's cache).
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    use axum::http::header::{
+        HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY as CSP, REFERRER_POLICY,
+        X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
+    let asset = req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(CSP, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !asset {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Bounds a request's time with tower-http's timeout: the upload limit for multipart bodies,
@@ -156,23 +195,61 @@ pub async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Ne
 }
 
 /// Serves until the process receives Ctrl-C or SIGTERM; the modules' background work (reading
-/// documents, …) runs meanwhile.
+/// documents, …) runs meanwhile. Each connection is served by hyper with a timer, so a request
+/// head that takes longer than `time_limits.header` closes its connection; on shutdown the open
+/// connections finish their requests (for at most 30 s).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
     let background: Vec<_> = module::modules()
         .iter()
         .filter_map(|m| m.background)
         .map(|work| tokio::spawn(work(state.clone())))
         .collect();
-    let served = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.time_limits.header);
+    builder.http2().timer(TokioTimer::new());
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+            router.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
     for task in background {
         task.abort();
     }
-    served
+    let _ = tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -203,6 +280,7 @@ mod tests {
         let limits = TimeLimits {
             request: Duration::from_millis(100),
             upload: Duration::from_secs(10),
+            ..TimeLimits::default()
         };
         let slow = || async {
             tokio::time::sleep(Duration::from_millis(400)).await;

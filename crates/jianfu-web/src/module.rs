@@ -7,10 +7,13 @@ use crate::AppState;
 use axum::Router;
 use jianfu_core::Actor;
 use jianfu_core::AppError;
+use jianfu_core::AppResult;
+use jianfu_demo::{DemoRegion, DemoSeed};
 use jianfu_domain::burden::{self, Channel};
-use jianfu_domain::policy::{can, Action};
+use jianfu_domain::policy::{self, can, Action, Grant};
 use jianfu_domain::rules::{self, RulePack};
 use jianfu_store::migrate::{self, Migration, ModuleMigrations};
+use jianfu_store::Db;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
@@ -32,6 +35,8 @@ pub struct Module {
     pub ui: fn() -> Router<AppState>,
     /// Its entries in the navigation.
     pub nav: &'static [NavEntry],
+    /// Its actions and the roles granted each (`documents.file`, …); keys start with its name.
+    pub grants: &'static [&'static Grant],
     /// Its rules.
     pub rules: &'static [&'static RulePack],
     /// Its migrations (`modules/<name>/migrations/`), run after the platform's, versions its own.
@@ -50,6 +55,10 @@ pub struct Module {
     pub background: Option<fn(AppState) -> BoxFuture<'static, ()>>,
     /// Run once when the modules are installed: hooks it installs into the modules it extends.
     pub init: fn(),
+    /// Its part in `jianfu bench ledger` (its rows from generated items, its single write).
+    pub bench: Option<&'static crate::bench::Bench>,
+    /// Its demo seed (`src/demo.rs`): its two years of items in the demo region.
+    pub demo: Option<&'static DemoSeed>,
 }
 
 /// See [`Module::state`].
@@ -68,6 +77,7 @@ impl Module {
             uploads: OpenApiRouter::new,
             ui: Router::new,
             nav: &[],
+            grants: &[],
             rules: &[],
             migrations: &[],
             labels: &[],
@@ -76,6 +86,8 @@ impl Module {
             state: |_, _| Ok(()),
             background: None,
             init: || {},
+            bench: None,
+            demo: None,
         }
     }
 }
@@ -124,6 +136,7 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     check(&modules)?;
     let packs: Vec<&'static RulePack> = modules.iter().flat_map(|m| m.rules).copied().collect();
     rules::install(&packs)?;
+    policy::install(&module_grants(&modules))?;
     let channels: Vec<&'static Channel> = modules.iter().filter_map(|m| m.channel).collect();
     burden::install(&channels)?;
     jianfu_core::labels::install(field_labels(&modules));
@@ -138,6 +151,14 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
         return Err("平台已按另一组模块启动".into());
     }
     Ok(())
+}
+
+/// The modules' grants with the name of the module declaring each.
+fn module_grants(modules: &[Module]) -> Vec<(&'static str, &'static Grant)> {
+    modules
+        .iter()
+        .flat_map(|m| m.grants.iter().map(|g| (m.name, *g)))
+        .collect()
 }
 
 /// The modules' migrations, in the order of the module list.
@@ -162,6 +183,13 @@ fn field_labels(modules: &[Module]) -> Vec<(&'static str, &'static str)> {
         }
     }
     out
+}
+
+/// Creates the demo region with the installed modules' two years of activity (each module's
+/// [`DemoSeed`], in the order of the list), unless the region exists.
+pub async fn seed_demo(db: &Db) -> AppResult<DemoRegion> {
+    let seeds: Vec<&DemoSeed> = modules().iter().filter_map(|m| m.demo).collect();
+    jianfu_demo::ensure(db, &seeds).await
 }
 
 /// The installed modules (none before [`install`]).
@@ -222,6 +250,7 @@ pub fn check(modules: &[Module]) -> Result<(), String> {
         }
     }
     migrate::check(&migration_sets(modules))?;
+    policy::check(&module_grants(modules))?;
     // A field named by two modules must read the same in both, or errors would depend on which
     // module spoke first.
     let mut labels: BTreeMap<&str, &str> = BTreeMap::new();

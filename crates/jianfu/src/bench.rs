@@ -1,18 +1,16 @@
-//! `jianfu bench ledger --items N`: generates a synthetic region with N documents and meetings
-//! over two years, bulk-loads it, runs the full rule re-evaluation and times burden-ledger
+//! `jianfu bench ledger --items N`: generates a synthetic region with N burden items over two
+//! years, shared among the modules that offer a part in the benchmark (documents, meetings, …, see
+//! `jianfu_web::bench`), bulk-loads it, runs the full rule re-evaluation and times burden-ledger
 //! queries and single document writes. Prints load rate, re-evaluation time, ledger p50/p95,
 //! single-write p50/p95 and peak memory.
 use chrono::{Duration, NaiveDate};
 use jianfu_core::{Actor, Level};
-use jianfu_documents::model::{self as documents, Carrier, DocumentInput};
-use jianfu_documents::store::{self as ledger, BulkDocument};
-use jianfu_domain::targets::Target;
 use jianfu_domain::{burden, warnings};
-use jianfu_meetings::store::{self as meetings_store, BulkMeeting};
 use jianfu_store::burden::{self as spine, BulkItem, BulkTarget};
 use jianfu_store::org::{self as org_store, NewUnit};
 use jianfu_store::{migrate, Db, Tx};
-use jianfu_text::DocKind;
+use jianfu_web::bench::{Bench, BenchItem, BenchLoader, BenchWrite};
+use jianfu_web::module;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
@@ -127,19 +125,54 @@ async fn build_region(db: &Db, counties: usize) -> anyhow::Result<Region> {
     Ok(Region { counties: out })
 }
 
-/// Generates one county's items and loads them.
+/// The modules that take part in the benchmark, with their loaders for one county.
+struct Channels {
+    benches: Vec<(&'static str, &'static Bench)>,
+    total_weight: u32,
+}
+
+impl Channels {
+    fn installed() -> anyhow::Result<Channels> {
+        let benches: Vec<_> = module::modules()
+            .iter()
+            .filter_map(|m| m.bench.map(|b| (m.name, b)))
+            .collect();
+        let total_weight = benches.iter().map(|(_, b)| b.weight).sum();
+        anyhow::ensure!(total_weight > 0, "没有模块参与台账基准测试");
+        Ok(Channels {
+            benches,
+            total_weight,
+        })
+    }
+
+    /// The module an item falls to, by the modules' weights.
+    fn pick(&self, rng: &mut StdRng) -> usize {
+        let mut n = rng.gen_range(0..self.total_weight);
+        for (i, (_, b)) in self.benches.iter().enumerate() {
+            if n < b.weight {
+                return i;
+            }
+            n -= b.weight;
+        }
+        self.benches.len() - 1
+    }
+}
+
+/// Generates one county's items and loads them. `phases`: seconds spent generating, loading each
+/// module's rows, loading the spine.
 async fn load_county(
     tx: &mut Tx,
+    channels: &Channels,
     county: &County,
     items: usize,
     next_id: &mut i64,
     rng: &mut StdRng,
-    phases: &mut [f64; 5],
+    phases: &mut Phases,
 ) -> anyhow::Result<usize> {
     let t0 = Instant::now();
     let start = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
-    let mut docs = Vec::new();
-    let mut meetings = Vec::new();
+    let mut loaders: Vec<Box<dyn BenchLoader>> =
+        channels.benches.iter().map(|(_, b)| (b.loader)()).collect();
     let mut targets = Vec::new();
     let mut spine_items = Vec::new();
     let villages = (TOWNSHIPS_PER_COUNTY * VILLAGES_PER_TOWNSHIP) as i64;
@@ -147,7 +180,6 @@ async fn load_county(
         let id = *next_id;
         *next_id += 1;
         let day = start + Duration::days(rng.gen_range(0..730));
-        let date = day.to_string();
         let from_township = rng.gen_bool(0.15);
         let (issuer, target_unit, level, reach) = if from_township {
             let (town, _) = county.townships[rng.gen_range(0..TOWNSHIPS_PER_COUNTY)];
@@ -165,104 +197,58 @@ async fn load_county(
                 ),
             }
         };
-        if rng.gen_bool(0.7) {
-            let chars = if rng.gen_bool(0.03) {
-                rng.gen_range(5001..9000)
-            } else {
-                rng.gen_range(400..4800)
-            };
-            docs.push(BulkDocument {
-                id,
-                region_id: county.id,
-                issuer_id: issuer,
-                title: format!("关于做好第{id}项重点工作的通知"),
-                kind: "通知",
-                carrier: if rng.gen_bool(0.1) {
-                    "white_header"
-                } else {
-                    "formal"
-                },
-                issued_on: date.clone(),
-                char_count: chars,
-                reach,
-                single_task: false,
-                to_schools_hospitals: rng.gen_bool(0.01),
-                head_signed: false,
-                upper_doc_number: None,
-            });
-            spine_items.push(BulkItem {
-                channel: "documents",
-                item_id: id,
-                region_id: county.id,
-                issuer_id: issuer,
-                on_date: date.clone(),
-                measure: chars,
-                reach,
-            });
-            targets.push(BulkTarget {
-                channel: "documents",
-                item_id: id,
-                region_id: county.id,
-                target_unit_id: target_unit,
-                target_level: level,
-                issuer_id: issuer,
-                on_date: date,
-                measure: chars,
-            });
-        } else {
-            let minutes = if rng.gen_bool(0.05) {
-                rng.gen_range(91..180)
-            } else {
-                rng.gen_range(30..90)
-            };
-            let hour = rng.gen_range(8..17);
-            meetings.push(BulkMeeting {
-                id,
-                region_id: county.id,
-                organizer_id: issuer,
-                title: format!("第{id}次工作推进会"),
-                kind: "progress",
-                starts_at: format!("{date}T{hour:02}:00"),
-                planned_minutes: minutes,
-                reach_level: if level.is_empty() { "township" } else { level },
-                reach,
-                heads_required: rng.gen_bool(0.02),
-                in_plan: !rng.gen_bool(0.02),
-            });
-            spine_items.push(BulkItem {
-                channel: "meetings",
-                item_id: id,
-                region_id: county.id,
-                issuer_id: issuer,
-                on_date: date.clone(),
-                measure: minutes,
-                reach,
-            });
-            targets.push(BulkTarget {
-                channel: "meetings",
-                item_id: id,
-                region_id: county.id,
-                target_unit_id: target_unit,
-                target_level: level,
-                issuer_id: issuer,
-                on_date: date,
-                measure: minutes,
-            });
-        }
+        let item = BenchItem {
+            id,
+            region_id: county.id,
+            issuer_id: issuer,
+            on_date: day,
+            target_level: level,
+            reach,
+        };
+        let i = channels.pick(rng);
+        let channel = channels.benches[i].0;
+        let measure = loaders[i].add(&item, rng);
+        let date = day.to_string();
+        spine_items.push(BulkItem {
+            channel,
+            item_id: id,
+            region_id: county.id,
+            issuer_id: issuer,
+            on_date: date.clone(),
+            measure,
+            reach,
+        });
+        targets.push(BulkTarget {
+            channel,
+            item_id: id,
+            region_id: county.id,
+            target_unit_id: target_unit,
+            target_level: level,
+            issuer_id: issuer,
+            on_date: date,
+            measure,
+        });
     }
     let now = jianfu_core::time::now();
-    phases[0] += t0.elapsed().as_secs_f64();
-    let t0 = Instant::now();
-    ledger::bulk_documents(tx, &docs, &now).await?;
-    phases[1] += t0.elapsed().as_secs_f64();
-    let t0 = Instant::now();
-    meetings_store::bulk(tx, &meetings, &now).await?;
-    phases[2] += t0.elapsed().as_secs_f64();
+    phases.generate += t0.elapsed().as_secs_f64();
+    for (loader, seconds) in loaders.iter_mut().zip(phases.modules.iter_mut()) {
+        let t0 = Instant::now();
+        loader.load(tx, &now).await?;
+        *seconds += t0.elapsed().as_secs_f64();
+    }
     let t0 = Instant::now();
     spine::bulk_items(tx, &spine_items).await?;
     spine::bulk_targets(tx, &targets).await?;
-    phases[3] += t0.elapsed().as_secs_f64();
-    Ok(docs.len() + meetings.len())
+    phases.spine += t0.elapsed().as_secs_f64();
+    Ok(items)
+}
+
+/// Seconds spent in each phase of the load.
+struct Phases {
+    generate: f64,
+    /// Per benchmarked module, in the order of [`Channels::benches`].
+    modules: Vec<f64>,
+    spine: f64,
 }
 
 fn peak_memory_mib() -> Option<f64> {
@@ -281,20 +267,29 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
+    let channels = Channels::installed()?;
     let db = Db::connect(&o.database).await?;
     migrate::run(&db).await?;
     let existing = db
-        .scalar(&jianfu_store::Q::new("SELECT COUNT(*) FROM documents"))
+        .scalar(&jianfu_store::Q::new("SELECT COUNT(*) FROM burden_items"))
         .await?;
     anyhow::ensure!(
         existing == 0,
-        "基准测试需要一个空数据库（{} 中已有发文数据）",
+        "基准测试需要一个空数据库（{} 中已有台账数据）",
         o.database
     );
     let counties = o.items.div_ceil(ITEMS_PER_COUNTY).max(1);
+    let nouns: Vec<&str> = module::modules()
+        .iter()
+        .filter(|m| m.bench.is_some())
+        .map(|m| m.label)
+        .collect();
     println!(
-        "基准测试：{} 条发文和会议，{} 个县，数据库 {}",
-        o.items, counties, o.database
+        "基准测试：{} 条负担事项（{}），{} 个县，数据库 {}",
+        o.items,
+        nouns.join("、"),
+        counties,
+        o.database
     );
 
     let t = Instant::now();
@@ -305,30 +300,52 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(2026);
     let mut next_id = 1;
     let mut loaded = 0;
-    // Seconds spent generating rows, loading documents, meetings and targets, and committing.
-    let mut phases = [0.0; 5];
+    let mut phases = Phases {
+        generate: 0.0,
+        modules: vec![0.0; channels.benches.len()],
+        spine: 0.0,
+    };
     // One transaction: a fresh load drops the tables' indexes (and on PostgreSQL their keys and
     // foreign keys), and a failure must bring them back.
     let mut tx = db.begin().await?;
-    let dropped = spine::before_bulk_load(&mut tx, &["documents", "meetings"]).await?;
+    let tables: Vec<&'static str> = channels.benches.iter().map(|(_, b)| b.table).collect();
+    let dropped = spine::before_bulk_load(&mut tx, &tables).await?;
     for (i, c) in region.counties.iter().enumerate() {
         let share = o.items / counties + usize::from(i < o.items % counties);
-        loaded += load_county(&mut tx, c, share, &mut next_id, &mut rng, &mut phases).await?;
+        loaded += load_county(
+            &mut tx,
+            &channels,
+            c,
+            share,
+            &mut next_id,
+            &mut rng,
+            &mut phases,
+        )
+        .await?;
     }
     let t0 = Instant::now();
     spine::after_bulk_load(&mut tx, dropped).await?;
     let rebuild = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
     tx.commit().await?;
-    phases[4] = t0.elapsed().as_secs_f64();
+    let commit = t0.elapsed().as_secs_f64();
     let load = t.elapsed().as_secs_f64();
     println!(
         "  装载：{loaded} 条，{load:.2} 秒，{:.0} 条/秒",
         loaded as f64 / load
     );
+    let per_module: String = channels
+        .benches
+        .iter()
+        .zip(&phases.modules)
+        .filter_map(|((name, _), secs)| {
+            let m = module::modules().iter().find(|m| m.name == *name)?;
+            Some(format!("{} {secs:.2} 秒，", m.label))
+        })
+        .collect();
     println!(
-        "    其中生成 {:.2} 秒，发文 {:.2} 秒，会议 {:.2} 秒，负担主表与覆盖对象 {:.2} 秒，提交 {:.2} 秒，重建索引与统计 {rebuild:.2} 秒",
-        phases[0], phases[1], phases[2], phases[3], phases[4]
+        "    其中生成 {:.2} 秒，{per_module}负担主表与覆盖对象 {:.2} 秒，提交 {commit:.2} 秒，重建索引与统计 {rebuild:.2} 秒",
+        phases.generate, phases.spine
     );
 
     let t = Instant::now();
@@ -372,49 +389,38 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Single document writes through the path a filer's form takes (validate, store, spine, audit,
-/// re-evaluate the rules the write can change, commit), into the loaded region.
+/// Single writes through the path a filer's form takes (validate, store, spine, audit,
+/// re-evaluate the rules the write can change, commit), into the loaded region, for each module
+/// that offers one.
 async fn single_writes(db: &Db, region: &Region, rng: &mut StdRng) -> anyhow::Result<()> {
     const WRITES: usize = 20;
-    let system = Actor::system();
-    let mut times = Vec::with_capacity(WRITES);
-    for i in 0..WRITES {
-        let c = &region.counties[rng.gen_range(0..region.counties.len())];
-        let issuer = c.departments[rng.gen_range(0..c.departments.len())];
-        let day = NaiveDate::from_ymd_opt(2026, 6, 1 + (i % 28) as u32)
-            .ok_or_else(|| anyhow::anyhow!("date"))?;
-        let input = DocumentInput {
-            issuer_id: issuer,
-            doc_number: None,
-            title: format!("关于做好单条写入测试第{i}项工作的通知"),
-            kind: DocKind::Notice,
-            carrier: Carrier::Formal,
-            issued_on: day,
-            main_recipients: None,
-            cc_recipients: None,
-            targets: vec![Target {
-                unit_id: c.id,
-                level: Some(Level::Township),
-            }],
-            single_task: false,
-            forwards_upper: false,
-            upper_doc_number: None,
-            to_schools_hospitals: false,
-            head_signed: false,
-            in_plan: true,
-            body: "请各乡镇认真抓好贯彻落实。".repeat(80),
-            attachment_count: 0,
-            char_count: None,
+    for m in module::modules() {
+        let Some(write) = m.bench.and_then(|b| b.write) else {
+            continue;
         };
-        let t = Instant::now();
-        std::hint::black_box(documents::save(db, &system, None, input).await?);
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        let mut times = Vec::with_capacity(WRITES);
+        for index in 0..WRITES {
+            let c = &region.counties[rng.gen_range(0..region.counties.len())];
+            let issuer_id = c.departments[rng.gen_range(0..c.departments.len())];
+            let on_date = NaiveDate::from_ymd_opt(2026, 6, 1 + (index % 28) as u32)
+                .ok_or_else(|| anyhow::anyhow!("date"))?;
+            let w = BenchWrite {
+                index,
+                region_id: c.id,
+                issuer_id,
+                on_date,
+            };
+            let t = Instant::now();
+            write(db, w).await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "  单条{}写入（{WRITES} 次，含所涉规则重评）：p50 {:.1} 毫秒，p95 {:.1} 毫秒",
+            m.label,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
     }
-    times.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "  单条发文写入（{WRITES} 次，含所涉规则重评）：p50 {:.1} 毫秒，p95 {:.1} 毫秒",
-        percentile(&times, 0.5),
-        percentile(&times, 0.95)
-    );
     Ok(())
 }

@@ -32,6 +32,14 @@ struct Cli {
         help = "全文检索索引目录（默认：SQLite 数据库旁的 .search 目录；PostgreSQL 为 ./jianfu-data/search-库名）"
     )]
     search_dir: Option<std::path::PathBuf>,
+    /// The address users reach the platform at, e.g. https://jianfu.example.gov.cn
+    #[arg(
+        long,
+        global = true,
+        env = "JIANFU_PUBLIC_URL",
+        help = "平台对外访问地址，如 https://jianfu.example.gov.cn；以 https:// 开头时登录 Cookie 只经 HTTPS 发送（Secure）"
+    )]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -172,6 +180,14 @@ fn chinese_usage_error(e: &clap::Error) -> String {
 }
 
 fn main() -> ExitCode {
+    // `jianfu parse-worker` (hidden from the help): the server re-runs itself to parse one
+    // uploaded file under memory and CPU limits (see `jianfu_parse`).
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == jianfu_parse::WORKER_COMMAND)
+    {
+        return jianfu_parse::worker::main();
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -224,11 +240,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Serve { listen } => {
             let db = open(&cli.database).await?;
-            serve(db, &listen, &search).await
+            serve(db, &listen, &search, cli.public_url.as_deref()).await
         }
         Command::Demo { listen } => {
             let db = open(&cli.database).await?;
-            let region = demo::ensure(&db).await.map_err(|e| e.to_string())?;
+            let region = jianfu_web::module::seed_demo(&db)
+                .await
+                .map_err(|e| e.to_string())?;
             if region.created {
                 println!("已创建示例地区：示例市 → 示例县（部门、乡镇街道、村社区）");
             } else {
@@ -245,7 +263,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
             }
             println!();
-            serve(db, &listen, &search).await
+            serve(db, &listen, &search, cli.public_url.as_deref()).await
         }
         Command::Migrate => {
             let db = Db::connect(&cli.database)
@@ -409,7 +427,22 @@ fn search_dir(cli: &Cli) -> std::path::PathBuf {
     std::path::PathBuf::from(format!("./jianfu-data/search-{name}"))
 }
 
-async fn serve(db: Db, listen: &str, search_dir: &std::path::Path) -> Result<ExitCode, String> {
+async fn serve(
+    db: Db,
+    listen: &str,
+    search_dir: &std::path::Path,
+    public_url: Option<&str>,
+) -> Result<ExitCode, String> {
+    let secure_cookies = match public_url {
+        None => false,
+        Some(u) if u.starts_with("https://") => true,
+        Some(u) if u.starts_with("http://") => false,
+        Some(u) => {
+            return Err(format!(
+                "对外访问地址（--public-url）“{u}”应以 https:// 或 http:// 开头"
+            ))
+        }
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("无法监听地址 {listen}：{e}"))?;
@@ -417,8 +450,12 @@ async fn serve(db: Db, listen: &str, search_dir: &std::path::Path) -> Result<Exi
     println!("减负平台已启动：http://{addr}  （按 Ctrl-C 停止）");
     std::fs::create_dir_all(search_dir)
         .map_err(|e| format!("无法创建全文检索索引目录{}：{e}", search_dir.display()))?;
-    let state = jianfu_web::AppState::open(db.clone(), Some(search_dir))
+    let mut state = jianfu_web::AppState::open(db.clone(), Some(search_dir))
         .map_err(|e| format!("无法打开全文检索索引{}：{e}", search_dir.display()))?;
+    // Uploaded files are parsed by this executable re-run as `jianfu parse-worker`.
+    let me = std::env::current_exe().map_err(|e| format!("无法确定本程序的路径：{e}"))?;
+    state.parser = jianfu_parse::Parser::new(jianfu_parse::ParseConfig::with_worker(me));
+    state.secure_cookies = secure_cookies;
     jianfu_web::serve(listener, state)
         .await
         .map_err(|e| format!("服务异常退出：{e}"))?;

@@ -57,9 +57,7 @@ async fn read_draft(req: Request, s: &AppState) -> Result<(String, Option<Kind>,
             }
         }
         let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", "不能为空"))?;
-        let text = tokio::task::spawn_blocking(move || extract_text(&name, &bytes))
-            .await
-            .map_err(AppError::internal)??;
+        let text = extract_text(&s.parser, &name, bytes).await?;
         return Ok((text, parse_kind(kind.as_deref())?, single));
     }
     if !ct.starts_with("application/json") {
@@ -83,13 +81,15 @@ async fn read_draft(req: Request, s: &AppState) -> Result<(String, Option<Kind>,
 /// 发文前评估: the character count against the limit, every demand on grassroots units, the
 /// share of boilerplate and the copies of stored documents. Stores nothing.
 #[utoipa::path(post, path = "/api/v1/analysis/document", tag = "analysis", request_body = AssessInput,
-    responses((status = 200, body = Assessment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = Assessment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, description = "文件解析任务繁忙（code busy）", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn assess_document(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     req: Request,
 ) -> Result<Json<Assessment>, ApiError> {
+    // Refused before the body (perhaps a 20 MB file) is read.
+    jianfu_domain::policy::ensure(&actor, crate::permissions::ASSESS)?;
     let (text, kind, single_task) = read_draft(req, &s).await?;
     Ok(Json(
         crate::intelligence(&s)?

@@ -5,7 +5,9 @@
 //! its indexes in the app's state and reads queued documents in the background.
 //! [`module`] is its manifest.
 pub mod api;
+pub mod demo;
 pub mod model;
+pub mod permissions;
 pub mod rules;
 pub mod store;
 pub mod ui;
@@ -16,7 +18,6 @@ use axum::routing::get;
 use axum::Router;
 use jianfu_core::{Actor, AppError};
 use jianfu_documents::reading::{self, Reader, Reading, Summary};
-use jianfu_domain::policy::Action;
 use jianfu_domain::rules::RulePack;
 use jianfu_web::module::{nav, Module, NavEntry};
 use jianfu_web::AppState;
@@ -29,8 +30,8 @@ use utoipa_axum::routes;
 const RULES: &[&RulePack] = &[&rules::PACK];
 
 const NAV: &[NavEntry] = &[
-    nav(60, "/analysis", "发文前评估", Action::ViewLedger),
-    nav(70, "/search", "全文检索", Action::ViewLedger),
+    nav(60, "/analysis", "发文前评估", permissions::ASSESS),
+    nav(70, "/search", "全文检索", permissions::SEARCH),
 ];
 
 /// The manifest of the document intelligence module.
@@ -55,6 +56,8 @@ pub fn module() -> Module {
         },
         background: Some(|state| Box::pin(read_in_background(state))),
         init: || reading::install(&READER),
+        demo: Some(&demo::DEMO),
+        grants: permissions::GRANTS,
         ..Module::named("analysis", "文件智能分析")
     }
 }

@@ -6,12 +6,12 @@
 //! and are derived from the database: [`Intelligence::load`] rebuilds them at start, and the
 //! analyser keeps them current as documents are written (a queue row is written in the same
 //! transaction as the document, so nothing is missed when the process dies).
-use crate::store::{self, QueuedDocument, StoredAnalysis};
+use crate::store::{self, AnalysisRow, QueuedDocument};
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult};
 pub use jianfu_documents::model::extract_text;
 use jianfu_documents::rules::{length_limit, DocRule, LengthParams};
-use jianfu_domain::policy::{self, Action};
+use jianfu_domain::policy;
 use jianfu_domain::rules::{self, Settings};
 use jianfu_domain::warnings;
 use jianfu_search::{IndexedDoc, SearchIndex, SearchQuery};
@@ -195,6 +195,9 @@ pub struct Assessment {
     pub padding_share: f64,
     pub padding_sentences: Vec<PaddingSpan>,
     pub copy_matches: Vec<CopyMatchView>,
+    /// Earlier documents the text also copies that the viewer may not read (neither issued in
+    /// its scope nor sent to it): counted, not named.
+    pub hidden_copy_matches: usize,
     /// The text assessed (offsets refer to it).
     pub text: String,
 }
@@ -390,7 +393,7 @@ impl Intelligence {
         let mut regions: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
         let (mut results, mut indexed) = (Vec::new(), Vec::new());
         for d in &queued {
-            let matches = self.copies(&mut conn, &d.body, Some(d), None).await?;
+            let (matches, _) = self.copies(&mut conn, &d.body, Some(d), None).await?;
             let text = d.body.clone();
             let (burdens, padding) = tokio::task::spawn_blocking(move || {
                 (
@@ -404,7 +407,7 @@ impl Intelligence {
                 .iter()
                 .filter(|m| m.class.is_some())
                 .max_by(|a, b| a.share.total_cmp(&b.share));
-            let result = StoredAnalysis {
+            let result = AnalysisRow {
                 document_id: d.id,
                 analyzed_at: jianfu_core::time::now(),
                 padding_share: padding.share,
@@ -471,13 +474,15 @@ impl Intelligence {
     /// Earlier documents that `text` copies from, aligned. `own` is the stored document being
     /// analysed (never matched with itself; only earlier documents count); `viewer` limits the
     /// sources to those the user may see.
+    /// The earlier documents `text` copies (those before `own`, when it is a stored document),
+    /// best first; for a `viewer`, only those it may read are named and the others counted.
     async fn copies(
         self: &Arc<Self>,
         conn: &mut Conn,
         text: &str,
         own: Option<&QueuedDocument>,
         viewer: Option<&Actor>,
-    ) -> AppResult<Vec<CopyMatchView>> {
+    ) -> AppResult<(Vec<CopyMatchView>, usize)> {
         let (s, t) = (self.clone(), text.to_string());
         let candidates: Vec<i64> = tokio::task::spawn_blocking(move || {
             let copy = s.copy.read().ok()?;
@@ -501,22 +506,22 @@ impl Intelligence {
             });
         }
         let mut openable = std::collections::HashSet::new();
+        let mut hidden = std::collections::HashSet::new();
         if let Some(actor) = viewer {
-            let mut visible = Vec::new();
-            for s in sources {
-                match source_access(conn, actor, s.issuer_id, &s.issuer_level).await? {
+            for s in &sources {
+                match source_access(conn, actor, s.id, s.issuer_id).await? {
                     SourceAccess::Open => {
                         openable.insert(s.id);
-                        visible.push(s);
                     }
-                    SourceAccess::Read => visible.push(s),
-                    SourceAccess::None => {}
+                    SourceAccess::Read => {}
+                    SourceAccess::None => {
+                        hidden.insert(s.id);
+                    }
                 }
             }
-            sources = visible;
         }
         if sources.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
         let query_meta = match own {
             Some(d) => meta(d),
@@ -531,60 +536,66 @@ impl Intelligence {
             },
         };
         let (s, t) = (self.clone(), text.to_string());
-        let mut out = tokio::task::spawn_blocking(move || -> AppResult<Vec<CopyMatchView>> {
-            let copy = s
-                .copy
-                .read()
-                .map_err(|_| AppError::internal("copy index lock"))?;
-            let min_share = copy.config().min_share;
-            let query = PreparedText::new(copy.config(), &t);
-            let mut out = Vec::new();
-            for src in &sources {
-                let m = copy.compare(src.id as u64, &query, &src.body);
-                let share = m.share_of_query.max(m.share_of_source);
-                if share < min_share {
-                    continue;
+        let (mut out, hidden_matches) =
+            tokio::task::spawn_blocking(move || -> AppResult<(Vec<CopyMatchView>, usize)> {
+                let copy = s
+                    .copy
+                    .read()
+                    .map_err(|_| AppError::internal("copy index lock"))?;
+                let min_share = copy.config().min_share;
+                let query = PreparedText::new(copy.config(), &t);
+                let mut out = Vec::new();
+                let mut hidden_matches = 0;
+                for src in &sources {
+                    let m = copy.compare(src.id as u64, &query, &src.body);
+                    let share = m.share_of_query.max(m.share_of_source);
+                    if share < min_share {
+                        continue;
+                    }
+                    if hidden.contains(&src.id) {
+                        hidden_matches += 1;
+                        continue;
+                    }
+                    out.push(CopyMatchView {
+                        document_id: src.id,
+                        title: src.title.clone(),
+                        issuer_name: src.issuer_name.clone(),
+                        issued_on: src.issued_on.clone(),
+                        share: f64::from(m.share_of_query),
+                        class: classify(&query_meta, &meta(src), share)
+                            .map(|c| class_name(c).to_string()),
+                        excerpts: m
+                            .spans
+                            .iter()
+                            .map(|sp| SpanText {
+                                text: char_slice(&t, sp.a_start, sp.a_end),
+                                source_text: char_slice(&src.body, sp.b_start, sp.b_end),
+                            })
+                            .collect(),
+                        spans: m
+                            .spans
+                            .iter()
+                            .map(|sp| SpanView {
+                                start: sp.a_start,
+                                end: sp.a_end,
+                                source_start: sp.b_start,
+                                source_end: sp.b_end,
+                            })
+                            .collect(),
+                        openable: openable.contains(&src.id),
+                    });
                 }
-                out.push(CopyMatchView {
-                    document_id: src.id,
-                    title: src.title.clone(),
-                    issuer_name: src.issuer_name.clone(),
-                    issued_on: src.issued_on.clone(),
-                    share: f64::from(m.share_of_query),
-                    class: classify(&query_meta, &meta(src), share)
-                        .map(|c| class_name(c).to_string()),
-                    excerpts: m
-                        .spans
-                        .iter()
-                        .map(|sp| SpanText {
-                            text: char_slice(&t, sp.a_start, sp.a_end),
-                            source_text: char_slice(&src.body, sp.b_start, sp.b_end),
-                        })
-                        .collect(),
-                    spans: m
-                        .spans
-                        .iter()
-                        .map(|sp| SpanView {
-                            start: sp.a_start,
-                            end: sp.a_end,
-                            source_start: sp.b_start,
-                            source_end: sp.b_end,
-                        })
-                        .collect(),
-                    openable: openable.contains(&src.id),
-                });
-            }
-            Ok(out)
-        })
-        .await
-        .map_err(blocking_error)??;
+                Ok((out, hidden_matches))
+            })
+            .await
+            .map_err(blocking_error)??;
         out.sort_by(|a, b| {
             b.share
                 .total_cmp(&a.share)
                 .then(a.document_id.cmp(&b.document_id))
         });
         out.truncate(MAX_MATCHES);
-        Ok(out)
+        Ok((out, hidden_matches))
     }
 
     /// 发文前评估: everything the platform finds in a draft; stores nothing.
@@ -596,7 +607,7 @@ impl Intelligence {
         kind: Option<DocKind>,
         single_task: bool,
     ) -> AppResult<Assessment> {
-        policy::ensure(actor, Action::ViewLedger)?;
+        policy::ensure(actor, crate::permissions::ASSESS)?;
         if text.trim().is_empty() {
             return Err(AppError::invalid("text", "不能为空"));
         }
@@ -646,7 +657,8 @@ impl Intelligence {
                 }]
             })
             .unwrap_or_default();
-        let copy_matches = self.copies(&mut conn, text, None, Some(actor)).await?;
+        let (copy_matches, hidden_copy_matches) =
+            self.copies(&mut conn, text, None, Some(actor)).await?;
         Ok(Assessment {
             char_count,
             elements,
@@ -663,6 +675,7 @@ impl Intelligence {
                 })
                 .collect(),
             copy_matches,
+            hidden_copy_matches,
             text: text.to_string(),
         })
     }
@@ -674,7 +687,7 @@ impl Intelligence {
         actor: &Actor,
         document_id: i64,
     ) -> AppResult<Option<DocumentAnalysis>> {
-        policy::ensure(actor, Action::ViewLedger)?;
+        policy::ensure(actor, jianfu_documents::permissions::READ)?;
         let mut conn = db.reader();
         let d = jianfu_documents::store::get_document(&mut conn, document_id)
             .await?
@@ -692,11 +705,7 @@ impl Intelligence {
             else {
                 continue;
             };
-            let level = org::get(&mut conn, source.issuer_id)
-                .await?
-                .map(|u| u.level)
-                .unwrap_or_default();
-            match source_access(&mut conn, actor, source.issuer_id, &level).await? {
+            match source_access(&mut conn, actor, source.id, source.issuer_id).await? {
                 SourceAccess::Open => m.openable = true,
                 SourceAccess::Read => m.openable = false,
                 SourceAccess::None => continue,
@@ -722,7 +731,7 @@ impl Intelligence {
         actor: &Actor,
         input: SearchInput,
     ) -> AppResult<SearchPage> {
-        policy::ensure(actor, Action::ViewLedger)?;
+        policy::ensure(actor, crate::permissions::SEARCH)?;
         let q = jianfu_core::validate::optional_text("q", Some(&input.q), 200)?.unwrap_or_default();
         let per_page = match input.per_page {
             0 => 20,
@@ -813,33 +822,31 @@ impl StoredBurden {
 enum SourceAccess {
     /// Issued in the viewer's scope: shown and opened.
     Open,
-    /// Issued by a government above the viewer (or one of its departments), which sent it
-    /// down: shown with its passages, its page not opened.
+    /// Sent to the viewer's unit from outside its scope (by a government above it or its
+    /// departments): shown with its passages, its page not opened here.
     Read,
-    /// Issued beside the viewer: not shown.
+    /// Neither: counted, not named.
     None,
 }
 
-/// A source document may be shown to a user when it was issued in the user's view, or came
-/// from above: from a government over the user's scope or one of its departments.
+/// What a viewer may see of a source document: the documents issued in its scope, and those
+/// that reached its unit (its targets cover it).
 async fn source_access(
     conn: &mut Conn,
     actor: &Actor,
+    document_id: i64,
     issuer_id: i64,
-    issuer_level: &str,
 ) -> AppResult<SourceAccess> {
     if actor.is_system() || org::is_within(conn, actor.scope_root, issuer_id).await? {
         return Ok(SourceAccess::Open);
     }
-    let government = if issuer_level == "department" {
-        org::get(conn, issuer_id).await?.and_then(|u| u.parent_id)
-    } else {
-        Some(issuer_id)
-    };
-    Ok(match government {
-        Some(g) if org::is_within(conn, g, actor.scope_root).await? => SourceAccess::Read,
-        _ => SourceAccess::None,
-    })
+    let channel = jianfu_documents::model::CHANNEL.name;
+    Ok(
+        match jianfu_store::burden::reaches(conn, channel, document_id, actor.unit_id).await? {
+            true => SourceAccess::Read,
+            false => SourceAccess::None,
+        },
+    )
 }
 
 async fn viewer_rank(conn: &mut Conn, actor: &Actor) -> AppResult<u8> {

@@ -1,6 +1,5 @@
 //! The analysis queue and the stored results of reading documents (document intelligence).
 use jianfu_store::{Conn, StoreError, Q};
-use serde::Serialize;
 
 /// Queues a document for (re-)analysis; called in the transaction that writes it.
 pub async fn enqueue(conn: &mut Conn, document_id: i64, now: &str) -> Result<(), StoreError> {
@@ -96,14 +95,13 @@ pub async fn document_count(conn: &mut Conn) -> Result<i64, StoreError> {
     conn.scalar(&Q::new("SELECT COUNT(*) FROM documents")).await
 }
 
-/// What the analysis of one document found.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct StoredAnalysis {
+/// What the analysis of one document found, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AnalysisRow {
     pub document_id: i64,
     pub analyzed_at: String,
     pub padding_share: f64,
     /// JSON array of burdens.
-    #[serde(skip)]
     pub burdens: String,
     pub burden_count: i64,
     pub report_demands: i64,
@@ -111,7 +109,6 @@ pub struct StoredAnalysis {
     pub copy_share: Option<f64>,
     pub copy_class: Option<String>,
     /// JSON array of copy matches.
-    #[serde(skip)]
     pub copy_matches: String,
 }
 
@@ -120,7 +117,7 @@ pub struct StoredAnalysis {
 pub async fn save(
     conn: &mut Conn,
     region_id: i64,
-    a: &StoredAnalysis,
+    a: &AnalysisRow,
     queued_at: &str,
 ) -> Result<(), StoreError> {
     conn.execute(
@@ -154,7 +151,7 @@ pub async fn save(
     Ok(())
 }
 
-pub async fn get(conn: &mut Conn, document_id: i64) -> Result<Option<StoredAnalysis>, StoreError> {
+pub async fn get(conn: &mut Conn, document_id: i64) -> Result<Option<AnalysisRow>, StoreError> {
     conn.fetch_optional(
         &Q::new(
             "SELECT document_id, analyzed_at, padding_share, burdens, burden_count, report_demands, copy_source_id, copy_share, \

@@ -13,7 +13,6 @@ use jianfu_documents::ui::DOC_KINDS;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::{empty_as_none, parse_query};
-use jianfu_web::ui::items::FormPairs;
 use jianfu_web::ui::{render, Chrome};
 use jianfu_web::AppState;
 use serde::Deserialize;
@@ -70,11 +69,20 @@ pub fn segments(text: &str, burdens: &[BurdenView], padding: &[PaddingSpan]) -> 
     out
 }
 
+/// The draft as the user gave it: its kind, its text (pasted, or read from the uploaded file),
+/// whether it is a single-task document.
+#[derive(Default)]
+struct AssessForm {
+    kind: String,
+    text: String,
+    single_task: bool,
+}
+
 #[derive(Template)]
 #[template(path = "analysis.html")]
 struct AnalysisPage {
     chrome: Chrome,
-    form: FormPairs,
+    form: AssessForm,
     kinds: Vec<(&'static str, bool)>,
     error: Option<String>,
     result: Option<AssessmentView>,
@@ -93,11 +101,11 @@ fn percent(share: f64) -> i64 {
 
 async fn page(
     id: &Identity,
-    form: FormPairs,
+    form: AssessForm,
     error: Option<String>,
     result: Option<Assessment>,
 ) -> Result<Response, PageError> {
-    let kind = form.get("kind").to_string();
+    let kind = form.kind.clone();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -119,7 +127,10 @@ async fn page(
 }
 
 pub async fn analysis_page(PageUser(id): PageUser) -> Result<Response, PageError> {
-    let form = FormPairs::from_pairs(vec![("kind".into(), "通知".into())]);
+    let form = AssessForm {
+        kind: "通知".into(),
+        ..AssessForm::default()
+    };
     page(&id, form, None, None).await
 }
 
@@ -129,7 +140,9 @@ pub async fn analysis_submit(
     PageUser(id): PageUser,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut pairs = Vec::new();
+    // Refused before the body (perhaps a 20 MB file) is read.
+    jianfu_domain::policy::ensure(&id.actor, crate::permissions::ASSESS)?;
+    let mut form = AssessForm::default();
     let mut file = None;
     let broken = || AppError::invalid("file", "上传不完整或超过20MB，请重新选择文件");
     while let Some(field) = multipart.next_field().await.map_err(|_| broken())? {
@@ -142,24 +155,26 @@ pub async fn analysis_submit(
             }
         } else {
             let v = field.text().await.map_err(|_| broken())?;
-            pairs.push((name, v));
+            match name.as_str() {
+                "kind" => form.kind = v,
+                "text" => form.text = v,
+                "single_task" => form.single_task = !v.is_empty(),
+                _ => {}
+            }
         }
     }
-    let mut form = FormPairs::from_pairs(pairs);
     let outcome = async {
         let text = match file {
             Some((name, bytes)) => {
-                let text = tokio::task::spawn_blocking(move || extract_text(&name, &bytes))
-                    .await
-                    .map_err(AppError::internal)??;
-                form.set("text", &text);
+                let text = extract_text(&s.parser, &name, bytes).await?;
+                form.text.clone_from(&text);
                 text
             }
-            None => form.get("text").to_string(),
+            None => form.text.clone(),
         };
-        let kind = parse_kind(Some(form.get("kind")))?;
+        let kind = parse_kind(Some(&form.kind))?;
         crate::intelligence(&s)?
-            .assess(&s.db, &id.actor, &text, kind, form.flag("single_task"))
+            .assess(&s.db, &id.actor, &text, kind, form.single_task)
             .await
     }
     .await;

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 both_backends!(pages: analysis_and_search_pages);
 
 both_backends!(
+    copy_matches_name_only_what_reached_the_viewer,
     a_draft_is_assessed_without_storing_it,
     stored_documents_are_read_and_warned,
     the_ledger_is_searched_in_chinese
@@ -81,6 +82,89 @@ fn town_copy() -> String {
         "各村（社区）：\n{}\n六、请各村（社区）于12月20日前报送贯彻落实情况报告及佐证材料。\n七、各村每日17时前报送工程进度日报告，无进展的实行零报告。\n八、不再要求各村报送纸质台账。",
         COUNTY_NOTICE.replace("全县", "全镇").replace("各乡镇", "各村")
     )
+}
+
+/// A village that assesses a draft copying a county notice sees the notice named when it was
+/// sent to the village, and only counted when it went to another town.
+async fn copy_matches_name_only_what_reached_the_viewer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let other_town = app.unit_id("东城街道").await;
+    let elsewhere = file(
+        &app,
+        "supervisor",
+        county,
+        json!({"unit_id": other_town, "level": null}),
+        "关于做好东城街道农田水利基本建设工作的通知",
+        COUNTY_NOTICE,
+        "2026-10-08",
+    )
+    .await;
+    let assess = |user: &'static str| {
+        let app = &app;
+        async move {
+            let (status, a) = app
+                .send(
+                    user,
+                    "POST",
+                    "/api/v1/analysis/document",
+                    &json!({"text": town_copy(), "kind": "通知"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{a}");
+            a
+        }
+    };
+    eventually("the notice in the copy index", || async {
+        let a = assess("supervisor").await;
+        (a["copy_matches"].as_array().unwrap().len() == 1).then_some(())
+    })
+    .await;
+    let a = assess("village").await;
+    assert!(a["copy_matches"].as_array().unwrap().is_empty(), "{a}");
+    assert_eq!(a["hidden_copy_matches"], 1, "{a}");
+    assert!(!a.to_string().contains("东城街道农田水利"), "{a}");
+    let c = app.browser_login("village").await;
+    let token = crate::helpers::csrf_of(&app.page(&c, "/analysis").await);
+    let page = c
+        .post(app.url(&format!("/analysis?csrf_token={token}")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("kind", "通知")
+                .text("text", town_copy()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("另有1份文件与本稿内容重合") && !page.contains("东城街道农田水利"),
+        "{page}"
+    );
+
+    // Sent to every village of the county, the same notice is named, not opened.
+    let sent = file(
+        &app,
+        "supervisor",
+        county,
+        json!({"unit_id": county, "level": "village"}),
+        "关于做好各村农田水利基本建设工作的通知",
+        COUNTY_NOTICE,
+        "2026-10-09",
+    )
+    .await;
+    let named = eventually("the second notice in the copy index", || async {
+        let a = assess("village").await;
+        let m = a["copy_matches"].as_array().unwrap().clone();
+        (!m.is_empty()).then_some(a)
+    })
+    .await;
+    assert_eq!(named["copy_matches"][0]["document_id"], sent, "{named}");
+    assert_eq!(named["copy_matches"][0]["openable"], false);
+    assert_eq!(named["hidden_copy_matches"], 1, "{named}");
+    assert_ne!(elsewhere, sent);
 }
 
 async fn a_draft_is_assessed_without_storing_it(backend: Backend) {

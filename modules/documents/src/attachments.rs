@@ -3,9 +3,10 @@
 use crate::store as ledger_store;
 pub use crate::store::attachments::Attachment;
 use crate::store::attachments::{self as store, NewAttachment};
+use axum::body::Bytes;
 use jianfu_core::{Actor, AppError, AppResult};
 use jianfu_domain::audit::{self, Change};
-use jianfu_domain::policy::{self, Action};
+use jianfu_domain::policy;
 use jianfu_store::Db;
 use sha2::{Digest, Sha256};
 
@@ -89,7 +90,7 @@ async fn document_in_scope(
     conn: &mut jianfu_store::Conn,
     actor: &Actor,
     document_id: i64,
-) -> AppResult<ledger_store::Document> {
+) -> AppResult<ledger_store::DocumentRow> {
     let d = ledger_store::get_document(conn, document_id)
         .await?
         .ok_or(AppError::NotFound("文件"))?;
@@ -98,21 +99,37 @@ async fn document_in_scope(
 }
 
 pub async fn list(db: &Db, actor: &Actor, document_id: i64) -> AppResult<Vec<Attachment>> {
-    policy::ensure(actor, Action::ViewLedger)?;
+    policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
     document_in_scope(&mut conn, actor, document_id).await?;
     Ok(store::list(&mut conn, document_id).await?)
 }
 
+/// Whether the actor may attach files to this document (a document of its own unit, or of its
+/// region for the office). The upload handlers ask before they read the body, so a caller
+/// refused gets its 403 at once; [`add`] asks again in its transaction.
+pub async fn may_attach(db: &Db, actor: &Actor, document_id: i64) -> AppResult<()> {
+    policy::ensure(actor, crate::permissions::FILE)?;
+    let mut conn = db.reader();
+    let doc = ledger_store::get_document(&mut conn, document_id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    policy::ensure_issuer(&mut conn, actor, doc.issuer_id, "document_id").await
+}
+
+/// Formats whose text may be read for the attachment's 字数; the others are kept unread.
+const READABLE: &[&str] = &["docx", "pdf", "ofd", "txt", "csv"];
+
 /// Attaches a file to a document of the actor's own unit (or region, for the office).
 pub async fn add(
     db: &Db,
+    parser: &jianfu_parse::Parser,
     actor: &Actor,
     document_id: i64,
     file_name: &str,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 ) -> AppResult<Attachment> {
-    policy::ensure(actor, Action::FileItems)?;
+    policy::ensure(actor, crate::permissions::FILE)?;
     let name = clean_name(file_name)?;
     let content_type = content_type_of(&name)?;
     if bytes.is_empty() {
@@ -121,18 +138,23 @@ pub async fn add(
     if bytes.len() > MAX_BYTES {
         return Err(AppError::invalid("file", "超过20MB"));
     }
-    // The attachment's own 字数, when its text can be read; an unreadable file is still kept.
-    let (char_count, bytes) = {
-        let n = name.clone();
-        tokio::task::spawn_blocking(move || {
-            let count = jianfu_text::extract(&n, &bytes)
-                .ok()
-                .map(|e| jianfu_text::word_count(&e.text) as i64);
-            (count, bytes)
-        })
-        .await
-        .map_err(|_| AppError::invalid("file", "无法读取"))?
+    // The attachment's own 字数, when its text can be read: a file that cannot be read is
+    // still kept, one past a bound of the parser (too large inside, too complex, too slow) is
+    // refused, and a full parsing queue is a 503.
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let char_count = if READABLE.contains(&ext.as_str()) {
+        match parser.text(&name, bytes.clone()).await {
+            Ok(text) => Some(jianfu_text::word_count(&text) as i64),
+            Err(e) if e.over_limit() => return Err(e.into()),
+            Err(_) => None,
+        }
+    } else {
+        None
     };
+    let bytes = Vec::from(bytes);
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let mut tx = db.begin().await?;
     let doc = ledger_store::get_document(&mut tx, document_id)
@@ -190,7 +212,7 @@ pub async fn download(
     document_id: i64,
     id: i64,
 ) -> AppResult<(Attachment, Vec<u8>)> {
-    policy::ensure(actor, Action::ViewLedger)?;
+    policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
     document_in_scope(&mut conn, actor, document_id).await?;
     let a = store::get(&mut conn, document_id, id)
@@ -201,7 +223,7 @@ pub async fn download(
 }
 
 pub async fn remove(db: &Db, actor: &Actor, document_id: i64, id: i64) -> AppResult<()> {
-    policy::ensure(actor, Action::FileItems)?;
+    policy::ensure(actor, crate::permissions::FILE)?;
     let mut tx = db.begin().await?;
     let doc = ledger_store::get_document(&mut tx, document_id)
         .await?

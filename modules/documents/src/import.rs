@@ -1,15 +1,21 @@
 //! The Excel 发文台账: a template offices download, fill as they already do, and import.
 //! Each row is validated as a form would be; rows with errors are reported by row number and
 //! field and the rest are imported. The rules run once for the whole import.
+//!
+//! The workbook is read by the bounded parser (`jianfu_parse`: a worker process under memory
+//! and CPU limits, killed at its deadline; the sheet's declared dimension and every cell
+//! checked against [`MAX_SHEET_ROWS`] and [`MAX_SHEET_COLUMNS`] before anything is allocated
+//! for them), which gives back the rows' first [`COLUMNS`] cells as text.
 use crate::model::{self as documents, Carrier, DocumentInput};
-use calamine::{Data, Reader, Xlsx};
+use axum::body::Bytes;
 use chrono::NaiveDate;
 use jianfu_core::labels::field_label;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page};
 use jianfu_domain::org::{self, ListUnits};
-use jianfu_domain::policy::{self, Action};
+use jianfu_domain::policy;
 use jianfu_domain::targets::Target;
 use jianfu_domain::warnings;
+use jianfu_parse::sheet::excel_date;
 use jianfu_store::Db;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -30,7 +36,10 @@ pub const COLUMNS: [(&str, &str); 12] = [
     ("主要负责同志签批", "head_signed"),
 ];
 
+/// Most rows one import stores.
 pub const MAX_ROWS: usize = 5000;
+/// Most rows and columns a workbook may reach at all: past them it is refused unread.
+pub use jianfu_parse::sheet::{MAX_COLUMNS as MAX_SHEET_COLUMNS, MAX_ROWS as MAX_SHEET_ROWS};
 
 /// The template with its header row, one example row and notes on the values each column takes.
 pub fn template() -> AppResult<Vec<u8>> {
@@ -102,29 +111,6 @@ fn file_error(message: impl Into<String>) -> AppError {
         message: message.into(),
         field: Some("file".into()),
     }
-}
-
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        Data::DateTime(dt) => excel_date(dt.as_f64())
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(_) => String::new(),
-    }
-}
-
-/// An Excel serial day number as a date (1900 system).
-fn excel_date(serial: f64) -> Option<NaiveDate> {
-    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    (serial.is_finite() && (1.0..200_000.0).contains(&serial))
-        .then(|| base + chrono::Duration::days(serial as i64))
 }
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -242,31 +228,20 @@ fn parse_row(cells: &BTreeMap<&str, String>, names: &Names) -> Result<DocumentIn
 
 /// Imports the rows of an uploaded 发文台账; refuses the whole file only when it cannot be read
 /// or its header is not the template's.
-pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportReport> {
-    policy::ensure(actor, Action::FileItems)?;
+pub async fn import(
+    db: &Db,
+    parser: &jianfu_parse::Parser,
+    actor: &Actor,
+    bytes: Bytes,
+) -> AppResult<ImportReport> {
+    policy::ensure(actor, crate::permissions::FILE)?;
     if bytes.len() > 20 * 1024 * 1024 {
         return Err(file_error("文件过大：上限为20MB"));
     }
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|_| file_error("无法读取该文件，请上传由模板填写的.xlsx文件"))?;
-    let sheet = wb
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| file_error("文件中没有工作表"))?;
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|_| file_error("无法读取第一个工作表"))?;
-    #[allow(deprecated)]
-    let merged = wb
-        .worksheet_merge_cells(&sheet)
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .next()
-        .map(|r| r.iter().map(cell_text).collect())
-        .unwrap_or_default();
+    let sheet = parser.sheet(bytes, COLUMNS.len()).await?;
+    let merged = sheet.merged;
+    let mut rows = sheet.rows.into_iter();
+    let header: Vec<String> = rows.next().map(|r| r.cells).unwrap_or_default();
     for (i, (expected, _)) in COLUMNS.iter().enumerate() {
         let found = header.get(i).map(String::as_str).unwrap_or("");
         if found != *expected {
@@ -276,7 +251,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportRep
             )));
         }
     }
-    let data: Vec<&[Data]> = rows.collect();
+    let data: Vec<jianfu_parse::SheetRow> = rows.collect();
     if data.len() > MAX_ROWS {
         return Err(file_error(format!("一次最多导入{MAX_ROWS}行")));
     }
@@ -305,26 +280,23 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportRep
         root: root.id,
         by_name,
     };
-    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let mut report = ImportReport::default();
     let mut touched: BTreeMap<i64, Vec<NaiveDate>> = BTreeMap::new();
-    for (i, row) in data.iter().enumerate() {
-        let sheet_row = start_row + i + 2;
-        if row.iter().all(|c| matches!(c, Data::Empty)) {
-            continue;
-        }
+    // Only rows with text come back from the parser: empty ones are neither counted nor read.
+    for row in &data {
+        let zero_based = row.row;
+        let sheet_row = zero_based as usize + 1;
         report.rows += 1;
-        let zero_based = (start_row + i + 1) as u32;
-        if let Some(m) = merged
+        if let Some(((_, first_column), _)) = merged
             .iter()
-            .find(|d| d.start.0 <= zero_based && zero_based <= d.end.0)
+            .find(|((first, _), (last, _))| *first <= zero_based && zero_based <= *last)
         {
             report.errors.push(RowError {
                 row: sheet_row,
                 field: None,
                 message: format!(
                     "第{sheet_row}行含合并单元格（第{}列起），请取消合并后重新导入",
-                    m.start.1 + 1
+                    first_column + 1
                 ),
             });
             continue;
@@ -332,7 +304,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8]) -> AppResult<ImportRep
         let cells: BTreeMap<&str, String> = COLUMNS
             .iter()
             .enumerate()
-            .map(|(c, (_, f))| (*f, row.get(c).map(cell_text).unwrap_or_default()))
+            .map(|(c, (_, f))| (*f, row.cells.get(c).cloned().unwrap_or_default()))
             .collect();
         let result = match parse_row(&cells, &names) {
             Ok(input) => {

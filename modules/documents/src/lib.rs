@@ -5,8 +5,11 @@
 //! [`module`] is its manifest.
 pub mod api;
 pub mod attachments;
+mod bench;
+pub mod demo;
 pub mod import;
 pub mod model;
+pub mod permissions;
 pub mod reading;
 pub mod rules;
 pub mod store;
@@ -16,7 +19,6 @@ use api::attachments as api_attachments;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use jianfu_domain::policy::Action;
 use jianfu_domain::rules::RulePack;
 use jianfu_web::module::{nav, Module, NavEntry};
 use jianfu_web::AppState;
@@ -42,7 +44,7 @@ const LABELS: &[(&str, &str)] = &[
     ("document_id", "所属文件"),
 ];
 
-const NAV: &[NavEntry] = &[nav(40, "/documents", "发文台账", Action::ViewLedger)];
+const NAV: &[NavEntry] = &[nav(40, "/documents", "发文台账", permissions::READ)];
 
 /// The manifest of the documents module.
 pub fn module() -> Module {
@@ -62,6 +64,9 @@ pub fn module() -> Module {
         rules: RULES,
         labels: LABELS,
         channel: Some(&model::CHANNEL),
+        bench: Some(&bench::BENCH),
+        demo: Some(&demo::DEMO),
+        grants: permissions::GRANTS,
         ..Module::named("documents", "发文")
     }
 }

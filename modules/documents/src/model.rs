@@ -1,13 +1,13 @@
 //! 发文: the ledger of documents with their GB/T 9704 elements, carrier and reach.
 use crate::attachments::Attachment;
 use crate::reading;
-pub use crate::store::Document;
-use crate::store::{self, NewDocument};
+use crate::store::{self, DocumentRow, NewDocument};
+use axum::body::Bytes;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 use jianfu_domain::burden::{Channel, PlanFields};
-use jianfu_domain::policy::{self, Action};
+use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
     self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target,
@@ -170,11 +170,66 @@ pub async fn list(
                 copy_share: found.as_ref().and_then(|f| f.copy_share),
                 copy_class: found.as_ref().and_then(|f| f.copy_class.clone()),
                 reading: found.map_or_else(|| "待审读".into(), |f| f.note),
-                document,
+                document: document.into(),
             }
         })
         .collect();
     Ok(Paged::new(items, total, page))
+}
+
+/// A document as the API and pages show it (without its body).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Document {
+    pub id: i64,
+    pub region_id: i64,
+    pub issuer_id: i64,
+    pub issuer_name: String,
+    pub doc_number: Option<String>,
+    pub title: String,
+    /// 文种, e.g. 通知
+    pub kind: String,
+    /// formal|white_header|letter|memo|oa
+    pub carrier: String,
+    pub issued_on: String,
+    pub main_recipients: Option<String>,
+    pub cc_recipients: Option<String>,
+    pub single_task: bool,
+    pub forwards_upper: bool,
+    pub upper_doc_number: Option<String>,
+    pub to_schools_hospitals: bool,
+    pub head_signed: bool,
+    pub in_plan: bool,
+    pub char_count: i64,
+    pub attachment_count: i64,
+    /// Townships and villages reached.
+    pub reach: i64,
+}
+
+impl From<DocumentRow> for Document {
+    fn from(r: DocumentRow) -> Document {
+        Document {
+            id: r.id,
+            region_id: r.region_id,
+            issuer_id: r.issuer_id,
+            issuer_name: r.issuer_name,
+            doc_number: r.doc_number,
+            title: r.title,
+            kind: r.kind,
+            carrier: r.carrier,
+            issued_on: r.issued_on,
+            main_recipients: r.main_recipients,
+            cc_recipients: r.cc_recipients,
+            single_task: r.single_task,
+            forwards_upper: r.forwards_upper,
+            upper_doc_number: r.upper_doc_number,
+            to_schools_hospitals: r.to_schools_hospitals,
+            head_signed: r.head_signed,
+            in_plan: r.in_plan,
+            char_count: r.char_count,
+            attachment_count: r.attachment_count,
+            reach: r.reach,
+        }
+    }
 }
 
 /// A row of the document ledger: the document and what reading its text found (all `None`
@@ -206,7 +261,7 @@ pub struct DocumentDetail {
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
-    policy::ensure(actor, Action::ViewLedger)?;
+    policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
     let document = store::get_document(&mut conn, id)
         .await?
@@ -216,7 +271,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
     let targets = targets::of_item(&mut conn, CHANNEL.name, id).await?;
     let attachments = crate::store::attachments::list(&mut conn, id).await?;
     Ok(DocumentDetail {
-        document,
+        document: document.into(),
         body,
         targets,
         attachments,
@@ -255,7 +310,7 @@ pub async fn write(
     id: Option<i64>,
     input: DocumentInput,
 ) -> AppResult<Written> {
-    policy::ensure(actor, Action::FileItems)?;
+    policy::ensure(actor, crate::permissions::FILE)?;
     // Text pasted from a PDF may carry radicals for ideographs (⽂ for 文).
     let title = required_text("title", &jianfu_text::unify_ideographs(&input.title), 200)?;
     let body = jianfu_text::unify_ideographs(&input.body);
@@ -287,6 +342,7 @@ pub async fn write(
         Some(id) => Some(
             store::get_document(tx, id)
                 .await?
+                .map(Document::from)
                 .ok_or(AppError::NotFound("文件"))?,
         ),
         None => None,
@@ -361,6 +417,7 @@ pub async fn write(
     };
     let after = store::get_document(tx, id)
         .await?
+        .map(Document::from)
         .ok_or(AppError::NotFound("文件"))?;
     let summary = format!(
         "{}文件《{}》（{}）",
@@ -378,22 +435,24 @@ pub async fn write(
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
 }
 
-/// The text of an uploaded .docx, .pdf (text layer), .ofd or .txt; a file that cannot be read, or
-/// holds no text, gets a Chinese error naming `file`.
-pub fn extract_text(file_name: &str, bytes: &[u8]) -> AppResult<String> {
-    let extracted = jianfu_text::extract(file_name, bytes).map_err(|e| AppError::Validation {
-        code: e.code(),
-        message: e.to_string(),
-        field: Some("file".into()),
-    })?;
-    if extracted.text.trim().is_empty() {
+/// The text of an uploaded .docx, .pdf (text layer), .ofd or .txt, read by the bounded parser (a
+/// worker process under memory and CPU limits, killed at its deadline; see `jianfu_parse`). A
+/// file that cannot be read, goes past a bound or holds no text gets a Chinese 422 naming
+/// `file`; a full parsing queue is a 503.
+pub async fn extract_text(
+    parser: &jianfu_parse::Parser,
+    file_name: &str,
+    bytes: Bytes,
+) -> AppResult<String> {
+    let text = parser.text(file_name, bytes).await?;
+    if text.trim().is_empty() {
         return Err(AppError::Validation {
             code: "empty_document",
             message: "文件中没有可读取的文字".into(),
             field: Some("file".into()),
         });
     }
-    Ok(extracted.text)
+    Ok(text)
 }
 
 /// What an uploaded document fills in on the form: the GB/T 9704 elements found in it.
@@ -414,8 +473,12 @@ pub struct Prefill {
 
 /// Reads an uploaded .docx, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030) and finds its
 /// elements. Stores nothing; a file it cannot read gets a Chinese error naming `file`.
-pub fn read_upload(file_name: &str, bytes: &[u8]) -> AppResult<Prefill> {
-    let text = extract_text(file_name, bytes)?;
+pub async fn read_upload(
+    parser: &jianfu_parse::Parser,
+    file_name: &str,
+    bytes: Bytes,
+) -> AppResult<Prefill> {
+    let text = extract_text(parser, file_name, bytes).await?;
     let el = jianfu_text::parse_elements(&text);
     let body = el.body.clone().unwrap_or_else(|| text.clone());
     Ok(Prefill {

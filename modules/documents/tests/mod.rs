@@ -2,4 +2,5 @@
 //! (`crates/jianfu/tests/api`), where they run on SQLite and PostgreSQL. The stories that
 //! span documents, meetings and the burden ledger stay in `crates/jianfu/tests/api/ledger.rs`.
 mod attachments;
+mod hostile;
 pub mod permissions;

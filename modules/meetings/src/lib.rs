@@ -2,7 +2,10 @@
 //! reach, speeches, plan and approval, the thirteen rules of meetings, the pages, the API and
 //! the burden channel (a unit attends, counted in minutes). [`module`] is its manifest.
 pub mod api;
+mod bench;
+pub mod demo;
 pub mod model;
+pub mod permissions;
 pub mod rules;
 pub mod store;
 pub mod ui;
@@ -10,7 +13,6 @@ pub mod ui;
 use axum::routing::get;
 use axum::Router;
 use jianfu_domain::burden::{Channel, PlanFields};
-use jianfu_domain::policy::Action;
 use jianfu_domain::rules::RulePack;
 use jianfu_store::migrate::Migration;
 use jianfu_web::module::{nav, Module, NavEntry};
@@ -60,7 +62,7 @@ const LABELS: &[(&str, &str)] = &[
     ("relays_meeting_id", "所传达的上级会议"),
 ];
 
-const NAV: &[NavEntry] = &[nav(50, "/meetings", "会议台账", Action::ViewLedger)];
+const NAV: &[NavEntry] = &[nav(50, "/meetings", "会议台账", permissions::READ)];
 
 /// The manifest of the meetings module.
 pub fn module() -> Module {
@@ -76,6 +78,9 @@ pub fn module() -> Module {
         migrations: MIGRATIONS,
         labels: LABELS,
         channel: Some(&CHANNEL),
+        bench: Some(&bench::BENCH),
+        demo: Some(&demo::DEMO),
+        grants: permissions::GRANTS,
         ..Module::named("meetings", "会议")
     }
 }

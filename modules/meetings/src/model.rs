@@ -4,7 +4,7 @@ use crate::store::{self, NewMeeting};
 use chrono::NaiveDateTime;
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
-use jianfu_domain::policy::{self, Action};
+use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
     self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target,
@@ -12,7 +12,7 @@ use jianfu_domain::targets::{
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
-pub use store::Meeting;
+use store::MeetingRow;
 
 /// 会议类型. Its stored and API spelling is the snake_case name; its label is Chinese.
 #[derive(
@@ -130,11 +130,75 @@ fn minutes(field: &str, v: i64, max: i64) -> AppResult<i64> {
     Ok(v)
 }
 
+/// A meeting as the API and pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: i64,
+    pub region_id: i64,
+    pub organizer_id: i64,
+    pub organizer_name: String,
+    pub title: String,
+    pub topic: String,
+    /// plenary|special|progress|dispatch|video|combined
+    pub kind: String,
+    pub held_on: String,
+    pub starts_at: String,
+    pub planned_minutes: i64,
+    pub actual_minutes: Option<i64>,
+    /// How far down the meeting reaches (开到哪一级).
+    pub reach_level: String,
+    pub attendee_count: i64,
+    pub heads_required: bool,
+    pub heads_approved: bool,
+    pub reach_approved: bool,
+    pub leader_speech_minutes: Option<i64>,
+    pub exchange_speeches: i64,
+    pub exchange_speech_minutes: Option<i64>,
+    pub in_plan: bool,
+    pub approved: bool,
+    pub relays_meeting_id: Option<i64>,
+    pub reach: i64,
+}
+
+impl From<MeetingRow> for Meeting {
+    fn from(r: MeetingRow) -> Meeting {
+        Meeting {
+            id: r.id,
+            region_id: r.region_id,
+            organizer_id: r.organizer_id,
+            organizer_name: r.organizer_name,
+            title: r.title,
+            topic: r.topic,
+            kind: r.kind,
+            held_on: r.held_on,
+            starts_at: r.starts_at,
+            planned_minutes: r.planned_minutes,
+            actual_minutes: r.actual_minutes,
+            reach_level: r.reach_level,
+            attendee_count: r.attendee_count,
+            heads_required: r.heads_required,
+            heads_approved: r.heads_approved,
+            reach_approved: r.reach_approved,
+            leader_speech_minutes: r.leader_speech_minutes,
+            exchange_speeches: r.exchange_speeches,
+            exchange_speech_minutes: r.exchange_speech_minutes,
+            in_plan: r.in_plan,
+            approved: r.approved,
+            relays_meeting_id: r.relays_meeting_id,
+            reach: r.reach,
+        }
+    }
+}
+
 pub async fn list(db: &Db, actor: &Actor, f: ListItems, page: Page) -> AppResult<Paged<Meeting>> {
     let mut conn = db.reader();
     let filter = f.scoped(&mut conn, actor).await?;
     let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::new(
+        items.into_iter().map(Meeting::from).collect(),
+        total,
+        page,
+    ))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -145,14 +209,17 @@ pub struct MeetingDetail {
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
-    policy::ensure(actor, Action::ViewLedger)?;
+    policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
     let meeting = store::get(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound("会议"))?;
     policy::ensure_in_scope(&mut conn, actor, meeting.organizer_id, None).await?;
     let targets = targets::of_item(&mut conn, crate::CHANNEL.name, id).await?;
-    Ok(MeetingDetail { meeting, targets })
+    Ok(MeetingDetail {
+        meeting: meeting.into(),
+        targets,
+    })
 }
 
 impl ItemInput for MeetingInput {
@@ -185,7 +252,7 @@ pub async fn write(
     id: Option<i64>,
     input: MeetingInput,
 ) -> AppResult<Written> {
-    policy::ensure(actor, Action::FileItems)?;
+    policy::ensure(actor, crate::permissions::FILE)?;
     let title = required_text("title", &input.title, 200)?;
     let topic = match &input.topic {
         Some(t) => required_text("topic", t, 200)?,
@@ -224,6 +291,7 @@ pub async fn write(
         Some(id) => Some(
             store::get(tx, id)
                 .await?
+                .map(Meeting::from)
                 .ok_or(AppError::NotFound("会议"))?,
         ),
         None => None,
@@ -294,6 +362,7 @@ pub async fn write(
     };
     let after = store::get(tx, id)
         .await?
+        .map(Meeting::from)
         .ok_or(AppError::NotFound("会议"))?;
     let summary = format!(
         "{}会议“{}”（{}）",

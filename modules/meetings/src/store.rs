@@ -4,11 +4,10 @@ use jianfu_store::bulk::bulk_load;
 use jianfu_store::burden::{item_where, ItemFilter};
 use jianfu_store::rules::YearCount;
 use jianfu_store::{Conn, StoreError, Tx, Q};
-use serde::Serialize;
 
 /// A meeting as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Meeting {
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MeetingRow {
     pub id: i64,
     pub region_id: i64,
     pub organizer_id: i64,
@@ -116,7 +115,7 @@ pub async fn replace(
     Ok(())
 }
 
-pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Meeting>, StoreError> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<MeetingRow>, StoreError> {
     conn.fetch_optional(
         &Q::new(format!("SELECT {MEETING_COLS} FROM meetings m JOIN org_units o ON o.id = m.organizer_id WHERE m.id = $1")).bind(id),
     )
@@ -128,7 +127,7 @@ pub async fn list(
     f: &ItemFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Meeting>, i64), StoreError> {
+) -> Result<(Vec<MeetingRow>, i64), StoreError> {
     let from_where = |q: &mut Q| {
         q.push(" FROM meetings m JOIN org_units o ON o.id = m.organizer_id");
         item_where(q, f, "m", "organizer_id", "held_on");

@@ -1,22 +1,21 @@
 //! 会议台账 pages: the list, a meeting's page and the filing form.
 use crate::model::{self, MeetingInput, MeetingKind};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDateTime;
 use jianfu_core::{AppError, Level};
-use jianfu_domain::policy::Action;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
-    file, filing_units, item_warnings, list_query, mark, target_options, targets_text, yes_no,
-    FormPairs, ItemPage, ItemRow, ItemsPage,
+    fields, file, filing_units, item_warnings, list_query, mark, target_options, targets_text,
+    yes_no, ItemPage, ItemRow, ItemsPage,
 };
-use jianfu_web::ui::{render, Chrome};
+use jianfu_web::ui::{render, Chrome, FormBody};
 use jianfu_web::AppState;
+use serde::Deserialize;
 
 fn kind_label(k: &str) -> &'static str {
     k.parse::<MeetingKind>()
@@ -41,6 +40,7 @@ pub async fn meetings_page(
     render(&ItemsPage::of(
         &id,
         &crate::CHANNEL,
+        crate::permissions::FILE,
         "会议台账",
         headers,
         q,
@@ -130,11 +130,33 @@ pub async fn meeting_detail(
     })
 }
 
+/// The filing form's fields as the filer typed them; [`parse_meeting`] makes a [`MeetingInput`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MeetingForm {
+    organizer_id: String,
+    title: String,
+    topic: String,
+    kind: String,
+    starts_at: String,
+    planned_minutes: String,
+    reach_level: String,
+    target: Vec<String>,
+    attendee_count: String,
+    leader_speech_minutes: String,
+    exchange_speeches: String,
+    heads_required: Option<String>,
+    heads_approved: Option<String>,
+    reach_approved: Option<String>,
+    in_plan: Option<String>,
+    approved: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "meeting_form.html")]
-struct MeetingForm {
+struct MeetingFormPage {
     chrome: Chrome,
-    form: FormPairs,
+    form: MeetingForm,
     issuers: Vec<(i64, String, bool)>,
     targets: Vec<(String, String, bool)>,
     kinds: Vec<(&'static str, &'static str, bool)>,
@@ -145,19 +167,19 @@ struct MeetingForm {
 async fn meeting_form(
     s: &AppState,
     id: &Identity,
-    form: FormPairs,
+    form: MeetingForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let issuers = filing_units(&s.db, &id.actor).await?;
     let targets = target_options(&s.db, &id.actor).await?;
-    let issuer_chosen = [form.get("organizer_id")];
-    let chosen = form.all("target");
-    let page = MeetingForm {
+    let issuer_chosen = [form.organizer_id.as_str()];
+    let chosen: Vec<&str> = form.target.iter().map(String::as_str).collect();
+    let page = MeetingFormPage {
         chrome: Chrome::new(id, "/meetings", "登记会议"),
         issuers: mark(issuers, &issuer_chosen),
         targets: mark(targets, &chosen),
         kinds: MeetingKind::all()
-            .map(|k| (k.as_str(), k.label(), form.get("kind") == k.as_str()))
+            .map(|k| (k.as_str(), k.label(), form.kind == k.as_str()))
             .collect(),
         levels: [
             Level::County,
@@ -166,7 +188,7 @@ async fn meeting_form(
             Level::Village,
         ]
         .iter()
-        .map(|l| (l.as_str(), l.label(), form.get("reach_level") == l.as_str()))
+        .map(|l| (l.as_str(), l.label(), form.reach_level == l.as_str()))
         .collect(),
         form,
         error,
@@ -183,42 +205,38 @@ pub async fn new_meeting(
     State(s): State<AppState>,
     PageUser(id): PageUser,
 ) -> Result<Response, PageError> {
-    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let form = FormPairs::from_pairs(vec![
-        ("planned_minutes".into(), "60".into()),
-        ("reach_level".into(), "township".into()),
-    ]);
+    jianfu_domain::policy::ensure(&id.actor, crate::permissions::FILE)?;
+    let form = MeetingForm {
+        planned_minutes: "60".into(),
+        reach_level: "township".into(),
+        in_plan: Some("on".into()),
+        ..MeetingForm::default()
+    };
     meeting_form(&s, &id, form, None).await
 }
 
-fn parse_meeting(f: &FormPairs) -> Result<MeetingInput, AppError> {
-    let starts_at = NaiveDateTime::parse_from_str(f.get("starts_at"), "%Y-%m-%dT%H:%M")
+fn parse_meeting(f: &MeetingForm) -> Result<MeetingInput, AppError> {
+    let starts_at = NaiveDateTime::parse_from_str(&f.starts_at, "%Y-%m-%dT%H:%M")
         .map_err(|_| AppError::invalid("starts_at", "格式不正确"))?;
     Ok(MeetingInput {
-        organizer_id: f.required_int("organizer_id")?,
-        title: f.get("title").to_string(),
-        topic: f.text("topic"),
-        kind: f
-            .get("kind")
-            .parse()
-            .map_err(|_| AppError::invalid("kind", "取值无效"))?,
+        organizer_id: fields::required_int("organizer_id", &f.organizer_id)?,
+        title: f.title.clone(),
+        topic: fields::text(&f.topic),
+        kind: fields::choice("kind", &f.kind)?,
         starts_at,
-        planned_minutes: f.required_int("planned_minutes")?,
+        planned_minutes: fields::required_int("planned_minutes", &f.planned_minutes)?,
         actual_minutes: None,
-        reach_level: f
-            .get("reach_level")
-            .parse()
-            .map_err(|_| AppError::invalid("reach_level", "取值无效"))?,
-        targets: f.targets()?,
-        attendee_count: f.int("attendee_count")?.unwrap_or(0),
-        heads_required: f.flag("heads_required"),
-        heads_approved: f.flag("heads_approved"),
-        reach_approved: f.flag("reach_approved"),
-        leader_speech_minutes: f.int("leader_speech_minutes")?,
-        exchange_speeches: f.int("exchange_speeches")?.unwrap_or(0),
+        reach_level: fields::choice("reach_level", &f.reach_level)?,
+        targets: fields::targets(&f.target)?,
+        attendee_count: fields::int("attendee_count", &f.attendee_count)?.unwrap_or(0),
+        heads_required: f.heads_required.is_some(),
+        heads_approved: f.heads_approved.is_some(),
+        reach_approved: f.reach_approved.is_some(),
+        leader_speech_minutes: fields::int("leader_speech_minutes", &f.leader_speech_minutes)?,
+        exchange_speeches: fields::int("exchange_speeches", &f.exchange_speeches)?.unwrap_or(0),
         exchange_speech_minutes: None,
-        in_plan: f.flag("in_plan"),
-        approved: f.flag("approved"),
+        in_plan: f.in_plan.is_some(),
+        approved: f.approved.is_some(),
         relays_meeting_id: None,
     })
 }
@@ -226,9 +244,8 @@ fn parse_meeting(f: &FormPairs) -> Result<MeetingInput, AppError> {
 pub async fn create_meeting(
     State(s): State<AppState>,
     PageUser(id): PageUser,
-    body: Bytes,
+    FormBody(form): FormBody<MeetingForm>,
 ) -> Result<Response, PageError> {
-    let form = FormPairs::parse(&body);
     match file(&s, &id, &form, parse_meeting, "/meetings").await? {
         Ok(saved) => Ok(saved),
         Err(message) => meeting_form(&s, &id, form, Some(message)).await,

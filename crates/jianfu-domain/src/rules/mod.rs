@@ -352,7 +352,6 @@ const LATER_RULES: &[(&str, &str)] = &[
     ("inspect.trace_scoring", "以拍照留痕评判工作"),
     ("inspect.plan", "督查检查考核未列入计划"),
     ("duty.veto_pledge", "一票否决、责任状"),
-    ("meet.relay", "层层开会、层层传达"),
     ("village.signboards", "村级组织挂牌"),
     ("village.certificates", "村级组织出具证明"),
 ];

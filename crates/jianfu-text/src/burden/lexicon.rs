@@ -369,7 +369,7 @@ mod tests {
             lex.rule_for(BurdenKind::ZeroReport),
             Some("form.daily_zero_report")
         );
-        assert_eq!(lex.rule_for(BurdenKind::Relay), Some("meet.relay"));
+        assert_eq!(lex.rule_for(BurdenKind::Relay), Some("meet.cascade"));
         assert_eq!(
             lex.rule_for(BurdenKind::Signboard),
             Some("village.signboards")

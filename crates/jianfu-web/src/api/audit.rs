@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use jianfu_core::{Page, Paged};
-use jianfu_store::audit::{AuditEntry, AuditFilter};
+use jianfu_domain::audit::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

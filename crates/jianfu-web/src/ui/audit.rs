@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Response;
 use jianfu_core::Page;
-use jianfu_store::audit::AuditEntry;
+use jianfu_domain::audit::AuditEntry;
 use serde::Deserialize;
 
 #[derive(Template)]

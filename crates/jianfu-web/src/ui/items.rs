@@ -11,7 +11,7 @@ use askama::Template;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged, Role};
+use jianfu_core::{Actor, AppResult, Level, Page, Paged, Role};
 use jianfu_domain::burden::Channel;
 use jianfu_domain::org::{self, ListUnits};
 use jianfu_domain::policy::{can, Action};
@@ -89,10 +89,12 @@ pub fn list_query(uri: &Uri) -> Result<(PeriodQuery, Page), PageError> {
 
 impl ItemsPage {
     /// A channel's ledger list: the rows `found` with the query that found them, each item made
-    /// a row by `row`.
+    /// a row by `row`; the filing link shows to those granted `file`.
+    #[allow(clippy::too_many_arguments)]
     pub fn of<T>(
         id: &Identity,
         channel: &Channel,
+        file: Action,
         title: &'static str,
         headers: &'static [&'static str],
         q: PeriodQuery,
@@ -112,7 +114,7 @@ impl ItemsPage {
             q: q.q.unwrap_or_default(),
             from: q.from.map(|d| d.to_string()).unwrap_or_default(),
             to: q.to.map(|d| d.to_string()).unwrap_or_default(),
-            can_file: can(&id.actor, Action::FileItems),
+            can_file: can(&id.actor, file),
             panels: Vec::new(),
             base,
         }
@@ -197,88 +199,49 @@ pub async fn targets_text(db: &Db, actor: &Actor, targets: &[Target]) -> String 
     parts.join("、")
 }
 
-/// A submitted form as pairs, so that repeated fields (targets) and values can be shown again.
-#[derive(Default)]
-pub struct FormPairs {
-    pairs: Vec<(String, String)>,
-    pub posted: bool,
-}
+/// Parsing a filing form's fields (the strings the filer typed, kept to show the form again)
+/// into the module's input, naming the field at fault.
+pub mod fields {
+    use jianfu_core::AppError;
+    use jianfu_domain::targets::Target;
 
-impl FormPairs {
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormPairs {
-        FormPairs {
-            pairs,
-            posted: false,
-        }
-    }
-
-    /// Sets a field, replacing what was there.
-    pub fn set(&mut self, k: &str, v: &str) {
-        self.pairs.retain(|(key, _)| key != k);
-        self.pairs.push((k.to_string(), v.to_string()));
-    }
-
-    pub fn parse(body: &[u8]) -> FormPairs {
-        FormPairs {
-            pairs: form_urlencoded::parse(body).into_owned().collect(),
-            posted: true,
-        }
-    }
-
-    pub fn get(&self, k: &str) -> &str {
-        self.pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
-    pub fn flag(&self, k: &str) -> bool {
-        !self.get(k).is_empty()
-    }
-
-    pub fn all(&self, k: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    pub fn int(&self, k: &str) -> Result<Option<i64>, AppError> {
-        match self.get(k).trim() {
+    /// An optional whole number.
+    pub fn int(field: &str, v: &str) -> Result<Option<i64>, AppError> {
+        match v.trim() {
             "" => Ok(None),
             v => v
                 .parse()
                 .map(Some)
-                .map_err(|_| AppError::invalid(k, "应为整数")),
+                .map_err(|_| AppError::invalid(field, "应为整数")),
         }
     }
 
-    pub fn required_int(&self, k: &str) -> Result<i64, AppError> {
-        self.int(k)?.ok_or_else(|| AppError::invalid(k, "不能为空"))
+    pub fn required_int(field: &str, v: &str) -> Result<i64, AppError> {
+        int(field, v)?.ok_or_else(|| AppError::invalid(field, "不能为空"))
     }
 
-    pub fn text(&self, k: &str) -> Option<String> {
-        Some(self.get(k).trim().to_string()).filter(|v| !v.is_empty())
+    /// The trimmed text, none when empty.
+    pub fn text(v: &str) -> Option<String> {
+        Some(v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
-    pub fn targets(&self) -> Result<Vec<Target>, AppError> {
-        self.all("target")
-            .into_iter()
+    /// A value of a closed list (a kind, a level).
+    pub fn choice<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, AppError> {
+        v.parse().map_err(|_| AppError::invalid(field, "取值无效"))
+    }
+
+    /// The targets chosen: `unit` or `unit:level` each.
+    pub fn targets(chosen: &[String]) -> Result<Vec<Target>, AppError> {
+        chosen
+            .iter()
             .map(|t| {
                 let (unit, level) = t.split_once(':').unwrap_or((t, ""));
                 let unit_id = unit
                     .parse()
                     .map_err(|_| AppError::invalid("targets", "取值无效"))?;
-                let level = if level.is_empty() {
-                    None
-                } else {
-                    Some(
-                        level
-                            .parse()
-                            .map_err(|_| AppError::invalid("targets", "取值无效"))?,
-                    )
+                let level = match level {
+                    "" => None,
+                    l => Some(choice("targets", l)?),
                 };
                 Ok(Target { unit_id, level })
             })
@@ -356,11 +319,11 @@ pub fn mark<T: ToString + Clone>(
 /// Files the item a submitted form describes through its channel's one save path: the saved
 /// item's page, or (for an error that names a field the filer can correct) the message to show
 /// in the form again; other errors are pages.
-pub async fn file<I: ItemInput>(
+pub async fn file<F, I: ItemInput>(
     s: &AppState,
     id: &Identity,
-    form: &FormPairs,
-    parse: fn(&FormPairs) -> AppResult<I>,
+    form: &F,
+    parse: fn(&F) -> AppResult<I>,
     base: &str,
 ) -> Result<Result<Response, String>, PageError> {
     let result = match parse(form) {

@@ -2,14 +2,13 @@
 //! and base year beside what it actually issued; the office sets a unit's plan in the form
 //! above the table.
 use super::burden::ledger_units;
-use super::items::FormPairs;
-use super::{render, Chrome};
+use super::items::fields;
+use super::{render, Chrome, FormBody};
 use crate::auth::{Identity, PageUser};
 use crate::error::PageError;
 use crate::extract::{empty_as_none, parse_query};
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,6 +16,7 @@ use jianfu_core::AppError;
 use jianfu_domain::plans::{self, PlanInput, PlanRow};
 use jianfu_domain::policy::{can, Action};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// One channel's cells of a unit's line.
 pub struct Cells {
@@ -62,9 +62,25 @@ struct PlansPage {
 struct PlanForm {
     /// (unit id, name, selected)
     units: Vec<(i64, String, bool)>,
-    values: FormPairs,
+    values: PlanValues,
     error: Option<String>,
     saved: Option<String>,
+}
+
+/// The plan form's fields as typed: `unit_id`, `year`, `base_year` and each planned channel's
+/// fields, which the installed channels name (`planned_documents`, `document_quota`, …).
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub struct PlanValues(BTreeMap<String, String>);
+
+impl PlanValues {
+    pub fn get(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    fn set(&mut self, field: &str, value: String) {
+        self.0.insert(field.to_string(), value);
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,25 +137,26 @@ fn columns() -> Vec<Column> {
 }
 
 /// The form's values for a unit's stored plan.
-fn values_of(r: &PlanRow) -> FormPairs {
-    let mut pairs = vec![("unit_id".to_string(), r.unit_id.to_string())];
+fn values_of(r: &PlanRow) -> PlanValues {
+    let mut values = PlanValues::default();
+    values.set("unit_id", r.unit_id.to_string());
     let measures = r
         .measures
         .iter()
         .flat_map(|m| [(m.fields.planned, m.planned), (m.fields.quota, m.quota)]);
     for (k, v) in measures.chain([("base_year", r.base_year)]) {
         if let Some(v) = v {
-            pairs.push((k.to_string(), v.to_string()));
+            values.set(k, v.to_string());
         }
     }
-    FormPairs::from_pairs(pairs)
+    values
 }
 
 async fn page(
     s: &AppState,
     id: &Identity,
     year: i64,
-    values: Option<FormPairs>,
+    values: Option<PlanValues>,
     error: Option<String>,
     saved: Option<i64>,
 ) -> Result<Response, PageError> {
@@ -196,27 +213,27 @@ pub async fn plans_page(
             .find(|r| r.unit_id == unit)
             .map(values_of)
             .or_else(|| {
-                Some(FormPairs::from_pairs(vec![(
-                    "unit_id".into(),
-                    unit.to_string(),
-                )]))
+                let mut values = PlanValues::default();
+                values.set("unit_id", unit.to_string());
+                Some(values)
             }),
         None => None,
     };
     page(&s, &id, year, values, None, q.saved).await
 }
 
-fn parse_plan(f: &FormPairs, year: i64) -> Result<PlanInput, AppError> {
-    let mut measures = std::collections::BTreeMap::new();
-    for (_, fields) in plans::planned_channels() {
-        let planned = f.required_int(fields.planned)?;
-        measures.insert(fields.planned.to_string(), planned.into());
-        measures.insert(fields.quota.to_string(), f.int(fields.quota)?.into());
+fn parse_plan(f: &PlanValues, year: i64) -> Result<PlanInput, AppError> {
+    let mut measures = BTreeMap::new();
+    for (_, plan) in plans::planned_channels() {
+        let planned = fields::required_int(plan.planned, f.get(plan.planned))?;
+        measures.insert(plan.planned.to_string(), planned.into());
+        let quota = fields::int(plan.quota, f.get(plan.quota))?;
+        measures.insert(plan.quota.to_string(), quota.into());
     }
     Ok(PlanInput {
-        unit_id: f.required_int("unit_id")?,
+        unit_id: fields::required_int("unit_id", f.get("unit_id"))?,
         year,
-        base_year: f.int("base_year")?,
+        base_year: fields::int("base_year", f.get("base_year"))?,
         measures,
     })
 }
@@ -226,12 +243,11 @@ pub async fn plan_save(
     State(s): State<AppState>,
     PageUser(id): PageUser,
     uri: Uri,
-    body: Bytes,
+    FormBody(form): FormBody<PlanValues>,
 ) -> Result<Response, PageError> {
     jianfu_domain::policy::ensure(&id.actor, Action::ManagePlans)?;
     let q: PlansQuery = parse_query(uri.query().unwrap_or(""))?;
-    let form = FormPairs::parse(&body);
-    let year = match form.int("year") {
+    let year = match fields::int("year", form.get("year")) {
         Ok(Some(y)) => y,
         Ok(None) => q.year.unwrap_or_else(this_year),
         Err(e) => return page(&s, &id, this_year(), Some(form), Some(e.to_string()), None).await,

@@ -27,11 +27,27 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after sign-in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
+/// Only same-site paths are followed after sign-in: `next` is resolved as a browser would
+/// (which drops tabs and newlines and reads a backslash as `/`) against this site, and anything that
+/// lands elsewhere, or is not a plain path, goes home.
+pub fn safe_next(next: Option<&str>) -> String {
+    let Some(n) = next else {
+        return "/".into();
+    };
+    if !n.starts_with('/') || n.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return "/".into();
+    }
+    let Ok(base) = url::Url::parse("http://jianfu.invalid/") else {
+        return "/".into();
+    };
+    match base.join(n) {
+        Ok(u) if u.origin() == base.origin() && !n.starts_with("//") && !n.contains('\\') => {
+            let mut path = u.path().to_string();
+            if let Some(q) = u.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            path
         }
         _ => "/".into(),
     }
@@ -62,7 +78,7 @@ pub async fn login(
     jar: CookieJar,
     FormBody(f): FormBody<LoginForm>,
 ) -> Result<Response, PageError> {
-    let key = format!("{}|{}", f.username.trim().to_lowercase(), ip);
+    let address = ip;
     let next = safe_next(f.next.as_deref());
     let again = |status: StatusCode, message: String| -> Result<Response, PageError> {
         let page = LoginPage {
@@ -72,7 +88,7 @@ pub async fn login(
         };
         Ok((status, render(&page)?).into_response())
     };
-    if let Err(e) = s.throttle.check(&key) {
+    if let Err(e) = s.throttle.check(&f.username, &address) {
         return again(StatusCode::TOO_MANY_REQUESTS, e.to_string());
     }
     if f.username.trim().is_empty() || f.password.is_empty() {
@@ -83,8 +99,11 @@ pub async fn login(
     }
     let actor = match auth::check_password(&s.db, &f.username, &f.password).await {
         Ok(a) => a,
+        Err(e) if e.status() == 429 => {
+            return again(StatusCode::TOO_MANY_REQUESTS, e.to_string());
+        }
         Err(e) if e.status() == 422 || e.status() == 403 => {
-            s.throttle.fail(&key);
+            s.throttle.fail(&f.username, &address);
             return again(
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
                 e.to_string(),
@@ -92,7 +111,7 @@ pub async fn login(
         }
         Err(e) => return Err(PageError(e)),
     };
-    s.throttle.succeed(&key);
+    s.throttle.succeed(&f.username, &address);
     let session = auth::start_session(&s.db, &actor).await?;
     let jar = jar.add(session_cookie(session.cookie, s.secure_cookies));
     Ok((jar, Redirect::to(&next)).into_response())
@@ -103,4 +122,29 @@ pub async fn logout(State(s): State<AppState>, jar: CookieJar) -> Result<Respons
         auth::end_session(&s.db, c.value()).await?;
     }
     Ok((jar.add(clear_cookie()), Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_followed() {
+        assert_eq!(safe_next(Some("/documents?page=2")), "/documents?page=2");
+        assert_eq!(safe_next(Some("/warnings/7")), "/warnings/7");
+        for bad in [
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "/ /evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

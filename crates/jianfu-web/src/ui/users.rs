@@ -36,6 +36,9 @@ struct UsersPage {
     role: String,
     roles: Vec<(&'static str, &'static str)>,
     can_manage: bool,
+    /// Each role's name, then each action with whether each role may take it.
+    grant_roles: Vec<&'static str>,
+    grants: Vec<(&'static str, Vec<bool>)>,
 }
 
 fn role_options(identity: &Identity) -> Vec<(&'static str, &'static str)> {
@@ -95,6 +98,8 @@ pub async fn list(
         role: q.role.map(|r| r.as_str().to_string()).unwrap_or_default(),
         roles: Role::all().map(|r| (r.as_str(), r.label())).collect(),
         can_manage: can(&id.actor, Action::ManageUsers),
+        grant_roles: policy::EVERY_ROLE.iter().map(|r| r.label()).collect(),
+        grants: policy::grant_table(),
     })
 }
 
@@ -139,11 +144,24 @@ fn form_page(
     } else {
         StatusCode::OK
     };
+    // An account of a role the viewer may not give (an inspector's, for the office) is shown,
+    // not offered for change.
+    let role: Option<Role> = form.role.parse().ok();
+    let may_change = role.is_none_or(|r| may_assign_role(&id.actor, r));
+    let can_manage = can(&id.actor, Action::ManageUsers) && may_change;
+    let notice = match (can(&id.actor, Action::ManageUsers), may_change, role) {
+        (true, false, Some(r)) => Some(format!("只有系统管理员可以修改、重置{}账号。", r.label())),
+        _ => notice,
+    };
     let page = UserForm {
         chrome: Chrome::new(id, "/users", title),
         is_new,
-        roles: role_options(id),
-        can_manage: can(&id.actor, Action::ManageUsers),
+        roles: if may_change {
+            role_options(id)
+        } else {
+            Role::all().map(|r| (r.as_str(), r.label())).collect()
+        },
+        can_manage,
         form,
         error,
         notice,

@@ -3,9 +3,42 @@ use crate::both_backends;
 use crate::helpers::{spawn_app, Backend};
 use jianfu_domain::audit::verify;
 use jianfu_store::Q;
+use reqwest::StatusCode;
+use serde_json::json;
 use std::process::Command;
 
-both_backends!(verify_detects_edits_deletions_and_reordering);
+both_backends!(
+    verify_detects_edits_deletions_and_reordering,
+    audit_entries_follow_the_viewers_region
+);
+
+/// The county's discipline inspector reads its county's entries, not its city's (titles of
+/// records it may not open); the administrator reads both.
+async fn audit_entries_follow_the_viewers_region(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let city = app.unit_id("示例市").await;
+    let (status, unit) = app
+        .send(
+            "city_supervisor",
+            "POST",
+            "/api/v1/org-units",
+            &json!({"parent_id": city, "name": "示例市林业局", "code": "CITY-FOREST", "level": "department"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{unit}");
+    let path = format!("/api/v1/audit?entity=org_unit&entity_id={}", unit["id"]);
+    let (status, trail) = app.get("inspector", &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        trail["total"], 0,
+        "a city entry shown to the county: {trail}"
+    );
+    let (_, trail) = app.get("admin", &path).await;
+    assert_eq!(trail["total"], 1, "{trail}");
+    // The county's own entries stay in the county inspector's view.
+    let (_, trail) = app.get("inspector", "/api/v1/audit?per_page=200").await;
+    assert!(trail["total"].as_i64().unwrap() > 100, "{}", trail["total"]);
+}
 
 fn verify_cli(db_url: &str) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_jianfu"))

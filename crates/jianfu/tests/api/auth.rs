@@ -7,8 +7,83 @@ both_backends!(
     login_home_and_logout,
     wrong_passwords_are_throttled,
     forms_need_the_csrf_token,
-    pages_follow_the_callers_scope
+    pages_follow_the_callers_scope,
+    answers_carry_security_headers,
+    half_sent_requests_are_cut_off
 );
+
+/// Every answer forbids framing and sniffing and states what a page may load; signed-in pages
+/// and the API are not cached, the static assets are.
+async fn answers_carry_security_headers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("village").await;
+    for path in ["/", "/burden", "/api/v1/me", "/login"] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+    }
+    let r = c.get(app.url("/static/app.css")).send().await.unwrap();
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+
+    // Served over HTTPS (`--public-url https://…`), the session cookie is Secure.
+    let app = crate::helpers::spawn_app_with(backend, |s| s.secure_cookies = true).await;
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "village"),
+            ("password", jianfu_demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
+
+/// A client that sends a request head slower than the header limit has its connection closed;
+/// hundreds of them do not keep the server from answering others.
+async fn half_sent_requests_are_cut_off(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(backend, |s| {
+        s.time_limits.header = std::time::Duration::from_secs(1);
+    })
+    .await;
+    let addr = app.url("").trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(s);
+    }
+    // Others are served meanwhile.
+    let r = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Past the limit the half-sent requests' connections are closed (read gives EOF, or the
+    // peer resets), whatever hyper says before closing.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    for mut s in held.into_iter().take(20) {
+        let mut buf = Vec::new();
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "connection still open after the header limit");
+    }
+}
 
 async fn login_home_and_logout(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -96,6 +171,32 @@ async fn login_home_and_logout(backend: Backend) {
         !session.contains("Secure"),
         "not served over HTTPS: {session}"
     );
+
+    // Nor one a browser would turn into another site (a tab it drops, a backslash it reads as
+    // a slash), while a path of this site is followed.
+    for (next, expect) in [
+        ("/\t/evil.example/x", "/"),
+        ("/%09/evil.example/x", "/%09/evil.example/x"),
+        ("/\\evil.example", "/"),
+        ("/documents?page=2", "/documents?page=2"),
+    ] {
+        let c3 = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = c3
+            .post(app.url("/login"))
+            .form(&[
+                ("username", "village"),
+                ("password", jianfu_demo::DEMO_PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], expect, "next={next:?}");
+    }
 }
 
 async fn wrong_passwords_are_throttled(backend: Backend) {
@@ -134,6 +235,34 @@ async fn wrong_passwords_are_throttled(backend: Backend) {
         .unwrap();
     assert!(r.text().await.unwrap().contains("用户名或密码错误"));
     app.browser_login("township").await;
+
+    // Random user names from one address: after 30 failures in all (6 so far), the address is
+    // refused whatever the account, the right password included.
+    for i in 0..24 {
+        let r = app
+            .client
+            .post(app.url("/login"))
+            .form(&[
+                ("username", format!("random{i}")),
+                ("password", "whatever1".into()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "supervisor"),
+            ("password", jianfu_demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("登录失败次数过多"));
 }
 
 async fn forms_need_the_csrf_token(backend: Backend) {

@@ -137,7 +137,7 @@ async fn demo_region_is_created_once() {
     let (db, _url, _dir) = fresh_database(Backend::Sqlite).await;
     let q = jianfu_store::Q::new("SELECT COUNT(*) FROM org_units");
     let units = db.scalar(&q).await.unwrap();
-    let again = jianfu_demo::ensure(&db).await.unwrap();
+    let again = jianfu_web::module::seed_demo(&db).await.unwrap();
     assert!(!again.created);
     assert_eq!(db.scalar(&q).await.unwrap(), units);
     let villages = db

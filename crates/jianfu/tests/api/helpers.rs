@@ -94,13 +94,29 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
     (db, url, dir)
 }
 
+/// How the tests' apps parse uploads: in the worker process the `jianfu` binary runs as
+/// `jianfu parse-worker`, as the server does (this test binary is not `jianfu`).
+pub fn parse_config() -> jianfu_parse::ParseConfig {
+    jianfu_parse::ParseConfig::with_worker(env!("CARGO_BIN_EXE_jianfu"))
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// An app whose state the test adjusts first (its parse queue, its limits …).
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut jianfu_web::AppState),
+) -> TestApp {
     let (db, db_url, dir) = fresh_database(backend).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = jianfu_web::AppState::new(db.clone());
+    let mut state = jianfu_web::AppState::new(db.clone());
+    state.parser = jianfu_parse::Parser::new(parse_config());
+    configure(&mut state);
     tokio::spawn(async move { jianfu_web::serve(listener, state).await });
     let mut tokens = HashMap::new();
     for name in DEMO_ACCOUNTS

@@ -13,8 +13,47 @@ both_backends!(
     warnings_are_justified_acknowledged_and_closed,
     burden_ledger_from_below,
     plans_quotas_and_forwarding,
-    bad_ledger_input_changes_nothing
+    bad_ledger_input_changes_nothing,
+    reach_counts_each_unit_once
 );
+
+/// The grassroots units an item reaches are counted once each, however many targets name them:
+/// 500 identical targets reach the county's villages once; a township named alone beside
+/// "every township" adds nothing.
+async fn reach_counts_each_unit_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let town = app.unit_id("青石镇").await;
+    let count = |level: &'static str| {
+        let app = &app;
+        async move {
+            let (_, body) = app
+                .get(
+                    "admin",
+                    &format!("/api/v1/org-units?subtree={county}&level={level}&per_page=1"),
+                )
+                .await;
+            body["total"].as_i64().unwrap()
+        }
+    };
+    let (villages, townships) = (count("village").await, count("township").await);
+    assert!(villages > 100 && townships > 5, "{villages} {townships}");
+
+    let mut doc = notice(agri, county, "关于重复主送的通知", 800, "2026-03-02");
+    doc["targets"] = json!(vec![json!({"unit_id": county, "level": "village"}); 500]);
+    let (status, created) = app.send("filer", "POST", "/api/v1/documents", &doc).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["reach"], villages);
+    assert_eq!(created["targets"].as_array().unwrap().len(), 1);
+
+    let mut doc = notice(agri, county, "关于重叠主送的通知", 800, "2026-03-03");
+    doc["targets"] =
+        json!([{"unit_id": county, "level": "township"}, {"unit_id": town, "level": null}]);
+    let (status, created) = app.send("filer", "POST", "/api/v1/documents", &doc).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["reach"], townships);
+}
 
 fn notice(issuer: i64, county: i64, title: &str, body_chars: usize, date: &str) -> Value {
     json!({

@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod cli;
 mod dashboard;
+mod demo;
 mod ledger;
 mod org;
 mod permissions;

@@ -6,8 +6,116 @@ use serde_json::json;
 
 both_backends!(
     office_manages_accounts_in_its_county,
-    account_rules_are_enforced
+    account_rules_are_enforced,
+    the_grant_table_shows_the_modules_actions,
+    only_the_administrator_manages_administrators_and_inspectors
 );
+
+/// Creating, changing and resetting an account, for every pair of (acting account, role of
+/// the account): the administrator manages every role; the office every role but administrator
+/// and discipline inspector (it must not make itself an inspector nor reset the inspector's
+/// password); the others manage no accounts.
+async fn only_the_administrator_manages_administrators_and_inspectors(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let department = app.unit_id("县农业农村局").await;
+    let township = app.unit_id("青石镇").await;
+    let roles = [
+        ("admin", county),
+        ("supervisor", county),
+        ("filer", department),
+        ("grassroots", township),
+        ("inspector", county),
+    ];
+    let actors = ["admin", "supervisor", "filer", "village", "inspector"];
+    let mut n = 0;
+    for actor in actors {
+        for (role, unit) in roles {
+            let may = match actor {
+                "admin" => true,
+                "supervisor" => !matches!(role, "admin" | "inspector"),
+                _ => false,
+            };
+            let expect = if may {
+                StatusCode::CREATED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            n += 1;
+            let body = json!({"username": format!("pair_{n}"), "display_name": "测试", "password": "Pair2026x", "role": role, "unit_id": unit});
+            let (status, created) = app.send(actor, "POST", "/api/v1/users", &body).await;
+            assert_eq!(status, expect, "{actor} creates {role}: {created}");
+
+            // An account of that role made by the administrator, changed and reset by `actor`.
+            n += 1;
+            let body = json!({"username": format!("pair_{n}"), "display_name": "测试", "password": "Pair2026x", "role": role, "unit_id": unit});
+            let (status, target) = app.send("admin", "POST", "/api/v1/users", &body).await;
+            assert_eq!(status, StatusCode::CREATED, "{target}");
+            let path = format!("/api/v1/users/{}", target["id"]);
+            let expect = if may {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            let (status, r) = app
+                .send(actor, "PATCH", &path, &json!({"display_name": "改名"}))
+                .await;
+            assert_eq!(status, expect, "{actor} changes {role}: {r}");
+            let (status, r) = app
+                .send(actor, "PATCH", &path, &json!({"password": "Reset2026x"}))
+                .await;
+            assert_eq!(status, expect, "{actor} resets {role}: {r}");
+            if !may && actor == "supervisor" {
+                assert!(
+                    r["error"]["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("只有系统管理员"),
+                    "{r}"
+                );
+            }
+        }
+    }
+    // Nor may the office turn an account it manages into an inspector's.
+    let filer = app.user_id("filer").await;
+    let (status, r) = app
+        .send(
+            "supervisor",
+            "PATCH",
+            &format!("/api/v1/users/{filer}"),
+            &json!({"role": "inspector", "unit_id": county}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{r}");
+    assert_eq!(r["error"]["field"], "role");
+}
+
+/// The users page lists what each role may do: the platform's actions and each installed
+/// module's grants, with the roles granted them.
+async fn the_grant_table_shows_the_modules_actions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("supervisor").await;
+    let html = app.page(&c, "/users").await;
+    let row = |label: &str| -> String {
+        let at = html
+            .find(&format!("<td>{label}</td>"))
+            .unwrap_or_else(|| panic!("no row {label} in the grant table"));
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    // Roles in order: 系统管理员, 减负办, 填报人员, 基层账号, 纪检监督.
+    let marks = |row: String| row.matches("✓").count();
+    assert_eq!(marks(row("查阅审计日志")), 2, "admin and inspector");
+    assert_eq!(marks(row("登记、修改会议")), 4, "all but the inspector");
+    assert_eq!(
+        marks(row("登记、修改发文，上传、删除附件，导入发文台账")),
+        4
+    );
+    assert_eq!(marks(row("全文检索可查阅的文件")), 5);
+    assert!(
+        !row("登记、修改会议").ends_with("✓</td>"),
+        "the inspector may not file"
+    );
+}
 
 async fn office_manages_accounts_in_its_county(backend: Backend) {
     let app = spawn_app(backend).await;

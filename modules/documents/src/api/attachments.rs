@@ -8,7 +8,7 @@ use axum::Json;
 use jianfu_core::AppError;
 use jianfu_web::auth::ApiActor;
 use jianfu_web::error::{ApiError, ErrorBody};
-use jianfu_web::extract::{IdPair, IdPath, UploadedFile};
+use jianfu_web::extract::{IdPair, IdPath, Upload};
 use jianfu_web::AppState;
 
 /// Multipart form of an attachment upload.
@@ -21,20 +21,27 @@ pub struct AttachmentUpload {
 }
 
 /// Attach a file to a document (multipart, field `file`). The document's length is still
-/// counted on its body only.
+/// counted on its body only. A caller who may not attach is refused before the file is read;
+/// the file's text (for its 字数) is read by a bounded worker: past its limits the upload is
+/// refused (422), with every worker busy it is 503.
 #[utoipa::path(post, path = "/api/v1/documents/{id}/attachments", tag = "ledger",
     params(("id" = i64, Path, description = "文件编号")),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
-    responses((status = 201, body = Attachment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = Attachment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, description = "文件解析任务繁忙（code busy）", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn add_attachment(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-    UploadedFile(file): UploadedFile,
+    upload: Upload,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
-    let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", "不能为空"))?;
-    let a = attachments::add(&s.db, &actor, id, &name, bytes.to_vec()).await?;
+    // Who may attach is known from the path and the token: refused before the body is read.
+    attachments::may_attach(&s.db, &actor, id).await?;
+    let (name, bytes) = upload
+        .file()
+        .await?
+        .ok_or_else(|| AppError::invalid("file", "不能为空"))?;
+    let a = attachments::add(&s.db, &s.parser, &actor, id, &name, bytes).await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 

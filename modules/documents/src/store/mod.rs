@@ -3,11 +3,10 @@ pub mod attachments;
 pub mod facts;
 use jianfu_store::bulk::bulk_load;
 use jianfu_store::{Conn, StoreError, Tx, Q};
-use serde::Serialize;
 
-/// A document as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Document {
+/// A document as stored (without its body).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DocumentRow {
     pub id: i64,
     pub region_id: i64,
     pub issuer_id: i64,
@@ -113,7 +112,7 @@ pub async fn replace_document(
     Ok(())
 }
 
-pub async fn get_document(conn: &mut Conn, id: i64) -> Result<Option<Document>, StoreError> {
+pub async fn get_document(conn: &mut Conn, id: i64) -> Result<Option<DocumentRow>, StoreError> {
     conn.fetch_optional(&Q::new(format!("SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id WHERE d.id = $1")).bind(id))
         .await
 }
@@ -130,7 +129,7 @@ pub async fn list_documents(
     f: &jianfu_store::burden::ItemFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Document>, i64), StoreError> {
+) -> Result<(Vec<DocumentRow>, i64), StoreError> {
     let from_where = |q: &mut Q| {
         q.push(" FROM documents d JOIN org_units o ON o.id = d.issuer_id");
         jianfu_store::burden::item_where(q, f, "d", "issuer_id", "issued_on");

@@ -17,8 +17,10 @@ pub async fn upload(
     IdPath(doc): IdPath,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
+    // Who may attach is known from the path and the session: refused before the body is read.
+    attachments::may_attach(&s.db, &id.actor, doc).await?;
     let outcome = match file_field(&mut multipart).await {
-        Ok(Some((name, bytes))) => attachments::add(&s.db, &id.actor, doc, &name, bytes.to_vec())
+        Ok(Some((name, bytes))) => attachments::add(&s.db, &s.parser, &id.actor, doc, &name, bytes)
             .await
             .map(|_| ()),
         Ok(None) => Err(AppError::invalid("file", "不能为空")),

@@ -4,22 +4,22 @@ pub mod attachments;
 use crate::model::{self as documents, Carrier, DocumentInput};
 use crate::reading;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use jianfu_core::AppError;
-use jianfu_domain::policy::{can, Action};
+use jianfu_domain::policy::can;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
-    file, filing_units, item_warnings, list_query, mark, target_options, targets_text, yes_no,
-    FormPairs, ItemPage, ItemRow, ItemsPage,
+    fields, file, filing_units, item_warnings, list_query, mark, target_options, targets_text,
+    yes_no, ItemPage, ItemRow, ItemsPage,
 };
-use jianfu_web::ui::{render, Chrome};
+use jianfu_web::ui::{render, Chrome, FormBody};
 use jianfu_web::AppState;
+use serde::Deserialize;
 
 fn today() -> NaiveDate {
     jianfu_core::time::today()
@@ -47,6 +47,7 @@ pub async fn documents_page(
     let mut list = ItemsPage::of(
         &id,
         &documents::CHANNEL,
+        crate::permissions::FILE,
         "发文台账",
         headers,
         q,
@@ -157,7 +158,7 @@ pub async fn document_page(
                 (a.id, a.name.clone(), format!("{size}{chars}"))
             })
             .collect(),
-        can_attach: can(&id.actor, Action::FileItems),
+        can_attach: can(&id.actor, crate::permissions::FILE),
         error: attach_error,
     };
     let mut panels = Vec::new();
@@ -191,11 +192,45 @@ struct AttachmentsPanel {
     error: Option<String>,
 }
 
+/// The filing form's fields as the filer typed them (or as read from an uploaded document);
+/// [`parse_document`] makes a [`DocumentInput`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocumentForm {
+    issuer_id: String,
+    doc_number: String,
+    title: String,
+    kind: String,
+    carrier: String,
+    issued_on: String,
+    main_recipients: String,
+    target: Vec<String>,
+    single_task: Option<String>,
+    forwards_upper: Option<String>,
+    upper_doc_number: String,
+    to_schools_hospitals: Option<String>,
+    head_signed: Option<String>,
+    in_plan: Option<String>,
+    body: String,
+    attachment_count: String,
+}
+
+impl DocumentForm {
+    /// An empty form dated today, in the annual plan.
+    fn new() -> DocumentForm {
+        DocumentForm {
+            issued_on: today().to_string(),
+            in_plan: Some("on".into()),
+            ..DocumentForm::default()
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "document_form.html")]
-struct DocumentForm {
+struct DocumentFormPage {
     chrome: Chrome,
-    form: FormPairs,
+    form: DocumentForm,
     issuers: Vec<(i64, String, bool)>,
     targets: Vec<(String, String, bool)>,
     kinds: Vec<(&'static str, bool)>,
@@ -225,7 +260,7 @@ pub const DOC_KINDS: [&str; 15] = [
 async fn document_form(
     s: &AppState,
     id: &Identity,
-    form: FormPairs,
+    form: DocumentForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
     document_form_with(s, id, form, error, None).await
@@ -234,24 +269,21 @@ async fn document_form(
 async fn document_form_with(
     s: &AppState,
     id: &Identity,
-    form: FormPairs,
+    form: DocumentForm,
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
     let issuers = filing_units(&s.db, &id.actor).await?;
     let targets = target_options(&s.db, &id.actor).await?;
-    let issuer_chosen = [form.get("issuer_id")];
-    let chosen = form.all("target");
-    let page = DocumentForm {
+    let issuer_chosen = [form.issuer_id.as_str()];
+    let chosen: Vec<&str> = form.target.iter().map(String::as_str).collect();
+    let page = DocumentFormPage {
         chrome: Chrome::new(id, "/documents", "登记文件"),
         issuers: mark(issuers, &issuer_chosen),
         targets: mark(targets, &chosen),
-        kinds: DOC_KINDS
-            .iter()
-            .map(|k| (*k, form.get("kind") == *k))
-            .collect(),
+        kinds: DOC_KINDS.iter().map(|k| (*k, form.kind == *k)).collect(),
         carriers: Carrier::all()
-            .map(|c| (c.as_str(), c.label(), form.get("carrier") == c.as_str()))
+            .map(|c| (c.as_str(), c.label(), form.carrier == c.as_str()))
             .collect(),
         form,
         error,
@@ -271,43 +303,38 @@ pub async fn upload_document(
     PageUser(id): PageUser,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    jianfu_domain::policy::ensure(&id.actor, crate::permissions::FILE)?;
     let file = jianfu_web::extract::file_field(&mut multipart).await?;
     let Some((name, bytes)) = file else {
         return document_form(
             &s,
             &id,
-            FormPairs::default(),
+            DocumentForm::new(),
             Some(AppError::invalid("file", "不能为空").to_string()),
         )
         .await;
     };
-    match documents::read_upload(&name, &bytes) {
+    match documents::read_upload(&s.parser, &name, bytes).await {
         Ok(p) => {
-            let mut pairs = vec![(
-                "issued_on".to_string(),
-                p.issued_on.clone().unwrap_or_else(|| today().to_string()),
-            )];
-            for (k, v) in [
-                ("title", &p.title),
-                ("doc_number", &p.doc_number),
-                ("kind", &p.kind),
-                ("main_recipients", &p.main_recipients),
-            ] {
-                if let Some(v) = v {
-                    pairs.push((k.to_string(), v.clone()));
-                }
-            }
-            pairs.push(("body".into(), p.body.clone()));
-            pairs.push(("attachment_count".into(), p.attachment_count.to_string()));
             let notice = format!(
                 "已从“{name}”读取：正文{}字，请核对后选择发送范围并登记。",
                 p.char_count
             );
-            document_form_with(&s, &id, FormPairs::from_pairs(pairs), None, Some(notice)).await
+            let new = DocumentForm::new();
+            let form = DocumentForm {
+                issued_on: p.issued_on.unwrap_or(new.issued_on),
+                title: p.title.unwrap_or_default(),
+                doc_number: p.doc_number.unwrap_or_default(),
+                kind: p.kind.unwrap_or_default(),
+                main_recipients: p.main_recipients.unwrap_or_default(),
+                body: p.body,
+                attachment_count: p.attachment_count.to_string(),
+                ..new
+            };
+            document_form_with(&s, &id, form, None, Some(notice)).await
         }
         Err(e) if e.status() == 422 => {
-            document_form(&s, &id, FormPairs::default(), Some(e.to_string())).await
+            document_form(&s, &id, DocumentForm::new(), Some(e.to_string())).await
         }
         Err(e) => Err(PageError(e)),
     }
@@ -317,39 +344,32 @@ pub async fn new_document(
     State(s): State<AppState>,
     PageUser(id): PageUser,
 ) -> Result<Response, PageError> {
-    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
-    let form = FormPairs::from_pairs(vec![("issued_on".into(), today().to_string())]);
-    document_form(&s, &id, form, None).await
+    jianfu_domain::policy::ensure(&id.actor, crate::permissions::FILE)?;
+    document_form(&s, &id, DocumentForm::new(), None).await
 }
 
-fn parse_document(f: &FormPairs) -> Result<DocumentInput, AppError> {
+fn parse_document(f: &DocumentForm) -> Result<DocumentInput, AppError> {
     Ok(DocumentInput {
-        issuer_id: f.required_int("issuer_id")?,
-        doc_number: f.text("doc_number"),
-        title: f.get("title").to_string(),
-        kind: f
-            .get("kind")
-            .parse()
-            .map_err(|_| AppError::invalid("kind", "取值无效"))?,
-        carrier: f
-            .get("carrier")
-            .parse()
-            .map_err(|_| AppError::invalid("carrier", "取值无效"))?,
+        issuer_id: fields::required_int("issuer_id", &f.issuer_id)?,
+        doc_number: fields::text(&f.doc_number),
+        title: f.title.clone(),
+        kind: fields::choice("kind", &f.kind)?,
+        carrier: fields::choice("carrier", &f.carrier)?,
         issued_on: f
-            .get("issued_on")
+            .issued_on
             .parse()
             .map_err(|_| AppError::invalid("issued_on", "格式不正确"))?,
-        main_recipients: f.text("main_recipients"),
+        main_recipients: fields::text(&f.main_recipients),
         cc_recipients: None,
-        targets: f.targets()?,
-        single_task: f.flag("single_task"),
-        forwards_upper: f.flag("forwards_upper"),
-        upper_doc_number: f.text("upper_doc_number"),
-        to_schools_hospitals: f.flag("to_schools_hospitals"),
-        head_signed: f.flag("head_signed"),
-        in_plan: f.flag("in_plan"),
-        body: f.get("body").replace("\r\n", "\n"),
-        attachment_count: f.int("attachment_count")?.unwrap_or(0),
+        targets: fields::targets(&f.target)?,
+        single_task: f.single_task.is_some(),
+        forwards_upper: f.forwards_upper.is_some(),
+        upper_doc_number: fields::text(&f.upper_doc_number),
+        to_schools_hospitals: f.to_schools_hospitals.is_some(),
+        head_signed: f.head_signed.is_some(),
+        in_plan: f.in_plan.is_some(),
+        body: f.body.replace("\r\n", "\n"),
+        attachment_count: fields::int("attachment_count", &f.attachment_count)?.unwrap_or(0),
         char_count: None,
     })
 }
@@ -357,9 +377,8 @@ fn parse_document(f: &FormPairs) -> Result<DocumentInput, AppError> {
 pub async fn create_document(
     State(s): State<AppState>,
     PageUser(id): PageUser,
-    body: Bytes,
+    FormBody(form): FormBody<DocumentForm>,
 ) -> Result<Response, PageError> {
-    let form = FormPairs::parse(&body);
     match file(&s, &id, &form, parse_document, "/documents").await? {
         Ok(saved) => Ok(saved),
         Err(message) => document_form(&s, &id, form, Some(message)).await,
@@ -376,7 +395,7 @@ struct ImportPage {
 
 /// The Excel template of the 发文台账.
 pub async fn ledger_template(PageUser(id): PageUser) -> Result<Response, PageError> {
-    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    jianfu_domain::policy::ensure(&id.actor, crate::permissions::FILE)?;
     let bytes = crate::import::template()?;
     Ok((
         [
@@ -394,7 +413,7 @@ pub async fn import_ledger(
     PageUser(id): PageUser,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    jianfu_domain::policy::ensure(&id.actor, Action::FileItems)?;
+    jianfu_domain::policy::ensure(&id.actor, crate::permissions::FILE)?;
     let bytes = jianfu_web::extract::file_field(&mut multipart)
         .await?
         .map(|(_, b)| b);
@@ -404,7 +423,7 @@ pub async fn import_ledger(
             None,
             Some(AppError::invalid("file", "不能为空").to_string()),
         ),
-        Some(b) => match crate::import::import(&s.db, &id.actor, &b).await {
+        Some(b) => match crate::import::import(&s.db, &s.parser, &id.actor, b).await {
             Ok(r) => (Some(r), None),
             Err(e) if e.status() == 422 => (None, Some(e.to_string())),
             Err(e) => return Err(PageError(e)),
