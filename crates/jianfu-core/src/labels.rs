@@ -56,6 +56,9 @@ fn platform_label(field: &str) -> Option<&'static str> {
         "from" => "开始日期",
         "to" => "结束日期",
         "limit" => "条数",
+        "days" => "有效天数",
+        "user" => "用户",
+        "all" => "全部范围",
         _ => return None,
     })
 }

@@ -87,13 +87,13 @@ async fn verify_password(password: &str, hash: &str) -> AppResult<bool> {
 /// the answer takes as long as for a real user.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$qkB3Mhb6iWmDzdHQlIOq+AqNt2VnLYWbN7mO3fJ+Vg4";
 
-fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)
 }
 
-fn secret_hash(secret: &str) -> String {
+pub(crate) fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -115,8 +115,17 @@ pub fn actor_of(c: &Credentials) -> Actor {
     }
 }
 
-/// Checks a username and password. The message never tells which of the two was wrong.
-pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResult<Actor> {
+/// Checks a username and password tried from a client address. The message never tells which
+/// of the two was wrong. A failure after the password check (the only ones that cost a hash,
+/// so the throttle and the hashing gate bound them) is recorded in the audit trail: the name
+/// tried, trimmed and cut to 64 characters, and the address — never the password —, under the
+/// region of the account's unit when the account exists.
+pub async fn check_password(
+    db: &Db,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> AppResult<Actor> {
     let creds = users::credentials_by_name(&mut db.reader(), username.trim()).await?;
     let wrong = || AppError::Validation {
         code: "bad_credentials",
@@ -125,12 +134,15 @@ pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResul
     };
     let Some(c) = creds else {
         verify_password(password, DECOY_HASH).await?;
+        record_failed_sign_in(db, username, address, None, "用户名不存在").await?;
         return Err(wrong());
     };
     if !verify_password(password, &c.password_hash).await? {
+        record_failed_sign_in(db, username, address, Some(&c), "密码错误").await?;
         return Err(wrong());
     }
     if !c.active {
+        record_failed_sign_in(db, username, address, Some(&c), "账号已停用").await?;
         return Err(AppError::Forbidden {
             message: "该账号已停用，请联系管理员".into(),
             field: None,
@@ -139,13 +151,75 @@ pub async fn check_password(db: &Db, username: &str, password: &str) -> AppResul
     Ok(actor_of(&c))
 }
 
+/// The user name a failed sign-in tried, as the trail keeps it: trimmed, without control
+/// characters, at most 64 characters.
+fn tried_name(username: &str) -> String {
+    username
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect()
+}
+
+fn shown_address(address: &str) -> &str {
+    if address.is_empty() {
+        "未知"
+    } else {
+        address
+    }
+}
+
+/// The region of a unit, under which its users' sign-ins are kept (where that region's
+/// inspector reads them).
+async fn unit_region(tx: &mut jianfu_store::Tx, unit_id: i64) -> AppResult<Option<i64>> {
+    Ok(jianfu_store::org::get(tx, unit_id)
+        .await?
+        .and_then(|u| u.region_id))
+}
+
+async fn record_failed_sign_in(
+    db: &Db,
+    username: &str,
+    address: &str,
+    account: Option<&Credentials>,
+    reason: &str,
+) -> AppResult<()> {
+    let name = tried_name(username);
+    let mut tx = db.begin().await?;
+    let region_id = match account {
+        Some(c) => unit_region(&mut tx, c.unit_id).await?,
+        None => None,
+    };
+    crate::audit::record(
+        &mut tx,
+        &Actor::system(),
+        crate::audit::Change {
+            action: "session.sign_in_failed",
+            entity: "session",
+            entity_id: account.map(|c| c.id.to_string()).unwrap_or_default(),
+            region_id,
+            before: None,
+            after: Some(&serde_json::json!({"username": name, "address": address})),
+            summary: format!(
+                "以用户名“{name}”登录失败（{reason}），来源地址{}",
+                shown_address(address)
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A started web session: the cookie value and the CSRF token that forms must echo.
 pub struct Session {
     pub cookie: String,
     pub csrf: String,
 }
 
-pub async fn start_session(db: &Db, actor: &Actor) -> AppResult<Session> {
+/// Starts a web session for a signed-in user, recorded in the audit trail with the address.
+pub async fn start_session(db: &Db, actor: &Actor, address: &str) -> AppResult<Session> {
     let cookie = random_secret();
     let csrf = random_secret();
     let now = time::utc_now();
@@ -158,6 +232,26 @@ pub async fn start_session(db: &Db, actor: &Actor) -> AppResult<Session> {
         &csrf,
         &time::format_ts(now),
         &time::format_ts(now + Duration::hours(SESSION_HOURS)),
+    )
+    .await?;
+    let region_id = unit_region(&mut tx, actor.unit_id).await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        crate::audit::Change {
+            action: "session.sign_in",
+            entity: "session",
+            entity_id: actor.user_id.to_string(),
+            region_id,
+            before: None,
+            after: Some(&serde_json::json!({"user_id": actor.user_id, "address": address})),
+            summary: format!(
+                "用户{}（{}）登录平台，来源地址{}",
+                actor.display_name,
+                actor.username,
+                shown_address(address)
+            ),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -175,68 +269,65 @@ pub async fn session_actor(db: &Db, cookie: &str) -> AppResult<Option<(Actor, St
     Ok(active_actor(&mut conn, user_id).await?.map(|a| (a, csrf)))
 }
 
-async fn active_actor(conn: &mut jianfu_store::Conn, user_id: i64) -> AppResult<Option<Actor>> {
+pub(crate) async fn active_actor(
+    conn: &mut jianfu_store::Conn,
+    user_id: i64,
+) -> AppResult<Option<Actor>> {
     Ok(users::credentials_by_id(conn, user_id)
         .await?
         .filter(|c| c.active)
         .map(|c| actor_of(&c)))
 }
 
-pub async fn end_session(db: &Db, cookie: &str) -> AppResult<()> {
+/// Ends a web session. Signing out of a live session is recorded in the audit trail; a cookie
+/// of no live session ends nothing and records nothing.
+pub async fn end_session(db: &Db, cookie: &str, address: &str) -> AppResult<()> {
+    let id_hash = secret_hash(cookie);
     let mut tx = db.begin().await?;
-    sessions::delete_session(&mut tx, &secret_hash(cookie)).await?;
+    let live = sessions::find_session(&mut tx, &id_hash, &time::now()).await?;
+    sessions::delete_session(&mut tx, &id_hash).await?;
+    let user = match live {
+        Some((user_id, _)) => users::credentials_by_id(&mut tx, user_id).await?,
+        None => None,
+    };
+    if let Some(c) = user {
+        let actor = actor_of(&c);
+        let region_id = unit_region(&mut tx, c.unit_id).await?;
+        crate::audit::record(
+            &mut tx,
+            &actor,
+            crate::audit::Change {
+                action: "session.sign_out",
+                entity: "session",
+                entity_id: c.id.to_string(),
+                region_id,
+                before: Some(&serde_json::json!({"user_id": c.id})),
+                after: None,
+                summary: format!(
+                    "用户{}（{}）退出登录，来源地址{}",
+                    c.display_name,
+                    c.username,
+                    shown_address(address)
+                ),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
 
-/// Issues a bearer token for a user (the `jianfu token` command); returns the token.
+/// Issues a bearer token for a user with the default expiry (see [`crate::tokens`]); returns
+/// the token's secret.
 pub async fn issue_token(db: &Db, username: &str, label: &str) -> AppResult<String> {
-    let creds = users::credentials_by_name(&mut db.reader(), username)
-        .await?
-        .ok_or_else(|| AppError::Validation {
-            code: "unknown_user",
-            message: format!("用户“{username}”不存在"),
-            field: Some("username".into()),
-        })?;
-    if !creds.active {
-        return Err(AppError::Validation {
-            code: "inactive_user",
-            message: format!("用户“{username}”已停用"),
-            field: Some("username".into()),
-        });
-    }
-    let token = format!("jf_{}", random_secret());
-    let mut tx = db.begin().await?;
-    let id = sessions::insert_token(&mut tx, &secret_hash(&token), creds.id, label, &time::now())
-        .await?;
-    // Kept under the region of the user's unit, where that region's inspector reads it.
-    let region_id = jianfu_store::org::get(&mut tx, creds.unit_id)
-        .await?
-        .and_then(|u| u.region_id);
-    crate::audit::record(
-        &mut tx,
-        &Actor::system(),
-        crate::audit::Change {
-            action: "api_token.issue",
-            entity: "api_token",
-            entity_id: id.to_string(),
-            region_id,
-            before: None,
-            after: Some(&serde_json::json!({"user_id": creds.id, "label": label})),
-            summary: format!("为用户{}签发接口令牌（{label}）", creds.username),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(token)
+    crate::tokens::issue_by_name(db, username, label, None)
+        .await
+        .map(|t| t.secret)
 }
 
+/// The actor of a live bearer token (see [`crate::tokens::actor_of`]).
 pub async fn token_actor(db: &Db, token: &str) -> AppResult<Option<Actor>> {
-    let mut conn = db.reader();
-    match sessions::find_token(&mut conn, &secret_hash(token)).await? {
-        Some((user_id,)) => active_actor(&mut conn, user_id).await,
-        None => Ok(None),
-    }
+    crate::tokens::actor_of(db, token).await
 }
 
 /// Slows down password guessing. Failed sign-ins are counted per account and client address,
@@ -329,6 +420,13 @@ mod tests {
         assert!(t.check("b", "10.0.0.1").is_ok(), "another account");
         t.succeed("a", "10.0.0.1");
         assert!(t.check("a", "10.0.0.1").is_ok());
+    }
+
+    #[test]
+    fn a_name_tried_is_kept_trimmed_and_short() {
+        assert_eq!(tried_name("  filer \t"), "filer");
+        assert_eq!(tried_name(&"查".repeat(100)).chars().count(), 64);
+        assert_eq!(tried_name("a\u{0}b\nc"), "abc");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod plans;
 pub mod policy;
 pub mod rules;
 pub mod targets;
+pub mod tokens;
 pub mod warnings;
 
 pub use jianfu_store::Db;

@@ -331,8 +331,15 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, input: UpdateUser) -> AppRe
     };
     store::update(&mut tx, id, &change, &jianfu_core::time::now()).await?;
     if !active || password_hash.is_some() {
-        // A stopped account or a reset password ends the sessions that were open.
+        // A stopped account or a reset password ends the sessions that were open, and revokes
+        // its API tokens (a later reactivation does not bring them back).
         sessions::delete_sessions_of(&mut tx, id).await?;
+        let why = if password_hash.is_some() {
+            "重置密码"
+        } else {
+            "停用账号"
+        };
+        crate::tokens::revoke_all_of(&mut tx, actor, id, &before.username, why).await?;
     }
     let after = store::get(&mut tx, id)
         .await?

@@ -34,13 +34,17 @@ pub enum Action {
     DecideWarning,
     /// Set annual plans and quotas.
     ManagePlans,
+    /// Issue, list and revoke one's own API tokens.
+    OwnTokens,
+    /// List and revoke the API tokens of other accounts in scope.
+    ManageTokens,
     /// An action a module declares (read its records, file them, …).
     Module(&'static Grant),
 }
 
 impl Action {
     /// The platform's own actions.
-    pub const PLATFORM: [Action; 11] = [
+    pub const PLATFORM: [Action; 13] = [
         Action::ViewOrg,
         Action::ManageOrg,
         Action::ViewUsers,
@@ -52,6 +56,8 @@ impl Action {
         Action::JustifyWarning,
         Action::DecideWarning,
         Action::ManagePlans,
+        Action::OwnTokens,
+        Action::ManageTokens,
     ];
 }
 
@@ -70,6 +76,8 @@ impl Action {
             Action::JustifyWarning => "对预警说明理由",
             Action::DecideWarning => "认定说明、关闭预警",
             Action::ManagePlans => "制定年度计划和总量",
+            Action::OwnTokens => "签发、撤销本人的接口令牌",
+            Action::ManageTokens => "查看、撤销他人的接口令牌",
             Action::Module(g) => g.label,
         }
     }
@@ -163,7 +171,8 @@ pub fn role_may(role: Role, action: Action) -> bool {
         Action::ViewUsers => matches!(role, Admin | Supervisor | Inspector),
         Action::ManageUsers => matches!(role, Admin | Supervisor),
         Action::ViewAudit => matches!(role, Admin | Inspector),
-        Action::ViewLedger | Action::ViewWarnings => true,
+        Action::ViewLedger | Action::ViewWarnings | Action::OwnTokens => true,
+        Action::ManageTokens => role == Admin,
         Action::Module(grant) => grant.roles.contains(&role),
         Action::ManageRules | Action::DecideWarning | Action::ManagePlans => {
             matches!(role, Admin | Supervisor)

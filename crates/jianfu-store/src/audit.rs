@@ -53,25 +53,60 @@ pub async fn append(tx: &mut Tx, e: &AuditEntryRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub async fn head(conn: &mut Conn) -> Result<(i64, String), StoreError> {
-    conn.fetch_one(&Q::new("SELECT seq, hash FROM audit_head WHERE id = 1"))
-        .await
+/// The head of the chain: the last sequence number and hash, and where keyed hashes begin.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditHeadRow {
+    pub seq: i64,
+    pub hash: String,
+    /// The first entry hashed with the key (HMAC); those before it carry plain SHA-256 hashes.
+    pub keyed_from: Option<i64>,
+    /// The key's seal over the switch point, when the chain had entries before it was keyed.
+    pub keyed_seal: Option<String>,
 }
 
-/// Entries after `after_seq` in order, for verification in batches.
+pub async fn head(conn: &mut Conn) -> Result<AuditHeadRow, StoreError> {
+    conn.fetch_one(&Q::new(
+        "SELECT seq, hash, keyed_from, keyed_seal FROM audit_head WHERE id = 1",
+    ))
+    .await
+}
+
+/// Seals the switch point once (an already sealed head is left as it is); true when it did.
+pub async fn seal(tx: &mut Tx, keyed_from: i64, seal: &str) -> Result<bool, StoreError> {
+    let n = tx
+        .execute(
+            &Q::new(
+                "UPDATE audit_head SET keyed_seal = $1 WHERE id = 1 AND keyed_from = $2 AND keyed_seal IS NULL",
+            )
+            .bind(seal)
+            .bind(keyed_from),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Entries after `after_seq` up to `until_seq` in order, for verification in batches.
 pub async fn batch(
     conn: &mut Conn,
     after_seq: i64,
+    until_seq: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntryRow>, StoreError> {
     conn.fetch_all(
         &Q::new(format!(
-            "SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+            "SELECT {COLS} FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
         ))
         .bind(after_seq)
+        .bind(until_seq)
         .bind(limit),
     )
     .await
+}
+
+/// One entry by its sequence number.
+pub async fn entry(conn: &mut Conn, seq: i64) -> Result<Option<AuditEntryRow>, StoreError> {
+    conn.fetch_optional(&Q::new(format!("SELECT {COLS} FROM audit_log WHERE seq = $1")).bind(seq))
+        .await
 }
 
 #[derive(Debug, Clone, Default)]

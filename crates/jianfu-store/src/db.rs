@@ -1,4 +1,4 @@
-//! The database handle: one enum over the two pools, one query value, one transaction type.
+//! The database handle: one type over the two pools (and the audit key it signs with), one query value, one transaction type.
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -228,9 +228,39 @@ impl<T> DbRow for T where
 /// The database. SQLite keeps one writer connection (SQLite serialises writers anyway;
 /// one connection avoids busy errors inside the process) beside a pool of readers.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pools: Pools,
+    /// The key the audit trail's entries are signed with (see [`AuditKey`]); none until the
+    /// process configures one, and then a write that records an audit entry is refused.
+    audit_key: Option<AuditKey>,
+}
+
+#[derive(Clone, Debug)]
+enum Pools {
     Sqlite { read: SqlitePool, write: SqlitePool },
     Postgres(PgPool),
+}
+
+/// The secret the audit trail is keyed with (HMAC-SHA256 in the domain). It comes from the
+/// process's configuration, never from the database, and rides on the handle so that every
+/// transaction that records an entry can sign it. Its bytes never appear in `Debug`.
+#[derive(Clone)]
+pub struct AuditKey(std::sync::Arc<[u8]>);
+
+impl AuditKey {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> AuditKey {
+        AuditKey(bytes.into().into())
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
 }
 
 /// Runs one sqlx call on whichever of the four executors a connection holds.
@@ -380,23 +410,31 @@ impl Conn {
 }
 
 /// A write transaction; dropped without [`Tx::commit`] it rolls back.
-pub struct Tx(Conn);
+pub struct Tx {
+    conn: Conn,
+    audit_key: Option<AuditKey>,
+}
 
 impl std::ops::Deref for Tx {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        &self.0
+        &self.conn
     }
 }
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Conn {
-        &mut self.0
+        &mut self.conn
     }
 }
 
 impl Tx {
+    /// The key of the handle this transaction was begun on.
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit_key.as_ref()
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self.0 {
+        match self.conn {
             Conn::SqliteTx(t) => t.commit().await?,
             Conn::PgTx(t) => t.commit().await?,
             Conn::SqlitePool(_) | Conn::PgPool(_) => {}
@@ -427,7 +465,10 @@ impl Db {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        Ok(Db::Postgres(pool))
+        Ok(Db {
+            pools: Pools::Postgres(pool),
+            audit_key: None,
+        })
     }
 
     async fn connect_sqlite(url: &str) -> Result<Db, StoreError> {
@@ -467,29 +508,48 @@ impl Db {
             .connect_with(opts.read_only(false))
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        Ok(Db::Sqlite { read, write })
+        Ok(Db {
+            pools: Pools::Sqlite { read, write },
+            audit_key: None,
+        })
+    }
+
+    /// The same database, its audit entries signed with `key`.
+    pub fn with_audit_key(self, key: AuditKey) -> Db {
+        Db {
+            audit_key: Some(key),
+            ..self
+        }
+    }
+
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit_key.as_ref()
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match self.pools {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// A connection for reads (cheap: pools are reference-counted).
     pub fn reader(&self) -> Conn {
-        match self {
-            Db::Sqlite { read, .. } => Conn::SqlitePool(read.clone()),
-            Db::Postgres(p) => Conn::PgPool(p.clone()),
+        match &self.pools {
+            Pools::Sqlite { read, .. } => Conn::SqlitePool(read.clone()),
+            Pools::Postgres(p) => Conn::PgPool(p.clone()),
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(Tx(match self {
-            Db::Sqlite { write, .. } => Conn::SqliteTx(write.begin().await?),
-            Db::Postgres(p) => Conn::PgTx(p.begin().await?),
-        }))
+        let conn = match &self.pools {
+            Pools::Sqlite { write, .. } => Conn::SqliteTx(write.begin().await?),
+            Pools::Postgres(p) => Conn::PgTx(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            audit_key: self.audit_key.clone(),
+        })
     }
 
     // Convenience reads straight on the handle.
@@ -508,36 +568,36 @@ impl Db {
 
     /// Runs a script of several statements without arguments (migrations, maintenance).
     pub async fn raw_script(&self, sql: &str) -> Result<(), StoreError> {
-        match self {
-            Db::Sqlite { write, .. } => sqlx::raw_sql(sql).execute(write).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
+        match &self.pools {
+            Pools::Sqlite { write, .. } => sqlx::raw_sql(sql).execute(write).await.map(|_| ()),
+            Pools::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ()),
         }
         .map_err(StoreError::from_sqlx)
     }
 
     /// A consistent copy of a live SQLite database (`VACUUM INTO`); PostgreSQL has pg_dump.
     pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<(), StoreError> {
-        match self {
-            Db::Sqlite { write, .. } => {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => {
                 sqlx::query("VACUUM INTO $1")
                     .bind(to.to_string_lossy().to_string())
                     .execute(write)
                     .await?;
                 Ok(())
             }
-            Db::Postgres(_) => Err(StoreError::BadUrl(
+            Pools::Postgres(_) => Err(StoreError::BadUrl(
                 "PostgreSQL 数据库请使用 pg_dump 备份".into(),
             )),
         }
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite { read, write } => {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
                 read.close().await;
                 write.close().await;
             }
-            Db::Postgres(p) => p.close().await,
+            Pools::Postgres(p) => p.close().await,
         }
     }
 }

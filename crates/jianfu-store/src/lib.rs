@@ -14,6 +14,7 @@ pub mod plans;
 pub mod rules;
 pub mod sessions;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 
-pub use db::{Arg, Backend, Conn, Db, DbRow, StoreError, Tx, Q};
+pub use db::{Arg, AuditKey, Backend, Conn, Db, DbRow, StoreError, Tx, Q};

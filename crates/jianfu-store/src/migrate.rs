@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "api_token_expiry",
         sql: include_str!("../migrations/0007_api_token_expiry.sql"),
     },
+    Migration {
+        version: 8,
+        name: "audit_keyed",
+        sql: include_str!("../migrations/0008_audit_keyed.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -107,12 +112,34 @@ fn render(sql: &str, backend: Backend) -> String {
     // after the migration runs), as a stored timestamp literal.
     let in_90_days = format!(
         "'{}'",
-        jianfu_core::time::format_ts(jianfu_core::time::utc_now() + chrono::Duration::days(90))
+        jianfu_core::time::format_ts(
+            jianfu_core::time::utc_now() + std::time::Duration::from_secs(90 * 86_400)
+        )
     );
     sql.replace("{{ID}}", id)
         .replace("{{BLOB}}", blob)
         .replace("{{WITHOUT_ROWID}}", without_rowid)
         .replace("{{NOW_PLUS_90_DAYS}}", &in_90_days)
+}
+
+/// Whether platform migration `version` has been applied (false on a database never migrated).
+pub async fn applied(db: &Db, version: i64) -> Result<bool, StoreError> {
+    let table = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() \
+             AND table_name = 'schema_migrations'"
+        }
+    };
+    if db.scalar(&Q::new(table)).await? == 0 {
+        return Ok(false);
+    }
+    let n = db
+        .scalar(&Q::new("SELECT COUNT(*) FROM schema_migrations WHERE version = $1").bind(version))
+        .await?;
+    Ok(n > 0)
 }
 
 fn checksum(sql: &str) -> String {

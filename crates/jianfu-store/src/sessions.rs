@@ -1,4 +1,4 @@
-//! SQL of web sessions and bearer tokens. Only hashes of the secrets are stored.
+//! SQL of web sessions. Only hashes of the secrets are stored (bearer tokens: [`crate::tokens`]).
 use crate::db::{Conn, StoreError, Tx, Q};
 
 pub async fn insert_session(
@@ -50,29 +50,4 @@ pub async fn delete_sessions_of(tx: &mut Tx, user_id: i64) -> Result<(), StoreEr
 pub async fn delete_expired(tx: &mut Tx, now: &str) -> Result<u64, StoreError> {
     tx.execute(&Q::new("DELETE FROM sessions WHERE expires_at <= $1").bind(now))
         .await
-}
-
-pub async fn insert_token(
-    tx: &mut Tx,
-    hash: &str,
-    user_id: i64,
-    label: &str,
-    now: &str,
-) -> Result<i64, StoreError> {
-    tx.scalar(
-        &Q::new("INSERT INTO api_tokens (token_hash, user_id, label, created_at, revoked) VALUES ($1, $2, $3, $4, FALSE) RETURNING id")
-            .bind(hash)
-            .bind(user_id)
-            .bind(label)
-            .bind(now),
-    )
-    .await
-}
-
-pub async fn find_token(conn: &mut Conn, hash: &str) -> Result<Option<(i64,)>, StoreError> {
-    conn.fetch_optional(
-        &Q::new("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE")
-            .bind(hash),
-    )
-    .await
 }

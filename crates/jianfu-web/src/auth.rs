@@ -4,11 +4,12 @@ use crate::error::{ApiError, PageError};
 use crate::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jianfu_core::{Actor, AppError};
 use jianfu_domain::auth as domain;
@@ -60,6 +61,25 @@ fn reject(path: &str, e: AppError) -> Response {
     }
 }
 
+/// The 401 of an API call whose bearer token is unknown, expired or revoked: the error body of
+/// every 401 (code `unauthorized`), with a message that says what to do, and the challenge
+/// RFC 6750 asks for.
+fn bad_token() -> Response {
+    let body = crate::error::ErrorBody {
+        error: crate::error::ErrorDetail {
+            code: AppError::Unauthorized.code().to_string(),
+            message: "接口令牌无效、已过期或已被撤销，请重新签发令牌".into(),
+            field: None,
+        },
+    };
+    (
+        StatusCode::UNAUTHORIZED,
+        [(WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")],
+        Json(body),
+    )
+        .into_response()
+}
+
 fn csrf_error() -> AppError {
     AppError::Forbidden {
         message: "安全令牌无效或已过期，请刷新页面后重试".into(),
@@ -86,6 +106,8 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
     let path = req.uri().path().to_string();
     let identity = match resolve(&state, req.headers()).await {
         Ok(i) => i,
+        // Only a bearer token that is unknown, expired or revoked is refused here as 401.
+        Err(AppError::Unauthorized) if path.starts_with("/api/") => return bad_token(),
         Err(e) => return reject(&path, e),
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -167,6 +189,20 @@ impl FromRequestParts<AppState> for ApiActor {
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
         identity_of(parts)
             .map(|i| ApiActor(i.actor))
+            .ok_or(ApiError(AppError::Unauthorized))
+    }
+}
+
+/// The caller of an API call and how it signed in (a session carries its CSRF token, a bearer
+/// token none); 401 otherwise.
+pub struct ApiIdentity(pub Identity);
+
+impl FromRequestParts<AppState> for ApiIdentity {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        identity_of(parts)
+            .map(ApiIdentity)
             .ok_or(ApiError(AppError::Unauthorized))
     }
 }

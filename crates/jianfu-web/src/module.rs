@@ -117,6 +117,7 @@ const PLATFORM_NAV: &[NavEntry] = &[
     nav(100, "/org", "组织机构", Action::ViewOrg),
     nav(110, "/users", "用户管理", Action::ViewUsers),
     nav(120, "/audit", "审计日志", Action::ViewAudit),
+    nav(130, "/tokens", "接口令牌", Action::OwnTokens),
 ];
 
 pub const fn nav(order: u16, href: &'static str, label: &'static str, action: Action) -> NavEntry {

@@ -268,7 +268,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
     let channels = Channels::installed()?;
-    let db = Db::connect(&o.database).await?;
+    // A benchmark's database is a scratch one: its audit trail is signed with a key of its own,
+    // thrown away with it.
+    let db = Db::connect(&o.database)
+        .await?
+        .with_audit_key(jianfu_store::AuditKey::new(rand::random::<[u8; 32]>()));
     migrate::run(&db).await?;
     let existing = db
         .scalar(&jianfu_store::Q::new("SELECT COUNT(*) FROM burden_items"))

@@ -1,12 +1,13 @@
 //! `jianfu`: the one binary. Serves the platform, creates the demo region, migrates,
 //! issues API tokens, verifies the audit trail and backs up a live SQLite database.
+mod audit_cli;
 mod bench;
 
 use clap::error::{ContextKind, ErrorKind};
 use clap::{Parser, Subcommand};
 use jianfu_demo as demo;
-use jianfu_domain::{audit, auth};
-use jianfu_store::{migrate, Db};
+use jianfu_domain::tokens;
+use jianfu_store::Db;
 use std::process::ExitCode;
 
 const DEFAULT_DATABASE: &str = "sqlite://./jianfu-data/jianfu.db";
@@ -40,6 +41,14 @@ struct Cli {
         help = "平台对外访问地址，如 https://jianfu.example.gov.cn；以 https:// 开头时登录 Cookie 只经 HTTPS 发送（Secure）"
     )]
     public_url: Option<String>,
+    /// A file whose content is the key the audit trail is signed with
+    #[arg(
+        long,
+        global = true,
+        env = "JIANFU_AUDIT_KEY_FILE",
+        help = "审计密钥文件（文件内容即密钥，至少32个字符）；也可用环境变量 JIANFU_AUDIT_KEY 直接给出密钥。均未指定时使用 SQLite 数据库旁的 .audit-key 文件（PostgreSQL 为 ./jianfu-data/库名.audit-key），首次写入时自动生成"
+    )]
+    audit_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,8 +71,10 @@ enum Command {
     Token {
         #[arg(long, help = "用户名")]
         user: String,
-        #[arg(long, default_value = "命令行签发", help = "令牌用途说明")]
+        #[arg(long, default_value = "命令行签发", help = "令牌名称（用途说明）")]
         label: String,
+        #[arg(long, help = "有效天数，1至365（默认90）")]
+        days: Option<i64>,
     },
     #[command(about = "审计日志")]
     Audit {
@@ -142,7 +153,20 @@ enum RulesCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     #[command(about = "校验审计日志哈希链是否完整")]
-    Verify,
+    Verify {
+        #[arg(
+            long,
+            help = "检查点文件：同时证明审计日志仍延续该检查点（其后未被截短或改写）"
+        )]
+        checkpoint: Option<std::path::PathBuf>,
+    },
+    #[command(
+        about = "签署审计日志检查点（链尾序号、哈希、记录数、时间），写入文件和日志，保存在数据库之外"
+    )]
+    Checkpoint {
+        #[arg(long, help = "检查点文件路径（不指定则打印到标准输出）")]
+        to: Option<std::path::PathBuf>,
+    },
 }
 
 /// clap's messages in Chinese, naming the argument at fault.
@@ -159,11 +183,11 @@ fn chinese_usage_error(e: &clap::Error) -> String {
     match e.kind() {
         ErrorKind::UnknownArgument => format!("未知参数：{arg}"),
         ErrorKind::InvalidSubcommand => format!(
-            "未知命令：{arg}（可用命令：serve、demo、migrate、token、rules run、audit verify、backup、bench ledger）"
+            "未知命令：{arg}（可用命令：serve、demo、migrate、token、rules run、audit verify、audit checkpoint、backup、bench ledger）"
         ),
         ErrorKind::MissingRequiredArgument => format!("缺少必需参数：{arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令（可用命令：serve、demo、migrate、token、rules run、audit verify、backup、bench ledger）".to_string()
+            "缺少命令（可用命令：serve、demo、migrate、token、rules run、audit verify、audit checkpoint、backup、bench ledger）".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("参数 {arg} 的值“{value}”无效")
@@ -229,21 +253,22 @@ fn main() -> ExitCode {
     }
 }
 
-async fn open(url: &str) -> Result<Db, String> {
-    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
-    migrate::run(&db).await.map_err(|e| e.to_string())?;
+/// Opens the database for a command that writes, with the configured audit key, migrated.
+async fn open(url: &str, keys: &audit_cli::KeyConfig) -> Result<Db, String> {
+    let (db, _) = audit_cli::open(url, keys, audit_cli::Purpose::Write).await?;
     Ok(db)
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     let search = search_dir(&cli);
+    let keys = audit_cli::KeyConfig::new(cli.audit_key_file.clone());
     match cli.command {
         Command::Serve { listen } => {
-            let db = open(&cli.database).await?;
+            let db = open(&cli.database, &keys).await?;
             serve(db, &listen, &search, cli.public_url.as_deref()).await
         }
         Command::Demo { listen } => {
-            let db = open(&cli.database).await?;
+            let db = open(&cli.database, &keys).await?;
             let region = jianfu_web::module::seed_demo(&db)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -266,41 +291,40 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             serve(db, &listen, &search, cli.public_url.as_deref()).await
         }
         Command::Migrate => {
-            let db = Db::connect(&cli.database)
-                .await
-                .map_err(|e| e.to_string())?;
-            let n = migrate::run(&db).await.map_err(|e| e.to_string())?;
+            let (_, n) = audit_cli::open(&cli.database, &keys, audit_cli::Purpose::Write).await?;
             println!("数据库迁移完成：本次执行{n}项");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Token { user, label } => {
-            let db = open(&cli.database).await?;
-            let token = auth::issue_token(&db, &user, &label)
+        Command::Token { user, label, days } => {
+            let db = open(&cli.database, &keys).await?;
+            let issued = tokens::issue_by_name(&db, &user, &label, days)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("{token}");
+            // Only the token on standard output, so that scripts can take it as it is.
+            println!("{}", issued.secret);
+            eprintln!(
+                "接口令牌“{}”已签发，有效期至{}（北京时间），只显示这一次",
+                issued.token.name,
+                jianfu_core::time::display_ts(&issued.token.expires_at)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            action: AuditCommand::Verify,
+            action: AuditCommand::Verify { checkpoint },
         } => {
-            let db = open(&cli.database).await?;
-            let v = audit::verify(&db).await.map_err(|e| e.to_string())?;
-            match v.broken {
-                None => {
-                    println!("审计日志完整：共{}条记录，哈希链校验通过。", v.entries);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(b) => {
-                    println!("审计日志校验失败：第{}条记录起不可信。{}", b.seq, b.reason);
-                    Ok(ExitCode::from(1))
-                }
-            }
+            let (db, _) = audit_cli::open(&cli.database, &keys, audit_cli::Purpose::Verify).await?;
+            audit_cli::verify(&db, checkpoint.as_deref()).await
+        }
+        Command::Audit {
+            action: AuditCommand::Checkpoint { to },
+        } => {
+            let (db, _) = audit_cli::open(&cli.database, &keys, audit_cli::Purpose::Verify).await?;
+            audit_cli::checkpoint(&db, to.as_deref()).await
         }
         Command::Rules {
             action: RulesCommand::Run,
         } => {
-            let db = open(&cli.database).await?;
+            let db = open(&cli.database, &keys).await?;
             let started = std::time::Instant::now();
             let o = jianfu_domain::warnings::run_all(&db)
                 .await
@@ -390,7 +414,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             if to.exists() {
                 return Err(format!("备份文件{}已存在，请换一个路径", to.display()));
             }
-            let db = open(&cli.database).await?;
+            let db = open(&cli.database, &keys).await?;
             db.backup_sqlite(&to).await.map_err(|e| e.to_string())?;
             println!("已备份到 {}", to.display());
             Ok(ExitCode::SUCCESS)

@@ -1,14 +1,46 @@
 //! 附件: files attached to a document. They are kept with the document and served back as
 //! downloads; their text never counts toward the document's length (2024 art. 2).
 use crate::store as ledger_store;
-pub use crate::store::attachments::Attachment;
+use crate::store::attachments::AttachmentRow;
 use crate::store::attachments::{self as store, NewAttachment};
 use axum::body::Bytes;
 use jianfu_core::{Actor, AppError, AppResult};
 use jianfu_domain::audit::{self, Change};
 use jianfu_domain::policy;
 use jianfu_store::Db;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// An attachment as the API and pages show it, without its content.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub document_id: i64,
+    /// File name as uploaded.
+    pub name: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub sha256: String,
+    /// Word's 字数 of the attachment's text, when it could be read.
+    pub char_count: Option<i64>,
+    pub created_at: String,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Attachment {
+        Attachment {
+            id: r.id,
+            document_id: r.document_id,
+            name: r.name,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            char_count: r.char_count,
+            created_at: r.created_at,
+        }
+    }
+}
 
 /// Largest attachment: 20 MB.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
@@ -102,7 +134,11 @@ pub async fn list(db: &Db, actor: &Actor, document_id: i64) -> AppResult<Vec<Att
     policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
     document_in_scope(&mut conn, actor, document_id).await?;
-    Ok(store::list(&mut conn, document_id).await?)
+    Ok(store::list(&mut conn, document_id)
+        .await?
+        .into_iter()
+        .map(Attachment::from)
+        .collect())
 }
 
 /// Whether the actor may attach files to this document (a document of its own unit, or of its
@@ -186,6 +222,7 @@ pub async fn add(
     .await?;
     let after = store::get(&mut tx, document_id, id)
         .await?
+        .map(Attachment::from)
         .ok_or(AppError::NotFound("附件"))?;
     audit::record(
         &mut tx,
@@ -217,6 +254,7 @@ pub async fn download(
     document_in_scope(&mut conn, actor, document_id).await?;
     let a = store::get(&mut conn, document_id, id)
         .await?
+        .map(Attachment::from)
         .ok_or(AppError::NotFound("附件"))?;
     let bytes = store::content(&mut conn, a.id).await?;
     Ok((a, bytes))
@@ -231,6 +269,7 @@ pub async fn remove(db: &Db, actor: &Actor, document_id: i64, id: i64) -> AppRes
     policy::ensure_issuer(&mut tx, actor, doc.issuer_id, "document_id").await?;
     let a = store::get(&mut tx, document_id, id)
         .await?
+        .map(Attachment::from)
         .ok_or(AppError::NotFound("附件"))?;
     store::delete(&mut tx, document_id, id).await?;
     audit::record(

@@ -269,7 +269,11 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
     policy::ensure_in_scope(&mut conn, actor, document.issuer_id, None).await?;
     let body = store::document_body(&mut conn, id).await?;
     let targets = targets::of_item(&mut conn, CHANNEL.name, id).await?;
-    let attachments = crate::store::attachments::list(&mut conn, id).await?;
+    let attachments = crate::store::attachments::list(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(Attachment::from)
+        .collect();
     Ok(DocumentDetail {
         document: document.into(),
         body,

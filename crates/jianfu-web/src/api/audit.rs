@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
-    /// e.g. org_unit, user, api_token
+    /// e.g. org_unit, user, api_token, session (sign-in, failed sign-in, sign-out)
     #[serde(default, deserialize_with = "empty_as_none")]
     entity: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]

@@ -6,6 +6,7 @@ mod dashboard;
 pub mod ledger;
 mod me;
 mod org;
+mod tokens;
 mod users;
 mod warnings;
 
@@ -22,13 +23,13 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Jianfu 减负 API", description = "基层减负在线监管平台接口。认证：`Authorization: Bearer TOKEN`（`jianfu token --user NAME` 签发）或网页登录会话。错误体：`{\"error\":{\"code\",\"message\",\"field\"}}`。"),
+    info(title = "Jianfu 减负 API", description = "基层减负在线监管平台接口。认证：`Authorization: Bearer TOKEN`（`jianfu token --user NAME [--days N]` 或“接口令牌”页面签发，默认90天、最长365天后失效，可撤销；修改密码或停用账号时全部作废）或网页登录会话。错误体：`{\"error\":{\"code\",\"message\",\"field\"}}`。"),
     modifiers(&BearerAuth),
     tags(
         (name = "org", description = "组织机构"),
         (name = "users", description = "用户"),
         (name = "audit", description = "审计日志"),
-        (name = "session", description = "当前用户"),
+        (name = "session", description = "当前用户与接口令牌"),
         (name = "ledger", description = "发文、会议与基层负担台账"),
         (name = "warnings", description = "规则与预警"),
     )
@@ -57,6 +58,8 @@ fn platform_api() -> OpenApiRouter<AppState> {
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(audit::list_audit))
         .routes(routes!(me::me))
+        .routes(routes!(tokens::list_tokens, tokens::issue_token))
+        .routes(routes!(tokens::revoke_token))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(ledger::burden_ledger))
         .routes(routes!(ledger::issuer_ranking))

@@ -50,6 +50,7 @@ fn entity_label(entity: &str) -> &'static str {
         "annual_plan" => "年度计划",
         "org_unit" => "组织机构",
         "user" => "用户",
+        "session" => "登录",
         "api_token" => "访问令牌",
         "rule_setting" => "规则设置",
         "warning" => "预警",

@@ -6,6 +6,7 @@ pub mod items;
 mod org;
 mod plans;
 mod session;
+mod tokens;
 mod users;
 mod warnings;
 
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(users::new_form).post(users::create))
         .route("/users/{id}", get(users::edit_form).post(users::update))
         .route("/audit", get(audit::list))
+        .route("/tokens", get(tokens::list).post(tokens::issue))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/burden", get(burden::burden_page))
         .route("/plans", get(plans::plans_page).post(plans::plan_save))
         .route("/warnings", get(warnings::list))

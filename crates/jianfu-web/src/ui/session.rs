@@ -97,7 +97,7 @@ pub async fn login(
             "请输入用户名和密码".into(),
         );
     }
-    let actor = match auth::check_password(&s.db, &f.username, &f.password).await {
+    let actor = match auth::check_password(&s.db, &f.username, &f.password, &address).await {
         Ok(a) => a,
         Err(e) if e.status() == 429 => {
             return again(StatusCode::TOO_MANY_REQUESTS, e.to_string());
@@ -112,14 +112,18 @@ pub async fn login(
         Err(e) => return Err(PageError(e)),
     };
     s.throttle.succeed(&f.username, &address);
-    let session = auth::start_session(&s.db, &actor).await?;
+    let session = auth::start_session(&s.db, &actor, &address).await?;
     let jar = jar.add(session_cookie(session.cookie, s.secure_cookies));
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
-pub async fn logout(State(s): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn logout(
+    State(s): State<AppState>,
+    ClientIp(address): ClientIp,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
-        auth::end_session(&s.db, c.value()).await?;
+        auth::end_session(&s.db, c.value(), &address).await?;
     }
     Ok((jar.add(clear_cookie()), Redirect::to("/login")).into_response())
 }

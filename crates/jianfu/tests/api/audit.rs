@@ -1,15 +1,24 @@
-//! The audit trail detects an edited, deleted or reordered entry.
+//! The audit trail detects an edited, deleted or reordered entry; keyed, it detects a chain
+//! recomputed without the key; anchored by a checkpoint, it detects a chain rewritten or
+//! truncated behind the checkpoint even by someone holding the key. Sign-ins are in it.
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
-use jianfu_domain::audit::verify;
-use jianfu_store::Q;
+use crate::helpers::{audit_key, jianfu_command, spawn_app, Backend, TestApp};
+use jianfu_domain::audit::{entry_hash, keyed_entry_hash, sign_checkpoint, verify, Checkpoint};
+use jianfu_store::audit::AuditEntryRow;
+use jianfu_store::{AuditKey, Q};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::process::Command;
 
 both_backends!(
     verify_detects_edits_deletions_and_reordering,
-    audit_entries_follow_the_viewers_region
+    audit_entries_follow_the_viewers_region,
+    a_chain_recomputed_without_the_key_fails,
+    a_rewrite_with_the_key_fails_against_a_checkpoint,
+    truncation_behind_a_checkpoint_fails,
+    forged_checkpoints_are_refused,
+    chains_hashed_before_the_key_still_verify,
+    sign_ins_failures_and_sign_outs_are_audited
 );
 
 /// The county's discipline inspector reads its county's entries, not its city's (titles of
@@ -40,15 +49,601 @@ async fn audit_entries_follow_the_viewers_region(backend: Backend) {
     assert!(trail["total"].as_i64().unwrap() > 100, "{}", trail["total"]);
 }
 
-fn verify_cli(db_url: &str) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jianfu"))
-        .args(["audit", "verify", "--database", db_url])
-        .output()
-        .expect("run jianfu");
+/// Runs a command to its end: its exit code and what it printed (standard output, then error).
+fn run(mut c: Command) -> (i32, String) {
+    let out = c.output().expect("run jianfu");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// `jianfu <args> --database <url>` with the tests' audit key.
+fn cli(db_url: &str, args: &[&str]) -> (i32, String) {
+    let mut c = jianfu_command();
+    c.args(args).args(["--database", db_url]);
+    run(c)
+}
+
+fn verify_cli(db_url: &str) -> (i32, String) {
+    cli(db_url, &["audit", "verify"])
+}
+
+fn verify_against(db_url: &str, checkpoint: &std::path::Path) -> (i32, String) {
+    cli(
+        db_url,
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            checkpoint.to_str().unwrap(),
+        ],
+    )
+}
+
+/// Signs a checkpoint of the app's chain into a new file of `dir`.
+fn checkpoint_into(app: &TestApp, dir: &tempfile::TempDir, name: &str) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    let (code, out) = cli(
+        &app.db_url,
+        &["audit", "checkpoint", "--to", path.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("已签署审计日志检查点"), "{out}");
+    path
+}
+
+fn read_checkpoint(path: &std::path::Path) -> Checkpoint {
+    Checkpoint::parse(&std::fs::read_to_string(path).unwrap()).expect("a checkpoint")
+}
+
+async fn entries_from(app: &TestApp, from: i64) -> Vec<AuditEntryRow> {
+    jianfu_store::audit::batch(&mut app.db.reader(), from - 1, i64::MAX, 1_000_000)
+        .await
+        .unwrap()
+}
+
+async fn hash_of(app: &TestApp, seq: i64) -> String {
+    match jianfu_store::audit::entry(&mut app.db.reader(), seq)
+        .await
+        .unwrap()
+    {
+        Some(e) => e.hash,
+        None => "0".repeat(64),
+    }
+}
+
+/// Rewrites the chain from entry `from` to the head as someone who can write to the database
+/// would: the summary of entry `from` is changed, every entry from there is re-linked and
+/// re-hashed with `hash`, and the head follows.
+async fn rewrite_from(app: &TestApp, from: i64, hash: impl Fn(&AuditEntryRow) -> String) {
+    let mut prev = hash_of(app, from - 1).await;
+    let mut tx = app.db.begin().await.unwrap();
+    for mut e in entries_from(app, from).await {
+        if e.seq == from {
+            e.summary = format!("{}（已改写）", e.summary);
+        }
+        e.prev_hash = prev;
+        e.hash = hash(&e);
+        tx.execute(
+            &Q::new("UPDATE audit_log SET summary = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
+                .bind(e.summary.as_str())
+                .bind(e.prev_hash.as_str())
+                .bind(e.hash.as_str())
+                .bind(e.seq),
+        )
+        .await
+        .unwrap();
+        prev = e.hash;
+    }
+    tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(prev.as_str()))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Deletes the entries after `last` and rewrites the head to end at it.
+async fn truncate_after(app: &TestApp, last: i64) {
+    let hash = hash_of(app, last).await;
+    let mut tx = app.db.begin().await.unwrap();
+    tx.execute(&Q::new("DELETE FROM audit_log WHERE seq > $1").bind(last))
+        .await
+        .unwrap();
+    tx.execute(
+        &Q::new("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(last)
+            .bind(hash.as_str()),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// One audited write through the API (a new department of the city).
+async fn audited_write(app: &TestApp, code: &str) {
+    let city = app.unit_id("示例市").await;
+    let (status, unit) = app
+        .send(
+            "city_supervisor",
+            "POST",
+            "/api/v1/org-units",
+            &json!({"parent_id": city, "name": format!("示例市{code}局"), "code": code, "level": "department"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{unit}");
+}
+
+/// Someone who can write to the database but lacks the key edits an entry and recomputes the
+/// rest of the chain and the head with plain SHA-256, as the chain was before it was keyed.
+async fn a_chain_recomputed_without_the_key_fails(backend: Backend) {
+    let app = spawn_app(backend).await;
+    rewrite_from(&app, 50, entry_hash).await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("第50条") && out.contains("签名不符") && out.contains("篡改"),
+        "{out}"
+    );
+    // Nor does passing every entry off as written before the chain was keyed help (the whole
+    // chain recomputed with plain hashes, the switch point moved past the head): the switch
+    // point is sealed with the key.
+    rewrite_from(&app, 1, entry_hash).await;
+    let head = app.scalar("SELECT seq FROM audit_head").await;
+    exec(
+        &app,
+        &format!(
+            "UPDATE audit_head SET keyed_from = {} WHERE id = 1",
+            head + 1
+        ),
+    )
+    .await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("签名起点"), "{out}");
+}
+
+/// Someone holding the key can recompute a chain that plain verification then accepts; a
+/// checkpoint signed before the rewrite proves it.
+async fn a_rewrite_with_the_key_fails_against_a_checkpoint(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = checkpoint_into(&app, &dir, "checkpoint.json");
+    let cp = read_checkpoint(&path);
+    let head = app.scalar("SELECT seq FROM audit_head").await;
+    let count = app.scalar("SELECT COUNT(*) FROM audit_log").await;
+    assert_eq!((cp.seq, cp.entries), (head, count));
+    assert_eq!(cp.hash, hash_of(&app, head).await);
+
+    // The chain goes on after the checkpoint and still extends it.
+    audited_write(&app, "CP-GROW").await;
+    let (code, out) = verify_against(&app.db_url, &path);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("延续") && out.contains(&format!("至第{head}条")) && out.contains("新增1条"),
+        "{out}"
+    );
+
+    let key = audit_key();
+    rewrite_from(&app, 40, |e| keyed_entry_hash(&key, e)).await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(
+        code, 0,
+        "a rewrite with the key passes plain verification: {out}"
+    );
+    let (code, out) = verify_against(&app.db_url, &path);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("第{head}条记录的哈希与检查点不符")) && out.contains("改写"),
+        "{out}"
+    );
+}
+
+/// Deleting the tail and rewriting the head leaves a chain that holds; not behind a checkpoint.
+async fn truncation_behind_a_checkpoint_fails(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = checkpoint_into(&app, &dir, "checkpoint.json");
+    let cp = read_checkpoint(&path);
+    truncate_after(&app, cp.seq - 3).await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(
+        code, 0,
+        "a truncated chain with its head rewritten holds: {out}"
+    );
+    let (code, out) = verify_against(&app.db_url, &path);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("被截短") && out.contains(&format!("共有{}条", cp.entries)),
+        "{out}"
+    );
+    // Writes after the truncation bring the count back past the checkpoint's, but the entry
+    // the checkpoint names is not the one it signed.
+    for code in ["TR-1", "TR-2", "TR-3", "TR-4"] {
+        audited_write(&app, code).await;
+    }
+    assert!(app.scalar("SELECT COUNT(*) FROM audit_log").await > cp.entries);
+    let (code, out) = verify_against(&app.db_url, &path);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("第{}条记录的哈希与检查点不符", cp.seq)),
+        "{out}"
+    );
+}
+
+/// A checkpoint altered, signed with another key, or not a checkpoint at all proves nothing;
+/// a broken chain is not anchored.
+async fn forged_checkpoints_are_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = checkpoint_into(&app, &dir, "checkpoint.json");
+    let (code, _) = cli(
+        &app.db_url,
+        &["audit", "checkpoint", "--to", path.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "an existing checkpoint file is not overwritten");
+    let mut cp = read_checkpoint(&path);
+
+    // Altered: an earlier head, as if the chain had been shorter.
+    cp.seq -= 5;
+    cp.entries -= 5;
+    cp.hash = hash_of(&app, cp.seq).await;
+    let altered = dir.path().join("altered.json");
+    std::fs::write(&altered, cp.to_line()).unwrap();
+    let (code, out) = verify_against(&app.db_url, &altered);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("签名不符") && out.contains("伪造"), "{out}");
+
+    // Signed with another key, over the real head.
+    let v = verify(&app.db).await.unwrap();
+    let other = sign_checkpoint(
+        &AuditKey::new("a-key-that-is-not-the-platforms-0123456789".as_bytes()),
+        &v,
+    );
+    let forged = dir.path().join("forged.json");
+    std::fs::write(&forged, other.to_line()).unwrap();
+    let (code, out) = verify_against(&app.db_url, &forged);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("不是用当前审计密钥签署的"), "{out}");
+
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "not a checkpoint").unwrap();
+    let (code, out) = verify_against(&app.db_url, &garbage);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("无法识别"), "{out}");
+
+    let (code, out) = verify_against(&app.db_url, &dir.path().join("missing.json"));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("无法读取检查点文件"), "{out}");
+
+    // A checkpoint pasted from the log line is read as well.
+    let logged = dir.path().join("logged.txt");
+    let line = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &logged,
+        format!("2026-12-03T08:00:00Z INFO jianfu::audit: 审计日志检查点：{line}"),
+    )
+    .unwrap();
+    let (code, out) = verify_against(&app.db_url, &logged);
+    assert_eq!(code, 0, "{out}");
+
+    exec(&app, "UPDATE audit_log SET summary = '改动' WHERE seq = 9").await;
+    let (code, out) = cli(&app.db_url, &["audit", "checkpoint"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("第9条") && out.contains("未签署检查点"),
+        "{out}"
+    );
+}
+
+/// A database whose chain was hashed with plain SHA-256 before this version: the migration
+/// that keys the chain seals where keyed entries begin, the old entries still verify, the new
+/// ones are signed, and passing signed entries off as old ones is detected.
+async fn chains_hashed_before_the_key_still_verify(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // The database as an earlier version left it: plain hashes, no switch point, migration 8
+    // not applied.
+    rewrite_from(&app, 1, entry_hash).await;
+    exec(&app, "ALTER TABLE audit_head DROP COLUMN keyed_seal").await;
+    exec(&app, "ALTER TABLE audit_head DROP COLUMN keyed_from").await;
+    exec(&app, "DELETE FROM schema_migrations WHERE version = 8").await;
+    let old = app.scalar("SELECT seq FROM audit_head").await;
+
+    let (code, out) = cli(&app.db_url, &["migrate"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("本次执行1项"), "{out}");
+    assert_eq!(
+        app.scalar("SELECT keyed_from FROM audit_head").await,
+        old + 1
+    );
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("共{old}条")) && out.contains("尚无以密钥签名的记录"),
+        "{out}"
+    );
+
+    audited_write(&app, "LEGACY-1").await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("第1至{old}条为启用密钥签名前的记录"))
+            && out.contains(&format!("第{}条起以审计密钥签名", old + 1)),
+        "{out}"
+    );
+
+    // The new entry recomputed without the key fails; so does moving the switch point past it.
+    rewrite_from(&app, old + 1, entry_hash).await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("第{}条", old + 1)), "{out}");
+    exec(
+        &app,
+        &format!(
+            "UPDATE audit_head SET keyed_from = {} WHERE id = 1",
+            old + 2
+        ),
+    )
+    .await;
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("签名起点") && out.contains("未经审计密钥确认"),
+        "{out}"
+    );
+}
+
+/// The CSRF token of a page's forms.
+fn csrf_of(page: &str) -> String {
+    let at = page
+        .find("name=\"csrf_token\" value=\"")
+        .expect("a form with a CSRF token");
+    let rest = &page[at + "name=\"csrf_token\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+async fn try_login(
+    c: &reqwest::Client,
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> StatusCode {
+    c.post(app.url("/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn sessions_trail(app: &TestApp, viewer: &str) -> Vec<Value> {
+    let (status, trail) = app
+        .get(viewer, "/api/v1/audit?entity=session&per_page=100")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    assert!(
+        !trail.to_string().contains("Wrong-Secret-2026"),
+        "a password in the trail: {trail}"
+    );
+    trail["items"].as_array().unwrap().clone()
+}
+
+/// Signing in, failing to and signing out are in the trail in words, with the address and the
+/// name tried — never the password; a failure of an account under its unit's region, one of
+/// no account under none; attempts the throttle turns away cost no entry.
+async fn sign_ins_failures_and_sign_outs_are_audited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let status = try_login(&plain, &app, "filer", "Wrong-Secret-2026").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let long = format!("  {}  ", "查".repeat(80));
+    let status = try_login(&plain, &app, &long, "Wrong-Secret-2026").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // An empty password costs no hash and no entry.
+    assert_eq!(
+        try_login(&plain, &app, "filer", "").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let c = app.browser_login("filer").await;
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = c
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", csrf_of(&home))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let trail = sessions_trail(&app, "inspector").await;
+    let summaries: Vec<&str> = trail
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    let actions: Vec<&str> = trail
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "session.sign_out",
+            "session.sign_in",
+            "session.sign_in_failed",
+            "session.sign_in_failed"
+        ],
+        "{summaries:?}"
+    );
+    let filer = app.user_id("filer").await.to_string();
+    assert!(trail.iter().all(|e| e["entity_id"] == filer.as_str()));
+    assert!(
+        summaries[0].starts_with("用户")
+            && summaries[0].ends_with("（filer）退出登录，来源地址127.0.0.1"),
+        "{}",
+        summaries[0]
+    );
+    assert!(
+        summaries[1].contains("（filer）登录平台，来源地址127.0.0.1"),
+        "{}",
+        summaries[1]
+    );
+    assert_eq!(
+        summaries[2],
+        "以用户名“filer”登录失败（密码错误），来源地址127.0.0.1"
+    );
+    assert_eq!(trail[2]["actor_name"], "系统");
+    assert!(trail[1]["actor_name"]
+        .as_str()
+        .unwrap()
+        .contains("（filer）"));
+
+    // The name that is no account's is kept trimmed and cut to 64 characters, under no region:
+    // the administrator at the top of the tree reads it, the county's inspector does not.
+    let trail = sessions_trail(&app, "admin").await;
+    let unknown = trail
+        .iter()
+        .find(|e| e["entity_id"] == "")
+        .expect("the failure of no account");
+    assert_eq!(
+        unknown["summary"],
+        format!(
+            "以用户名“{}”登录失败（用户名不存在），来源地址127.0.0.1",
+            "查".repeat(64)
+        )
+    );
+    assert_eq!(unknown["region_id"], Value::Null);
+
+    // Past the throttle's limit for one account and address, attempts cost no entry.
+    let before = app
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'session.sign_in_failed'")
+        .await;
+    let mut refused = 0;
+    for _ in 0..8 {
+        if try_login(&plain, &app, "village", "Wrong-Secret-2026").await
+            == StatusCode::TOO_MANY_REQUESTS
+        {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 3);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'session.sign_in_failed'")
+            .await,
+        before + 5
+    );
+
+    // The audit page names them in words.
+    let c = app.browser_login("admin").await;
+    let page = app.page(&c, "/audit").await;
+    assert!(page.contains("<td>登录 "), "{page}");
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Without a configured key, the first command that writes makes one beside a SQLite database
+/// (mode 0600) and says where; verification uses it. A chain already signed gets no new key,
+/// another key is refused, and a key is configured one way only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_configured_key_one_is_made_beside_the_database() {
+    jianfu::install().expect("modules");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/j.db", dir.path().display());
+    let key_file = dir.path().join("j.db.audit-key");
+    let bare = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_jianfu"));
+        c.args(args)
+            .args(["--database", &url])
+            .env_remove("JIANFU_AUDIT_KEY")
+            .env_remove("JIANFU_AUDIT_KEY_FILE")
+            .env_remove("JIANFU_DATABASE_URL");
+        c
+    };
+    let (code, out) = run(bare(&["migrate"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("已生成审计密钥文件") && out.contains(&key_file.display().to_string()),
+        "{out}"
+    );
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert!(key.trim().len() == 64 && key.trim().chars().all(|c| c.is_ascii_hexdigit()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Entries written with that key verify with it, found by default.
+    let db = jianfu_store::Db::connect(&url)
+        .await
+        .unwrap()
+        .with_audit_key(AuditKey::new(key.trim().as_bytes()));
+    jianfu_demo::ensure_region(&db).await.unwrap();
+    db.close().await;
+    let (code, out) = run(bare(&["audit", "verify"]));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(bare(&["migrate"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("已生成"), "{out}");
+
+    // Another key: commands that write refuse to start, verification fails.
+    let other = "another-key-0123456789abcdef0123456789";
+    let mut c = bare(&["token", "--user", "admin"]);
+    c.env("JIANFU_AUDIT_KEY", other);
+    let (code, out) = run(c);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("无法验证") && out.contains("原密钥"), "{out}");
+    let mut c = bare(&["audit", "verify"]);
+    c.env("JIANFU_AUDIT_KEY", other);
+    let (code, out) = run(c);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("签名不符"), "{out}");
+
+    // One way of configuring only, and a key long enough.
+    let mut c = bare(&[
+        "audit",
+        "verify",
+        "--audit-key-file",
+        key_file.to_str().unwrap(),
+    ]);
+    c.env("JIANFU_AUDIT_KEY", other);
+    let (code, out) = run(c);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("只保留一个"), "{out}");
+    let mut c = bare(&["audit", "verify"]);
+    c.env("JIANFU_AUDIT_KEY", "short");
+    let (code, out) = run(c);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("过短"), "{out}");
+
+    // The key file moved away: nothing verifies, and no new key is made for a signed chain.
+    let kept = dir.path().join("kept.audit-key");
+    std::fs::rename(&key_file, &kept).unwrap();
+    let (code, out) = run(bare(&["audit", "verify"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("未找到审计密钥"), "{out}");
+    let (code, out) = run(bare(&["migrate"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("不会另行生成新密钥"), "{out}");
+    assert!(!key_file.exists());
+    let (code, out) = run(bare(&[
+        "audit",
+        "verify",
+        "--audit-key-file",
+        kept.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{out}");
 }
 
 async fn exec(app: &crate::helpers::TestApp, sql: &str) {

@@ -1,15 +1,12 @@
 //! The `jianfu` command line as an operator uses it.
 use crate::both_backends;
 use crate::helpers::{fresh_database, spawn_app, Backend};
-use std::process::Command;
 
 both_backends!(token_prints_only_the_token, migrate_is_idempotent);
 
 fn jianfu(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jianfu"))
+    let out = crate::helpers::jianfu_command()
         .args(args)
-        .env_remove("JIANFU_DATABASE_URL")
-        .env_remove("JIANFU_LISTEN")
         .output()
         .expect("run jianfu");
     (

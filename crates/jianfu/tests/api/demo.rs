@@ -19,7 +19,10 @@ async fn demo_activity_trips_every_rule_and_goes_down() {
     jianfu::install().expect("modules");
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/j.db", dir.path().display());
-    let db = Db::connect(&url).await.expect("connect");
+    let db = Db::connect(&url)
+        .await
+        .expect("connect")
+        .with_audit_key(crate::helpers::audit_key());
     migrate::run(&db).await.expect("migrate");
     let started = std::time::Instant::now();
     let region = jianfu_web::module::seed_demo(&db).await.expect("demo");

@@ -88,10 +88,33 @@ pub async fn fresh_database(backend: Backend) -> (Db, String, Option<tempfile::T
         }
     };
     jianfu::install().expect("modules");
-    let db = Db::connect(&url).await.expect("connect");
+    let db = Db::connect(&url)
+        .await
+        .expect("connect")
+        .with_audit_key(audit_key());
     migrate::run(&db).await.expect("migrate");
     jianfu_demo::ensure_region(&db).await.expect("demo region");
     (db, url, dir)
+}
+
+/// The key the tests' databases sign their audit trail with. It rides on each database handle,
+/// and the `jianfu` commands a test runs get it in their own environment ([`jianfu_command`]),
+/// so no test sets a variable of this process.
+pub const AUDIT_KEY: &str = "jianfu-tests-audit-key-0123456789abcdef";
+
+pub fn audit_key() -> jianfu_store::AuditKey {
+    jianfu_store::AuditKey::new(AUDIT_KEY.as_bytes())
+}
+
+/// The `jianfu` binary as the tests run it against their databases: with the tests' audit key
+/// and none of the caller's configuration.
+pub fn jianfu_command() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"));
+    c.env("JIANFU_AUDIT_KEY", AUDIT_KEY)
+        .env_remove("JIANFU_AUDIT_KEY_FILE")
+        .env_remove("JIANFU_DATABASE_URL")
+        .env_remove("JIANFU_LISTEN");
+    c
 }
 
 /// How the tests' apps parse uploads: in the worker process the `jianfu` binary runs as

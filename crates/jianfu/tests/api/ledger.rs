@@ -421,7 +421,7 @@ async fn warnings_are_justified_acknowledged_and_closed(backend: Backend) {
         .collect();
     assert_eq!(actions, ["raised", "justified", "acknowledged", "closed"]);
     // A closed warning stays closed while its cause remains: no new warning on re-evaluation.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianfu"))
+    let out = crate::helpers::jianfu_command()
         .args(["rules", "run", "--database", &app.db_url])
         .output()
         .unwrap();

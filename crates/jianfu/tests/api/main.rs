@@ -13,6 +13,7 @@ mod ledger;
 mod org;
 mod permissions;
 mod plans;
+mod tokens;
 mod users;
 
 // The modules' own stories and permission rows.

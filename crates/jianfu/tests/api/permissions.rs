@@ -53,6 +53,19 @@ pub struct Ask {
 
 const ROWS: &[Row] = &[
     row("GET", "/api/v1/me", [200, 200, 200, 200, 200, 200, 200]),
+    // Everyone lists their own tokens; a token cannot issue tokens (only a web session can);
+    // a token of 县农业农村局's filer is revoked by its owner and the administrator only.
+    row("GET", "/api/v1/tokens", [200, 200, 200, 200, 200, 200, 200]),
+    row(
+        "POST",
+        "/api/v1/tokens",
+        [403, 403, 403, 403, 403, 403, 403],
+    ),
+    row(
+        "DELETE",
+        "/api/v1/tokens/{id}",
+        [200, 403, 200, 403, 403, 403, 403],
+    ),
     row(
         "GET",
         "/api/v1/org-units",
@@ -197,6 +210,7 @@ async fn request_for(
             "role": "filer", "unit_id": app.unit_id("县水利局").await})
         }
         ("PATCH", "/api/v1/users/{id}") => json!({"phone": format!("1380000{n:04}")}),
+        ("POST", "/api/v1/tokens") => json!({"name": format!("矩阵令牌{n}"), "days": 30}),
         ("PUT", "/api/v1/plans") => {
             json!({"unit_id": agri, "year": 2026, "planned_documents": n, "planned_meetings": 5})
         }
@@ -212,6 +226,15 @@ async fn request_for(
     let id = match row.template {
         "/api/v1/org-units/{id}" => county.to_string(),
         "/api/v1/users/{id}" => app.user_id("filer_edu").await.to_string(),
+        // A fresh token of 县农业农村局's filer for each cell.
+        "/api/v1/tokens/{id}" => {
+            jianfu_domain::tokens::issue_by_name(&app.db, "filer", &format!("矩阵{n}"), None)
+                .await
+                .expect("token")
+                .token
+                .id
+                .to_string()
+        }
         t if crate::documents::permissions::ROWS
             .iter()
             .chain(crate::analysis::permissions::ROWS)

@@ -1,10 +1,9 @@
 //! 附件: the files attached to a document.
 use jianfu_store::{Conn, StoreError, Q};
-use serde::Serialize;
 
-/// An attachment without its content.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Attachment {
+/// An attachment as stored, without its content.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
     pub id: i64,
     pub document_id: i64,
     /// File name as uploaded.
@@ -56,7 +55,7 @@ pub async fn insert(conn: &mut Conn, a: NewAttachment<'_>, now: &str) -> Result<
 }
 
 /// The attachments of one document, in upload order.
-pub async fn list(conn: &mut Conn, document_id: i64) -> Result<Vec<Attachment>, StoreError> {
+pub async fn list(conn: &mut Conn, document_id: i64) -> Result<Vec<AttachmentRow>, StoreError> {
     conn.fetch_all(
         &Q::new(format!(
             "SELECT {COLS} FROM document_attachments WHERE document_id = $1 ORDER BY id"
@@ -70,7 +69,7 @@ pub async fn get(
     conn: &mut Conn,
     document_id: i64,
     id: i64,
-) -> Result<Option<Attachment>, StoreError> {
+) -> Result<Option<AttachmentRow>, StoreError> {
     conn.fetch_optional(
         &Q::new(format!(
             "SELECT {COLS} FROM document_attachments WHERE document_id = $1 AND id = $2"
