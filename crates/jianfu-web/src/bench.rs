@@ -19,6 +19,17 @@ pub struct Bench {
     /// One write through the module's save path (validate, store, spine, audit, the rules the
     /// write can change, commit), timed by the benchmark; none when the module has no such write.
     pub write: Option<WriteFn>,
+    /// The same write as a client sends it to the API (`jianfu bench writes`).
+    pub http: Option<HttpWriteFn>,
+}
+
+/// See [`Bench::http`].
+pub type HttpWriteFn = fn(&BenchWrite) -> HttpWrite;
+
+/// A write through the JSON API: the route and the body a filer's client posts.
+pub struct HttpWrite {
+    pub path: &'static str,
+    pub body: serde_json::Value,
 }
 
 /// See [`Bench::write`].

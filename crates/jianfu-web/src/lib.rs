@@ -199,6 +199,15 @@ pub async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Ne
 /// head that takes longer than `time_limits.header` closes its connection; on shutdown the open
 /// connections finish their requests (for at most 30 s).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes (a benchmark's end) instead of a signal.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
     let background: Vec<_> = module::modules()
@@ -214,7 +223,6 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     builder.http2().timer(TokioTimer::new());
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         let (stream, addr) = tokio::select! {

@@ -266,11 +266,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
-    let channels = Channels::installed()?;
-    // A benchmark's database is a scratch one: its audit trail is signed with a key of its own,
-    // thrown away with it.
-    let db = Db::connect(&o.database)
+/// A benchmark's database: migrated, empty, its audit trail signed with a key of its own, thrown
+/// away with it.
+async fn scratch(database: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(database)
         .await?
         .with_audit_key(jianfu_store::AuditKey::new(rand::random::<[u8; 32]>()));
     migrate::run(&db).await?;
@@ -279,10 +278,22 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
         .await?;
     anyhow::ensure!(
         existing == 0,
-        "基准测试需要一个空数据库（{} 中已有台账数据）",
-        o.database
+        "基准测试需要一个空数据库（{database} 中已有台账数据）"
     );
-    let counties = o.items.div_ceil(ITEMS_PER_COUNTY).max(1);
+    Ok(db)
+}
+
+/// Builds the synthetic region and bulk-loads `items` burden items into it, shared among the
+/// installed modules by weight; prints what it took and returns the region and the seconds of
+/// the load.
+async fn load(
+    db: &Db,
+    database: &str,
+    items: usize,
+    rng: &mut StdRng,
+) -> anyhow::Result<(Region, f64)> {
+    let channels = Channels::installed()?;
+    let counties = items.div_ceil(ITEMS_PER_COUNTY).max(1);
     let nouns: Vec<&str> = module::modules()
         .iter()
         .filter(|m| m.bench.is_some())
@@ -290,18 +301,17 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
         .collect();
     println!(
         "基准测试：{} 条负担事项（{}），{} 个县，数据库 {}",
-        o.items,
+        items,
         nouns.join("、"),
         counties,
-        o.database
+        database
     );
 
     let t = Instant::now();
-    let region = build_region(&db, counties).await?;
+    let region = build_region(db, counties).await?;
     println!("  组织机构：{:.2} 秒", t.elapsed().as_secs_f64());
 
     let t = Instant::now();
-    let mut rng = StdRng::seed_from_u64(2026);
     let mut next_id = 1;
     let mut loaded = 0;
     let mut phases = Phases {
@@ -315,17 +325,8 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
     let tables: Vec<&'static str> = channels.benches.iter().map(|(_, b)| b.table).collect();
     let dropped = spine::before_bulk_load(&mut tx, &tables).await?;
     for (i, c) in region.counties.iter().enumerate() {
-        let share = o.items / counties + usize::from(i < o.items % counties);
-        loaded += load_county(
-            &mut tx,
-            &channels,
-            c,
-            share,
-            &mut next_id,
-            &mut rng,
-            &mut phases,
-        )
-        .await?;
+        let share = items / counties + usize::from(i < items % counties);
+        loaded += load_county(&mut tx, &channels, c, share, &mut next_id, rng, &mut phases).await?;
     }
     let t0 = Instant::now();
     spine::after_bulk_load(&mut tx, dropped).await?;
@@ -351,6 +352,14 @@ pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
         "    其中生成 {:.2} 秒，{per_module}负担主表与覆盖对象 {:.2} 秒，提交 {commit:.2} 秒，重建索引与统计 {rebuild:.2} 秒",
         phases.generate, phases.spine
     );
+
+    Ok((region, load))
+}
+
+pub async fn ledger_bench(o: Options) -> anyhow::Result<()> {
+    let db = scratch(&o.database).await?;
+    let mut rng = StdRng::seed_from_u64(2026);
+    let (region, load) = load(&db, &o.database, o.items, &mut rng).await?;
 
     let t = Instant::now();
     let outcome = warnings::run_all(&db).await?;
@@ -426,5 +435,180 @@ async fn single_writes(db: &Db, region: &Region, rng: &mut StdRng) -> anyhow::Re
             percentile(&times, 0.95)
         );
     }
+    Ok(())
+}
+
+pub struct WritesOptions {
+    pub items: usize,
+    pub writers: usize,
+    pub seconds: u64,
+    pub database: String,
+}
+
+/// `jianfu bench writes`: loads `items` burden items, starts the server on a free local port and
+/// lets `writers` clients write through the JSON API for `seconds` seconds (each module that
+/// offers an API write gets its share), while one reader asks for grassroots units' burden
+/// ledgers. Prints writes per second, write latency p50/p99 and the reads' p99 under the load.
+pub async fn writes_bench(o: WritesOptions) -> anyhow::Result<()> {
+    let writes: Vec<(&'static str, jianfu_web::bench::HttpWriteFn)> = module::modules()
+        .iter()
+        .filter_map(|m| m.bench.and_then(|b| b.http).map(|h| (m.label, h)))
+        .collect();
+    anyhow::ensure!(!writes.is_empty(), "没有模块提供接口写入，无法测试");
+    let db = scratch(&o.database).await?;
+    let mut rng = StdRng::seed_from_u64(2026);
+    let (region, _) = load(&db, &o.database, o.items, &mut rng).await?;
+    warnings::run_all(&db).await?;
+
+    // An administrator of the region's city files for any of its departments, through a token.
+    let city = db
+        .scalar(
+            &jianfu_store::Q::new("SELECT parent_id FROM org_units WHERE id = $1")
+                .bind(region.counties[0].id),
+        )
+        .await?;
+    let password = "Bench2026x";
+    let hash = jianfu_domain::auth::hash_password(password).await?;
+    let mut tx = db.begin().await?;
+    let account = jianfu_domain::people::CreateUser {
+        username: "bench_admin".into(),
+        display_name: "基准测试".into(),
+        password: password.into(),
+        role: jianfu_core::Role::Admin,
+        unit_id: city,
+        phone: None,
+    };
+    jianfu_domain::people::insert(&mut tx, &Actor::system(), &account, &hash).await?;
+    tx.commit().await?;
+    let token = jianfu_domain::auth::issue_token(&db, "bench_admin", "基准测试").await?;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let state = jianfu_web::AppState::new(db.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(jianfu_web::serve_until(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().build()?;
+    let region = std::sync::Arc::new(region);
+    let deadline = Instant::now() + std::time::Duration::from_secs(o.seconds);
+    println!(
+        "  写入：{} 个并发客户端，{} 秒（{}），服务 {base}",
+        o.writers,
+        o.seconds,
+        writes
+            .iter()
+            .map(|(l, _)| *l)
+            .collect::<Vec<_>>()
+            .join("、")
+    );
+
+    let mut tasks = Vec::new();
+    for w in 0..o.writers {
+        let (client, token, base, region) =
+            (client.clone(), token.clone(), base.clone(), region.clone());
+        let write = writes[w % writes.len()].1;
+        tasks.push(tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(w as u64);
+            let (mut times, mut failed, mut first_failure) = (Vec::new(), 0usize, None);
+            let mut index = w * 1_000_000;
+            while Instant::now() < deadline {
+                let c = &region.counties[rng.gen_range(0..region.counties.len())];
+                let on_date =
+                    NaiveDate::from_ymd_opt(2026, rng.gen_range(1..=11), rng.gen_range(1..=28))
+                        .unwrap_or_default();
+                let request = write(&BenchWrite {
+                    index,
+                    region_id: c.id,
+                    issuer_id: c.departments[rng.gen_range(0..c.departments.len())],
+                    on_date,
+                });
+                index += 1;
+                let t = Instant::now();
+                let sent = client
+                    .post(format!("{base}{}", request.path))
+                    .bearer_auth(&token)
+                    .json(&request.body)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status().is_success() => {
+                        times.push(t.elapsed().as_secs_f64() * 1000.0)
+                    }
+                    Ok(r) => {
+                        failed += 1;
+                        if first_failure.is_none() {
+                            let status = r.status();
+                            first_failure =
+                                Some(format!("{status} {}", r.text().await.unwrap_or_default()));
+                        }
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        first_failure.get_or_insert_with(|| e.to_string());
+                    }
+                }
+            }
+            (times, failed, first_failure)
+        }));
+    }
+    let reader = {
+        let (client, token, base, region) =
+            (client.clone(), token.clone(), base.clone(), region.clone());
+        tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(99);
+            let mut times = Vec::new();
+            while Instant::now() < deadline {
+                let c = &region.counties[rng.gen_range(0..region.counties.len())];
+                let (_, villages) = &c.townships[rng.gen_range(0..TOWNSHIPS_PER_COUNTY)];
+                let unit = villages[rng.gen_range(0..VILLAGES_PER_TOWNSHIP)];
+                let t = Instant::now();
+                let ok = client
+                    .get(format!(
+                        "{base}/api/v1/burden?unit={unit}&from=2026-01-01&to=2026-12-31"
+                    ))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                if ok {
+                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            times
+        })
+    };
+    let started = Instant::now();
+    let (mut times, mut failed, mut first_failure) = (Vec::new(), 0, None);
+    for t in tasks {
+        let (t, f, first) = t.await?;
+        times.extend(t);
+        failed += f;
+        first_failure = first_failure.or(first);
+    }
+    let elapsed = started.elapsed().as_secs_f64().max(o.seconds as f64);
+    let mut reads = reader.await?;
+    // The server stops its background work (the document reader) before the database closes.
+    let _ = stop.send(());
+    server.await??;
+    times.sort_by(|a, b| a.total_cmp(b));
+    reads.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "  写入 {} 条（失败 {failed} 条），{:.1} 条/秒；写入延迟 p50 {:.1} 毫秒，p99 {:.1} 毫秒",
+        times.len(),
+        times.len() as f64 / elapsed,
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+    if let Some(f) = first_failure {
+        println!("  首个失败的写入：{f}");
+    }
+    println!(
+        "  同时读取负担台账 {} 次：p50 {:.1} 毫秒，p99 {:.1} 毫秒",
+        reads.len(),
+        percentile(&reads, 0.5),
+        percentile(&reads, 0.99)
+    );
+    db.close().await;
     Ok(())
 }

@@ -115,6 +115,17 @@ enum BenchCommand {
         queries: usize,
     },
     #[command(
+        about = "并发写入基准：装载台账后启动服务，多个客户端同时经接口登记，报告每秒写入数、写入延迟和同时读取台账的延迟（默认使用临时 SQLite 数据库）"
+    )]
+    Writes {
+        #[arg(long, default_value_t = 100_000, help = "预先装载的负担事项条数")]
+        items: usize,
+        #[arg(long, default_value_t = 16, help = "并发写入的客户端数")]
+        writers: usize,
+        #[arg(long, default_value_t = 20, help = "写入持续秒数")]
+        seconds: u64,
+    },
+    #[command(
         about = "照抄照搬检测基准：生成带标准答案的语料，建立索引、查询，报告吞吐、延迟、内存、准确率和召回率"
     )]
     Copy {
@@ -342,23 +353,39 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Bench {
             what: BenchCommand::Ledger { items, queries },
         } => {
-            // Without an explicit --database the benchmark uses a fresh temporary SQLite file.
-            let explicit = std::env::args()
-                .any(|a| a == "--database" || a.starts_with("--database="))
-                || std::env::var("JIANFU_DATABASE_URL").is_ok();
-            let dir = std::env::temp_dir().join(format!("jianfu-bench-{}", std::process::id()));
-            let database = if explicit {
-                cli.database.clone()
-            } else {
-                format!("sqlite://{}/bench.db", dir.display())
-            };
+            let (database, scratch) = bench_database(&cli.database);
             let result = bench::ledger_bench(bench::Options {
                 items,
                 database,
                 queries,
             })
             .await;
-            if !explicit {
+            if let Some(dir) = scratch {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            result.map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Writes {
+                    items,
+                    writers,
+                    seconds,
+                },
+        } => {
+            if writers == 0 || seconds == 0 {
+                return Err("客户端数（--writers）和持续秒数（--seconds）应大于0".into());
+            }
+            let (database, scratch) = bench_database(&cli.database);
+            let result = bench::writes_bench(bench::WritesOptions {
+                items,
+                writers,
+                seconds,
+                database,
+            })
+            .await;
+            if let Some(dir) = scratch {
                 let _ = std::fs::remove_dir_all(&dir);
             }
             result.map_err(|e| e.to_string())?;
@@ -420,6 +447,18 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A benchmark's database: the one named with `--database` (or `JIANFU_DATABASE_URL`), else a fresh
+/// temporary SQLite file, with the directory to remove afterwards.
+fn bench_database(named: &str) -> (String, Option<std::path::PathBuf>) {
+    let explicit = std::env::args().any(|a| a == "--database" || a.starts_with("--database="))
+        || std::env::var("JIANFU_DATABASE_URL").is_ok();
+    if explicit {
+        return (named.to_string(), None);
+    }
+    let dir = std::env::temp_dir().join(format!("jianfu-bench-{}", std::process::id()));
+    (format!("sqlite://{}/bench.db", dir.display()), Some(dir))
 }
 
 /// Where the search index of this database lives: beside a SQLite file, or under

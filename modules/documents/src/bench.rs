@@ -6,7 +6,7 @@ use jianfu_core::{Actor, AppResult, Level};
 use jianfu_domain::targets::Target;
 use jianfu_store::{Db, StoreError, Tx};
 use jianfu_text::DocKind;
-use jianfu_web::bench::{Bench, BenchItem, BenchLoader, BenchWrite};
+use jianfu_web::bench::{Bench, BenchItem, BenchLoader, BenchWrite, HttpWrite};
 use jianfu_web::module::BoxFuture;
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -16,7 +16,30 @@ pub static BENCH: Bench = Bench {
     table: "documents",
     loader: || Box::new(Loader::default()),
     write: Some(write),
+    http: Some(http),
 };
+
+/// The single write's notice: to the county's townships, 1,040 characters.
+const BODY: &str = "请各乡镇认真抓好贯彻落实。";
+
+fn title(w: &BenchWrite) -> String {
+    format!("关于做好单条写入测试第{}项工作的通知", w.index)
+}
+
+fn http(w: &BenchWrite) -> HttpWrite {
+    HttpWrite {
+        path: "/api/v1/documents",
+        body: serde_json::json!({
+            "issuer_id": w.issuer_id,
+            "title": title(w),
+            "kind": "通知",
+            "carrier": "formal",
+            "issued_on": w.on_date.to_string(),
+            "targets": [{"unit_id": w.region_id, "level": "township"}],
+            "body": BODY.repeat(80),
+        }),
+    }
+}
 
 #[derive(Default)]
 struct Loader {
@@ -68,7 +91,7 @@ fn write(db: &Db, w: BenchWrite) -> BoxFuture<'_, AppResult<()>> {
         let input = DocumentInput {
             issuer_id: w.issuer_id,
             doc_number: None,
-            title: format!("关于做好单条写入测试第{}项工作的通知", w.index),
+            title: title(&w),
             kind: DocKind::Notice,
             carrier: Carrier::Formal,
             issued_on: w.on_date,
@@ -84,7 +107,7 @@ fn write(db: &Db, w: BenchWrite) -> BoxFuture<'_, AppResult<()>> {
             to_schools_hospitals: false,
             head_signed: false,
             in_plan: true,
-            body: "请各乡镇认真抓好贯彻落实。".repeat(80),
+            body: BODY.repeat(80),
             attachment_count: 0,
             char_count: None,
         };

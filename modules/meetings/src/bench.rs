@@ -12,6 +12,7 @@ pub static BENCH: Bench = Bench {
     table: "meetings",
     loader: || Box::new(Loader::default()),
     write: None,
+    http: None,
 };
 
 #[derive(Default)]

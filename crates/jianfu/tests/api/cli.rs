@@ -166,7 +166,45 @@ async fn demo_region_is_created_once() {
     }
 }
 
-both_backends!(bench: bench_ledger_loads_evaluates_and_queries);
+both_backends!(bench: bench_ledger_loads_evaluates_and_queries, bench_writes_serves_concurrent_clients);
+
+/// `jianfu bench writes`: the server takes writes from concurrent API clients while a reader
+/// asks for ledgers; every write it counts is stored, in the module's table and the spine.
+async fn bench_writes_serves_concurrent_clients(backend: Backend) {
+    let (db, url, _dir) = fresh_database(backend).await;
+    let (code, out, err) = jianfu(&[
+        "bench",
+        "writes",
+        "--items",
+        "2000",
+        "--writers",
+        "3",
+        "--seconds",
+        "3",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let written: i64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("写入 "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of writes: {out}"));
+    assert!(
+        written > 0 && out.contains("失败 0 条") && out.contains("p99"),
+        "{out}"
+    );
+    let q = |sql: &str| jianfu_store::Q::new(sql.to_string());
+    let stored = db
+        .scalar(&q("SELECT COUNT(*) FROM burden_items"))
+        .await
+        .unwrap();
+    assert_eq!(stored, 2000 + written, "{out}");
+    let (code, _, err) = jianfu(&["bench", "writes", "--writers", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("客户端数"), "{err}");
+}
 
 async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
     let (db, url, _dir) = fresh_database(backend).await;
