@@ -93,7 +93,12 @@ pub fn template() -> AppResult<Vec<u8>> {
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub rows: usize,
+    /// New documents.
     pub imported: usize,
+    /// Rows the ledger held already (the issuer's 发文字号, or its title and date), changed.
+    pub updated: usize,
+    /// Rows the ledger held already as they are: left alone.
+    pub unchanged: usize,
     /// One entry per refused row: its number in the sheet and why.
     pub errors: Vec<RowError>,
 }
@@ -226,6 +231,44 @@ fn parse_row(cells: &BTreeMap<&str, String>, names: &Names) -> Result<DocumentIn
     })
 }
 
+/// What importing one row did.
+enum Outcome {
+    Imported,
+    Updated,
+    Unchanged,
+}
+
+/// The document a row stands for when the ledger holds it (see [`store::find_recorded`]), and
+/// whether it holds it exactly as the row gives it.
+async fn recorded(
+    tx: &mut jianfu_store::Tx,
+    input: &DocumentInput,
+) -> AppResult<Option<(i64, bool)>> {
+    let number = input
+        .doc_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let title = input.title.trim();
+    let date = input.issued_on.to_string();
+    let Some(d) = crate::store::find_recorded(tx, input.issuer_id, number, title, &date).await?
+    else {
+        return Ok(None);
+    };
+    let same = d.title == title
+        && d.kind == input.kind.as_str()
+        && d.carrier == input.carrier.as_str()
+        && d.issued_on == date
+        && Some(d.char_count) == input.char_count
+        && d.main_recipients.as_deref() == input.main_recipients.as_deref().map(str::trim)
+        && d.single_task == input.single_task
+        && d.forwards_upper == input.forwards_upper
+        && d.to_schools_hospitals == input.to_schools_hospitals
+        && d.head_signed == input.head_signed
+        && d.in_plan == input.in_plan;
+    Ok(Some((d.id, same)))
+}
+
 /// Imports the rows of an uploaded 发文台账; refuses the whole file only when it cannot be read
 /// or its header is not the template's.
 pub async fn import(
@@ -309,19 +352,31 @@ pub async fn import(
         let result = match parse_row(&cells, &names) {
             Ok(input) => {
                 let mut tx = db.begin().await?;
-                match documents::write(&mut tx, actor, None, input).await {
-                    Ok(w) => {
-                        tx.commit().await?;
-                        touched.entry(w.region_id).or_default().extend(w.dates);
-                        Ok(())
+                match recorded(&mut tx, &input).await? {
+                    Some((_, true)) => Ok(Outcome::Unchanged),
+                    held => {
+                        let id = held.map(|(id, _)| id);
+                        match documents::write(&mut tx, actor, id, input).await {
+                            Ok(w) => {
+                                tx.commit().await?;
+                                touched.entry(w.region_id).or_default().extend(w.dates);
+                                Ok(if id.is_some() {
+                                    Outcome::Updated
+                                } else {
+                                    Outcome::Imported
+                                })
+                            }
+                            Err(e) => Err(e),
+                        }
                     }
-                    Err(e) => Err(e),
                 }
             }
             Err(e) => Err(e),
         };
         match result {
-            Ok(()) => report.imported += 1,
+            Ok(Outcome::Imported) => report.imported += 1,
+            Ok(Outcome::Updated) => report.updated += 1,
+            Ok(Outcome::Unchanged) => report.unchanged += 1,
             Err(AppError::Internal(ctx)) => return Err(AppError::Internal(ctx)),
             Err(e) => {
                 let field = e.field().map(str::to_string);

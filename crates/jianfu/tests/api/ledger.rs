@@ -1319,6 +1319,40 @@ async fn the_excel_ledger_imports_row_by_row(backend: Backend) {
         .await;
     assert_eq!(w["total"], 1, "{w}");
 
+    // The same ledger imported again changes nothing: its rows are recognised (发文字号, or
+    // title and date without one), nothing is doubled, no warning is added.
+    let r = import(workbook(&rows, Some(6))).await.unwrap();
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("共8行，导入0行，未导入5行") && page.contains("内容相同未改动3行"),
+        "{page}"
+    );
+    let (_, docs) = app.get("filer", "/api/v1/documents?per_page=50").await;
+    assert_eq!(docs["total"], 4, "nothing doubled");
+    let (_, w) = app
+        .get("filer", "/api/v1/warnings?rule=doc.length&status=open")
+        .await;
+    assert_eq!(w["total"], 1, "{w}");
+    // A corrected row (its 字数, and spaces around its title) updates the document it stands for.
+    let mut corrected = [rows[0], rows[1]];
+    corrected[1][7] = "1500";
+    let title = format!("  {}  ", corrected[1][2]);
+    corrected[1][2] = &title;
+    let r = import(workbook(&corrected, None)).await.unwrap();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("更新1行"), "{page}");
+    let (_, docs) = app.get("filer", "/api/v1/documents?per_page=50").await;
+    assert_eq!(docs["total"], 4, "still four");
+    let grain = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["doc_number"] == "示农发〔2026〕50号")
+        .cloned()
+        .unwrap();
+    assert_eq!(grain["char_count"], 1500, "{grain}");
+    assert_eq!(grain["title"], "关于做好秋粮收购的通知");
+
     // A sheet with another header, and a file that is no spreadsheet, are refused whole.
     let mut wrong = rows;
     wrong[0][2] = "文件标题";

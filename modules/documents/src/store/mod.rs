@@ -117,6 +117,35 @@ pub async fn get_document(conn: &mut Conn, id: i64) -> Result<Option<DocumentRow
         .await
 }
 
+/// The document an imported ledger row stands for, when the ledger holds it already: the
+/// issuer's document with that 发文字号, or, for a row without one, the issuer's document of
+/// that title and date that has none either.
+pub async fn find_recorded(
+    conn: &mut Conn,
+    issuer_id: i64,
+    doc_number: Option<&str>,
+    title: &str,
+    issued_on: &str,
+) -> Result<Option<DocumentRow>, StoreError> {
+    let q = match doc_number {
+        Some(number) => Q::new(format!(
+            "SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id \
+             WHERE d.issuer_id = $1 AND d.doc_number = $2 ORDER BY d.id LIMIT 1"
+        ))
+        .bind(issuer_id)
+        .bind(number),
+        None => Q::new(format!(
+            "SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id \
+             WHERE d.issuer_id = $1 AND d.doc_number IS NULL AND d.title = $2 AND d.issued_on = $3 \
+             ORDER BY d.id LIMIT 1"
+        ))
+        .bind(issuer_id)
+        .bind(title)
+        .bind(issued_on),
+    };
+    conn.fetch_optional(&q).await
+}
+
 pub async fn document_body(conn: &mut Conn, id: i64) -> Result<String, StoreError> {
     let (b,): (String,) = conn
         .fetch_one(&Q::new("SELECT body FROM documents WHERE id = $1").bind(id))
