@@ -276,7 +276,8 @@ pub async fn filing_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, 
     Ok(out)
 }
 
-/// Target choices: whole levels under the actor's scope, then each unit one level down.
+/// Target choices: whole levels under the actor's scope, then each unit one level down, a
+/// township with the choice of every village under it.
 pub async fn target_options(db: &Db, actor: &Actor) -> Result<Vec<(String, String)>, PageError> {
     let root = org::scope_root(db, actor).await?;
     let level: Option<Level> = root.level.parse().ok();
@@ -294,13 +295,19 @@ pub async fn target_options(db: &Db, actor: &Actor) -> Result<Vec<(String, Strin
             ));
         }
     }
-    out.extend(
-        super::burden::children(db, actor, root.id)
-            .await?
-            .into_iter()
-            .filter(|u| u.level != "department")
-            .map(|u| (format!("{}:", u.id), u.name)),
-    );
+    // Each unit one level down, and for a township every village under it (各村 of one town).
+    for u in super::burden::children(db, actor, root.id).await? {
+        if u.level == "department" {
+            continue;
+        }
+        if u.level == "township" {
+            out.push((
+                format!("{}:village", u.id),
+                format!("{}所属各{}", u.name, Level::Village.label()),
+            ));
+        }
+        out.push((format!("{}:", u.id), u.name));
+    }
     if out.is_empty() {
         out.push((format!("{}:", root.id), root.name));
     }

@@ -53,6 +53,26 @@ async fn reach_counts_each_unit_once(backend: Backend) {
     let (status, created) = app.send("filer", "POST", "/api/v1/documents", &doc).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["reach"], townships);
+
+    // Every village under one town: offered on the filing form, and reaching just those.
+    let c = app.browser_login("supervisor").await;
+    let form = app.page(&c, "/documents/new").await;
+    assert!(
+        form.contains(&format!("value=\"{town}:village\"")) && form.contains("青石镇所属各村"),
+        "{form}"
+    );
+    let (_, town_villages) = app
+        .get(
+            "admin",
+            &format!("/api/v1/org-units?subtree={town}&level=village&per_page=1"),
+        )
+        .await;
+    let mut doc = notice(agri, county, "关于青石镇各村的通知", 800, "2026-03-04");
+    doc["targets"] = json!([{"unit_id": town, "level": "village"}]);
+    let (status, created) = app.send("filer", "POST", "/api/v1/documents", &doc).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["reach"], town_villages["total"]);
+    assert!(town_villages["total"].as_i64().unwrap() > 3);
 }
 
 fn notice(issuer: i64, county: i64, title: &str, body_chars: usize, date: &str) -> Value {
