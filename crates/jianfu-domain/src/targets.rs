@@ -90,6 +90,13 @@ pub async fn resolve(
     Ok((rows, reach))
 }
 
+/// How many townships and villages `targets` reach, before anything is saved (the filing
+/// forms' preview); the same checks as a write.
+pub async fn reach_of(db: &jianfu_store::Db, actor: &Actor, targets: &[Target]) -> AppResult<i64> {
+    let (_, reach) = resolve(&mut db.reader(), actor, targets).await?;
+    Ok(reach)
+}
+
 /// What an item of `channel` was sent to, as the API shows it.
 pub async fn of_item(
     conn: &mut jianfu_store::Conn,

@@ -314,6 +314,42 @@ pub async fn target_options(db: &Db, actor: &Actor) -> Result<Vec<(String, Strin
     Ok(out)
 }
 
+#[derive(Template)]
+#[template(source = "{{ text }}", ext = "html")]
+struct Fragment {
+    text: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReachQuery {
+    #[serde(default)]
+    target: Vec<String>,
+}
+
+/// `GET /targets/reach?target=…`: how many townships and villages the targets ticked on a
+/// filing form reach, shown beside them before the item is saved (htmx).
+pub async fn reach_preview(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    crate::auth::PageUser(id): crate::auth::PageUser,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let q: ReachQuery = parse_query(uri.query().unwrap_or(""))?;
+    let text = if q.target.is_empty() {
+        "请选择发送范围".to_string()
+    } else {
+        let reach = match fields::targets(&q.target) {
+            Ok(t) => targets::reach_of(&s.db, &id.actor, &t).await,
+            Err(e) => Err(e),
+        };
+        match reach {
+            Ok(n) => format!("将送达{n}个乡镇（街道）、村（社区）"),
+            Err(e) if matches!(e.status(), 403 | 422) => e.to_string(),
+            Err(e) => return Err(PageError(e)),
+        }
+    };
+    Ok(super::render(&Fragment { text })?.into_response())
+}
+
 pub fn mark<T: ToString + Clone>(
     opts: Vec<(T, String)>,
     chosen: &[&str],

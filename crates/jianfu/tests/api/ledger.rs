@@ -73,6 +73,29 @@ async fn reach_counts_each_unit_once(backend: Backend) {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["reach"], town_villages["total"]);
     assert!(town_villages["total"].as_i64().unwrap() > 3);
+
+    // Before saving, the form says how many units the ticked targets reach (counted once), and
+    // refuses a target outside the viewer's scope.
+    assert!(form.contains("hx-get=\"/targets/reach\""), "{form}");
+    let preview = app
+        .page(
+            &c,
+            &format!(
+                "/targets/reach?target={county}:village&target={county}:village&target={town}:"
+            ),
+        )
+        .await;
+    assert_eq!(
+        preview,
+        format!("将送达{}个乡镇（街道）、村（社区）", villages + 1),
+        "villages and the town itself"
+    );
+    let v = app.browser_login("village").await;
+    let refused = app
+        .page(&v, &format!("/targets/reach?target={county}:township"))
+        .await;
+    assert!(refused.contains("不在您的管辖范围内"), "{refused}");
+    assert_eq!(app.page(&c, "/targets/reach").await, "请选择发送范围");
 }
 
 fn notice(issuer: i64, county: i64, title: &str, body_chars: usize, date: &str) -> Value {
