@@ -41,7 +41,10 @@ pub const RULES: &[RuleDef] = &[
 pub static PACK: RulePack = RulePack {
     name: "analysis",
     rules: RULES,
-    reads: &["documents"],
+    // Its facts are the readings the background reader stores: a document write queues the
+    // document for reading and the reader evaluates this pack once the reading is stored
+    // (`evaluate_packs_after`), so a write to `documents` need not evaluate it again.
+    reads: &["analysis"],
     evaluate: |conn, scope, settings| Box::pin(evaluate(conn, scope, settings)),
 };
 
