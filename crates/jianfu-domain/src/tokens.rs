@@ -345,26 +345,53 @@ pub async fn revoke(db: &Db, actor: &Actor, id: i64) -> AppResult<ApiToken> {
         } else {
             format!("撤销用户{}的接口令牌“{}”", row.username, row.label)
         };
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "api_token.revoke",
-                entity: "api_token",
-                entity_id: id.to_string(),
-                region_id,
-                before: None,
-                after: Some(&serde_json::json!({"user_id": row.user_id, "name": row.label, "revoked_at": now})),
-                summary,
-            },
-        )
-        .await?;
+        let revoked = Revoked {
+            id,
+            user_id: row.user_id,
+            name: &row.label,
+            region_id,
+            at: &now,
+        };
+        audit_revoke(&mut tx, actor, revoked, summary).await?;
     }
     let row = store::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("接口令牌"))?;
     tx.commit().await?;
     Ok(ApiToken::at(row, &now))
+}
+
+/// A token just revoked, as its audit entry records it.
+struct Revoked<'a> {
+    id: i64,
+    user_id: i64,
+    name: &'a str,
+    region_id: Option<i64>,
+    at: &'a str,
+}
+
+async fn audit_revoke(
+    tx: &mut Tx,
+    actor: &Actor,
+    t: Revoked<'_>,
+    summary: String,
+) -> AppResult<()> {
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: "api_token.revoke",
+            entity: "api_token",
+            entity_id: t.id.to_string(),
+            region_id: t.region_id,
+            before: None,
+            after: Some(
+                &serde_json::json!({"user_id": t.user_id, "name": t.name, "revoked_at": t.at}),
+            ),
+            summary,
+        },
+    )
+    .await
 }
 
 /// Revokes every token of an account not yet revoked, each with its audit entry (`why`: 重置密码,
@@ -387,22 +414,15 @@ pub async fn revoke_all_of(
     let now = time::now();
     for (id, label) in &tokens {
         store::revoke(tx, *id, &now).await?;
-        audit::record(
-            tx,
-            actor,
-            Change {
-                action: "api_token.revoke",
-                entity: "api_token",
-                entity_id: id.to_string(),
-                region_id,
-                before: None,
-                after: Some(
-                    &serde_json::json!({"user_id": user_id, "name": label, "revoked_at": now}),
-                ),
-                summary: format!("因{why}撤销用户{username}的接口令牌“{label}”"),
-            },
-        )
-        .await?;
+        let revoked = Revoked {
+            id: *id,
+            user_id,
+            name: label,
+            region_id,
+            at: &now,
+        };
+        let summary = format!("因{why}撤销用户{username}的接口令牌“{label}”");
+        audit_revoke(tx, actor, revoked, summary).await?;
     }
     Ok(tokens.len())
 }

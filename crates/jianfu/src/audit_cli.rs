@@ -118,26 +118,10 @@ fn read_key_file(path: &Path) -> Result<AuditKey, String> {
 /// The key file used when none is configured: beside a SQLite database, or under
 /// `./jianfu-data/` for PostgreSQL, named after the database.
 pub fn default_key_path(url: &str) -> PathBuf {
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        let path = path.split('?').next().unwrap_or(path);
-        if !path.is_empty() && !path.contains(":memory:") {
-            return PathBuf::from(format!("{path}.audit-key"));
-        }
+    match crate::data_home(url) {
+        crate::DataHome::Beside(path) => PathBuf::from(format!("{path}.audit-key")),
+        crate::DataHome::Named(name) => PathBuf::from(format!("./jianfu-data/{name}.audit-key")),
     }
-    let name: String = url
-        .rsplit('/')
-        .next()
-        .unwrap_or("db")
-        .split('?')
-        .next()
-        .unwrap_or("db")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
-    PathBuf::from(format!("./jianfu-data/{name}.audit-key"))
 }
 
 async fn default_key(url: &str, db: &Db, purpose: Purpose) -> Result<AuditKey, String> {

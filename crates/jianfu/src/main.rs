@@ -467,14 +467,29 @@ fn search_dir(cli: &Cli) -> std::path::PathBuf {
     if let Some(d) = &cli.search_dir {
         return d.clone();
     }
-    let url = cli.database.as_str();
+    match data_home(&cli.database) {
+        DataHome::Beside(path) => std::path::PathBuf::from(format!("{path}.search")),
+        DataHome::Named(name) => std::path::PathBuf::from(format!("./jianfu-data/search-{name}")),
+    }
+}
+
+/// Where the files that belong to a database (its search index, its audit key) live: beside a
+/// SQLite file, or under `./jianfu-data` named after the database.
+pub enum DataHome {
+    /// The SQLite file's path.
+    Beside(String),
+    /// The database's name, reduced to letters, digits, `_` and `-`.
+    Named(String),
+}
+
+pub fn data_home(url: &str) -> DataHome {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     {
         let path = path.split('?').next().unwrap_or(path);
         if !path.is_empty() && !path.contains(":memory:") {
-            return std::path::PathBuf::from(format!("{path}.search"));
+            return DataHome::Beside(path.to_string());
         }
     }
     let name: String = url
@@ -487,7 +502,7 @@ fn search_dir(cli: &Cli) -> std::path::PathBuf {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .collect();
-    std::path::PathBuf::from(format!("./jianfu-data/search-{name}"))
+    DataHome::Named(name)
 }
 
 async fn serve(
