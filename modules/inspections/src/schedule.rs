@@ -10,6 +10,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::Range;
 
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
 mod bound;
 mod province;
 #[cfg(test)]
@@ -228,6 +231,10 @@ pub struct StaggerProposal {
     pub excess_floor: u64,
     /// No schedule whose total excess is at most `after.excess` moves fewer visits than this.
     pub lower_bound: u64,
+    /// No schedule that leaves every (unit, week) cell at most as far over cap as this proposal
+    /// does moves fewer visits than this (a tighter bound for a narrower comparison: when much
+    /// excess is left, `lower_bound` must allow for schedules that leave it elsewhere).
+    pub relief_lower_bound: u64,
 }
 
 impl StaggerProposal {
@@ -290,32 +297,46 @@ pub enum ConflictKind {
 pub fn stagger(calendar: &Calendar) -> StaggerProposal {
     let mut solver = Solver::new(calendar);
     let before = solver.overload();
+    let planned = bound::Planned::of(calendar);
+    let floor = planned.excess_floor();
     solver.spread();
-    for _ in 0..MAX_ROUNDS {
-        let repaired = solver.repair();
-        let returned = solver.move_back();
-        if !repaired && !returned {
-            break;
-        }
+    solver.settle();
+    if solver.excess > floor {
+        solver.wander_and_settle();
     }
     let after = solver.overload();
-    let (excess_floor, lower_bound) = bound::lower_bounds(calendar, after.excess);
     StaggerProposal {
         moves: solver.moves(),
         conflicts: solver.conflicts(),
         before,
         after,
-        excess_floor,
-        lower_bound,
+        excess_floor: floor,
+        lower_bound: planned.fewest_moves(after.excess),
+        relief_lower_bound: planned.relief_moves(&solver.load),
     }
 }
 
-/// Rounds of repair and move-back; each round that changes something lowers the total excess,
-/// or keeps it and lowers the moves, so the loop ends anyway; the cap bounds its time.
+/// Rounds of repair and move-back in `settle`, and rounds of the repair.
 const MAX_ROUNDS: usize = 16;
 
-/// The most cells a visit's move may overload and an ejection chain then clear.
+/// The most cells a visit's move in an ejection chain may overload (each then cleared by the
+/// chain's next links).
 const MAX_EJECTIONS: u32 = 3;
+/// Links after the first in an ejection chain.
+const CHAIN_DEPTH: u32 = 2;
+/// Moves an ejection chain may try before it gives up.
+const CHAIN_BUDGET: u32 = 64;
+/// Moves the plateau walk tries per movable visit.
+const WALK_STEPS: usize = 50;
+/// The walk's random sequence is fixed: the same calendar gets the same proposal.
+const WALK_SEED: u64 = 12;
+
+/// An ejection chain being built: its moves (visit, start before) for undoing, and the moves it
+/// may still try.
+struct Chain {
+    log: Vec<(usize, Week)>,
+    budget: u32,
+}
 
 /// What a move of one visit does to the total excess.
 #[derive(Debug, Clone, Copy, Default)]
@@ -324,6 +345,8 @@ struct Delta {
     added: u32,
     /// Cells it leaves that are over cap.
     removed: u32,
+    /// Cells it enters that it fills to their cap.
+    filled: u32,
 }
 
 /// Which moves `best_move` may return: only those that overload no cell more (`Clean`), or any
@@ -341,9 +364,11 @@ struct Solver<'c> {
     load: Vec<u16>,
     /// Total excess of `load` over the caps.
     excess: u64,
-    /// Bumped by every change the repair commits; `failed[v] == epoch` means nothing relieves
-    /// an overload by moving `v` in the current state.
-    epoch: u64,
+    /// Counts the moves kept; `touched[u]` is its value at the last one on unit `u`.
+    clock: u64,
+    touched: Vec<u64>,
+    /// `clock` when the repair last found no way to relieve an overload by moving the visit
+    /// (0: never).
     failed: Vec<u64>,
 }
 
@@ -355,8 +380,9 @@ impl<'c> Solver<'c> {
             start: cal.visits.iter().map(|v| v.start).collect(),
             load,
             excess: 0,
-            epoch: 0,
-            failed: vec![u64::MAX; cal.visits.len()],
+            clock: 1,
+            touched: vec![0; cal.units()],
+            failed: vec![0; cal.visits.len()],
         };
         solver.excess = solver.overload().excess;
         solver
@@ -406,40 +432,68 @@ impl<'c> Solver<'c> {
     }
 
     fn delta(&self, v: usize, to: Week) -> Delta {
-        let (old, new) = (self.cal.span(v, self.start[v]), self.cal.span(v, to));
+        let (entered, left) = self.shift(v, to);
         let mut d = Delta::default();
         for &u in &self.cal.visits[v].targets {
             let cap = self.cal.caps[u as usize];
             let row = &self.load[self.cal.cell(u, 0)..self.cal.cell(u, self.cal.weeks)];
-            for w in new.clone().filter(|w| !old.contains(w)) {
-                d.added += u32::from(row[w] >= cap);
+            for &l in &row[entered.clone()] {
+                d.added += u32::from(l >= cap);
+                d.filled += u32::from(l + 1 == cap);
             }
-            for w in old.clone().filter(|w| !new.contains(w)) {
-                d.removed += u32::from(row[w] > cap);
+            for &l in &row[left.clone()] {
+                d.removed += u32::from(l > cap);
             }
         }
         d
     }
 
+    /// The weeks the visit would enter and leave, moving to start in week `to`.
+    fn shift(&self, v: usize, to: Week) -> (Range<usize>, Range<usize>) {
+        let (old, new) = (self.cal.span(v, self.start[v]), self.cal.span(v, to));
+        if new.start >= old.start {
+            (
+                new.start.max(old.end)..new.end,
+                old.start..old.end.min(new.start),
+            )
+        } else {
+            (
+                new.start..new.end.min(old.start),
+                old.start.max(new.end)..old.end,
+            )
+        }
+    }
+
     /// Moves the visit to start in week `to`, keeping loads and excess exact (so that moving it
     /// back undoes the move).
     fn apply(&mut self, v: usize, to: Week) {
-        let (old, new) = (self.cal.span(v, self.start[v]), self.cal.span(v, to));
+        let (entered, left) = self.shift(v, to);
         for &u in &self.cal.visits[v].targets {
             let cap = self.cal.caps[u as usize];
-            let base = self.cal.cell(u, 0);
-            for w in old.clone().filter(|w| !new.contains(w)) {
-                let l = &mut self.load[base + w];
+            let row = &mut self.load[self.cal.cell(u, 0)..self.cal.cell(u, self.cal.weeks)];
+            for l in &mut row[left.clone()] {
                 self.excess -= u64::from(*l > cap);
                 *l -= 1;
             }
-            for w in new.clone().filter(|w| !old.contains(w)) {
-                let l = &mut self.load[base + w];
+            for l in &mut row[entered.clone()] {
                 self.excess += u64::from(*l >= cap);
                 *l += 1;
             }
         }
         self.start[v] = to;
+    }
+
+    /// A move kept: `apply`, and the visit's units marked changed for `known_stuck`.
+    fn commit(&mut self, v: usize, to: Week) {
+        self.apply(v, to);
+        self.touch(v);
+    }
+
+    fn touch(&mut self, v: usize) {
+        self.clock += 1;
+        for &u in &self.cal.visits[v].targets {
+            self.touched[u as usize] = self.clock;
+        }
     }
 
     /// The best start for the visit among those its window allows that lower the total excess
@@ -455,10 +509,59 @@ impl<'c> Solver<'c> {
             .filter(|(d, _)| d.removed > d.added && (allow == Allow::Gain || d.added == 0))
             .min_by_key(|&(d, to)| {
                 let planned = visit.start;
-                let nearest = (to != planned, to.abs_diff(planned), to);
+                let nearest = (to != planned, d.filled, to.abs_diff(planned), to);
                 (d.added, Reverse(d.removed), nearest)
             })
             .map(|(_, to)| to)
+    }
+
+    /// Repair and move back until neither changes anything: each round that changes something
+    /// lowers the total excess, or keeps it and lowers the moves, so this ends; `MAX_ROUNDS`
+    /// bounds its time. Ends with a move-back, so no move stays that is not needed.
+    fn settle(&mut self) {
+        for _ in 0..MAX_ROUNDS {
+            let repaired = self.repair();
+            let returned = self.move_back();
+            if !repaired && !returned {
+                break;
+            }
+        }
+    }
+
+    /// Phase 4: a walk on the plateau — random moves of movable visits (half of the time back
+    /// to their planned start) kept when they do not raise the total excess — then `settle`
+    /// again. Kept only if it ends with less excess, or as much with fewer moves.
+    fn wander_and_settle(&mut self) {
+        let movable: Vec<usize> = (0..self.cal.visits.len())
+            .filter(|&v| self.cal.movable(v))
+            .collect();
+        let kept = (self.start.clone(), self.load.clone(), self.excess);
+        let moves = self.move_count();
+        let mut rng = StdRng::seed_from_u64(WALK_SEED);
+        for _ in 0..WALK_STEPS * movable.len() {
+            let v = movable[rng.gen_range(0..movable.len())];
+            let visit = &self.cal.visits[v];
+            let to = if self.start[v] != visit.start && rng.gen_bool(0.5) {
+                visit.start
+            } else {
+                rng.gen_range(visit.earliest..=visit.latest)
+            };
+            if to != self.start[v] {
+                let d = self.delta(v, to);
+                if d.added <= d.removed {
+                    self.commit(v, to);
+                }
+            }
+        }
+        self.settle();
+        if (self.excess, self.move_count()) >= (kept.2, moves) {
+            (self.start, self.load, self.excess) = kept;
+        }
+    }
+
+    fn move_count(&self) -> usize {
+        let planned = self.cal.visits.iter().map(|v| v.start);
+        planned.zip(&self.start).filter(|(p, s)| p != *s).count()
     }
 
     /// Phase 1: visits on the most over-cap cells first (then those with the fewest starts to
@@ -481,7 +584,7 @@ impl<'c> Solver<'c> {
                 continue;
             }
             if let Some(to) = self.best_move(v, Allow::Clean, None) {
-                self.apply(v, to);
+                self.commit(v, to);
             }
         }
     }
@@ -515,65 +618,108 @@ impl<'c> Solver<'c> {
     fn relieve(&mut self, u: Unit, w: usize) -> bool {
         let mut tried: Vec<usize> = self
             .occupants(u, w)
-            .filter(|&v| self.cal.movable(v) && self.failed[v] != self.epoch)
+            .filter(|&v| self.cal.movable(v) && !self.known_stuck(v))
             .collect();
         tried.sort_by_key(|&v| (Reverse(self.score(v)), self.starts_allowed(v), v));
         let relieved = self.relieve_by(&tried, Allow::Clean)
             || tried.iter().any(|&v| self.eject(v))
             || self.relieve_by(&tried, Allow::Gain);
-        if relieved {
-            self.epoch += 1;
-        } else {
+        if !relieved {
             for v in tried {
-                self.failed[v] = self.epoch;
+                self.failed[v] = self.clock;
             }
         }
         relieved
+    }
+
+    /// Whether the visit failed to relieve an overload and nothing has moved on its units
+    /// since. (An ejection chain reaches further than the visit's units, so one that a move
+    /// elsewhere opened is missed until a move on its units: the price of not trying every
+    /// stuck visit again in every round.)
+    fn known_stuck(&self, v: usize) -> bool {
+        let failed = self.failed[v];
+        failed > 0
+            && self.cal.visits[v]
+                .targets
+                .iter()
+                .all(|&u| self.touched[u as usize] <= failed)
     }
 
     fn relieve_by(&mut self, visits: &[usize], allow: Allow) -> bool {
         let found = visits
             .iter()
             .find_map(|&v| self.best_move(v, allow, None).map(|to| (v, to)));
-        found.inspect(|&(v, to)| self.apply(v, to)).is_some()
+        found.inspect(|&(v, to)| self.commit(v, to)).is_some()
     }
 
-    /// An ejection chain: moves the visit to a start where it overloads at most
-    /// `MAX_EJECTIONS` cells, then clears each of those by moving another visit out of it with
-    /// a move that overloads no cell more. Kept only if the total excess went down.
+    /// An ejection chain (Glover's term): moves the visit out of an over-cap cell to a start
+    /// where it overloads at most `MAX_EJECTIONS` cells, then clears each of those by moving
+    /// another visit out of it, recursively up to `CHAIN_DEPTH` links and `CHAIN_BUDGET` tried
+    /// moves. Kept only if the total excess went down; otherwise undone.
     fn eject(&mut self, v: usize) -> bool {
-        let visit = &self.cal.visits[v];
-        let from = self.start[v];
-        let mut starts: Vec<Week> = (visit.earliest..=visit.latest)
-            .filter(|&s| s != from)
-            .collect();
-        starts.sort_by_key(|&s| (s != visit.start, s.abs_diff(visit.start), s));
         let before = self.excess;
-        for to in starts {
-            let d = self.delta(v, to);
-            if d.removed == 0 || d.added == 0 || d.added > MAX_EJECTIONS {
-                continue;
+        let mut chain = Chain {
+            log: Vec::new(),
+            budget: CHAIN_BUDGET,
+        };
+        if self.displace(v, None, CHAIN_DEPTH, &mut chain) && self.excess < before {
+            for &(moved, _) in &chain.log {
+                self.touch(moved);
             }
+            return true;
+        }
+        self.undo(&mut chain.log, 0);
+        false
+    }
+
+    /// Moves the visit (out of week `leave` if given) to a start where it overloads no cell
+    /// more, or, with `depth` left, where every cell it overloads more is cleared by displacing
+    /// another visit; on failure leaves everything as it was.
+    fn displace(&mut self, v: usize, leave: Option<usize>, depth: u32, chain: &mut Chain) -> bool {
+        let visit = &self.cal.visits[v];
+        let mut starts: Vec<(Delta, Week)> = (visit.earliest..=visit.latest)
+            .filter(|&to| {
+                to != self.start[v] && !leave.is_some_and(|w| self.cal.span(v, to).contains(&w))
+            })
+            .map(|to| (self.delta(v, to), to))
+            .filter(|(d, _)| {
+                d.removed > 0 && (d.added == 0 || (depth > 0 && d.added <= MAX_EJECTIONS))
+            })
+            .collect();
+        starts.sort_by_key(|&(d, to)| {
+            let planned = visit.start;
+            (
+                d.added,
+                Reverse(d.removed),
+                to != planned,
+                to.abs_diff(planned),
+                to,
+            )
+        });
+        for (d, to) in starts {
+            if chain.budget == 0 {
+                return false;
+            }
+            chain.budget -= 1;
+            let mark = chain.log.len();
             let entered = self.entered_full(v, to);
-            let mut log = vec![(v, from)];
+            chain.log.push((v, self.start[v]));
             self.apply(v, to);
-            if self.clear(&entered, v, &mut log) && self.excess < before {
+            if d.added == 0 || self.clear(&entered, depth - 1, chain) {
                 return true;
             }
-            for &(moved, start) in log.iter().rev() {
-                self.apply(moved, start);
-            }
+            self.undo(&mut chain.log, mark);
         }
         false
     }
 
     /// Cells the visit would enter, moving to `to`, that are already at or over cap.
     fn entered_full(&self, v: usize, to: Week) -> Vec<(Unit, usize)> {
-        let (old, new) = (self.cal.span(v, self.start[v]), self.cal.span(v, to));
+        let (entered, _) = self.shift(v, to);
         let mut cells = Vec::new();
         for &u in &self.cal.visits[v].targets {
             let cap = self.cal.caps[u as usize];
-            for w in new.clone().filter(|w| !old.contains(w)) {
+            for w in entered.clone() {
                 if self.load[self.cal.cell(u, w)] >= cap {
                     cells.push((u, w));
                 }
@@ -582,24 +728,33 @@ impl<'c> Solver<'c> {
         cells
     }
 
-    /// Moves one visit other than `v` out of each cell still over cap, each with a move that
-    /// overloads no cell more; logs the moves for undoing.
-    fn clear(&mut self, cells: &[(Unit, usize)], v: usize, log: &mut Vec<(usize, Week)>) -> bool {
+    /// Displaces one visit not yet in the chain out of each cell still over cap.
+    fn clear(&mut self, cells: &[(Unit, usize)], depth: u32, chain: &mut Chain) -> bool {
         for &(u, w) in cells {
             if !self.over(u, w) {
                 continue;
             }
-            let found = self
+            let candidates: Vec<usize> = self
                 .occupants(u, w)
-                .filter(|&j| j != v && self.cal.movable(j))
-                .find_map(|j| self.best_move(j, Allow::Clean, Some(w)).map(|to| (j, to)));
-            let Some((j, to)) = found else {
+                .filter(|&j| self.cal.movable(j) && !chain.log.iter().any(|&(m, _)| m == j))
+                .collect();
+            if !candidates
+                .into_iter()
+                .any(|j| self.displace(j, Some(w), depth, chain))
+            {
                 return false;
-            };
-            log.push((j, self.start[j]));
-            self.apply(j, to);
+            }
         }
         true
+    }
+
+    /// Undoes the chain's moves after `mark`, last first.
+    fn undo(&mut self, log: &mut Vec<(usize, Week)>, mark: usize) {
+        while log.len() > mark {
+            if let Some((v, start)) = log.pop() {
+                self.apply(v, start);
+            }
+        }
     }
 
     /// Phase 3: moves visits back to their planned start wherever that does not raise the total
@@ -613,7 +768,7 @@ impl<'c> Solver<'c> {
                 if self.start[v] != planned {
                     let d = self.delta(v, planned);
                     if d.added <= d.removed {
-                        self.apply(v, planned);
+                        self.commit(v, planned);
                         returned = true;
                     }
                 }

@@ -1,125 +1,218 @@
-//! Lower bounds: the least total excess of any schedule, and the least number of moves of any
-//! schedule whose excess is at most a given one.
+//! Lower bounds: the least total excess of any schedule, and the fewest moves of any schedule
+//! as good as a proposal.
 //!
-//! For an over-cap cell `c` of the planned schedule with load `L`, cap `C` and `P` visits pinned
-//! there (they occupy its week whatever their window allows; fixed visits are pinned), every
-//! schedule keeps an excess of at least `u = max(0, P − C)` at `c`; the sum `U` of these is the
-//! excess floor. A schedule `S` with excess `E(S)` leaves `slack_c = excess_c(S) − u_c ≥ 0` at
-//! `c`, with `Σ slack ≤ E(S) − U`, so at least `r_c − slack_c` of the unpinned visits there
-//! move, where `r_c = L − max(C, P)` is the cell's reducible excess.
+//! Take an over-cap cell `c` of the planned schedule: load `L`, cap `C`, `P` visits pinned there
+//! (they occupy its week whatever start their window allows; fixed visits are pinned). Every
+//! schedule keeps an excess of at least `u_c = max(0, P − C)` there; their sum `U` is the
+//! **excess floor**. Only the cell's unpinned visits (its members) can leave it, and a visit
+//! that moves leaves each cell at most once.
 //!
-//! With `x_v = 1` for a moved visit, `Σ_{v ∈ c} x_v ≥ r_c − slack_c` for each cell. Any `y ≥ 0`
-//! with `Σ_{c ∋ v} y_c ≤ 1` for every visit (a fractional packing of cells, the dual of this
-//! covering problem) then gives `moves ≥ Σ y_c r_c − Σ y_c slack_c ≥ Σ y_c r_c − (E(S) − U)`
-//! (each `y_c ≤ 1`). Two packings are computed and the better kept: `y_c = 1 / max_{v ∈ c} k_v`
-//! (`k_v`: cells with reducible excess that `v` occupies) and zero, each then raised greedily,
-//! cells with the most reducible excess first. Both are linear in the cells' occupancy.
+//! **Fewest moves for a total excess of at most `E`** (`fewest_moves`), the larger of two bounds:
+//! - *packing*: a schedule `S` keeps `slack_c = excess_c(S) − u_c ≥ 0` at `c`, with
+//!   `Σ slack ≤ E − U`, so at least `r_c − slack_c` members of `c` move, where `r_c = L −
+//!   max(C, P)` is the cell's reducible excess. For any `y ≥ 0` with `Σ_{c ∋ v} y_c ≤ 1` for
+//!   every visit (a fractional packing of cells, the dual of this covering problem),
+//!   `moves ≥ Σ y_c (r_c − slack_c)`; the worst slack for the bound fills the cells of largest
+//!   `y_c` first, up to `r_c` each, with `E − U` in all.
+//! - *excess removed*: the schedule removes `D = E_planned − E` of excess, at most
+//!   `min(r_c, movers)` at each cell, so the movers' counts `k_v` of cells with reducible excess
+//!   add up to at least `D`: at least as many moves as it takes of the largest `k_v` to reach it.
+//!
+//! **Fewest moves for as much relief at every cell** (`relief_moves`): a schedule leaving each
+//! planned over-cap cell at most as far over cap as the proposal (final load `F_c`) moves at least
+//! `L − max(C, F_c)` of its members out, hence at least `Σ y_c (L − max(C, F_c))` visits.
+//!
+//! Two packings are tried for each and the better kept: `y_c = 1 / max_{v ∈ c} k_v` and zero,
+//! each then raised greedily, cells of most weight first. Everything here is linear in the
+//! planned over-cap cells' occupancy, plus sorting.
 
 use std::cmp::Reverse;
 use std::ops::Range;
 
-use super::Calendar;
+use super::{Calendar, Unit};
 
-/// A planned over-cap cell with reducible excess, and its unpinned visits in `members`.
+/// The planned schedule's over-cap cells, from which the bounds are computed.
+pub(super) struct Planned {
+    cells: Vec<Cell>,
+    /// The cells' unpinned visits, indexed by `Cell::members`.
+    members: Vec<usize>,
+    visits: usize,
+    /// Total excess of the planned schedule.
+    excess: u64,
+}
+
 struct Cell {
-    reducible: u16,
+    /// Index in a load array (`Calendar::cell`).
+    index: usize,
+    load: u16,
+    cap: u16,
+    pinned: u16,
     members: Range<usize>,
 }
 
-/// Returns the excess floor `U` and a lower bound on the moves of any schedule whose total
-/// excess is at most `excess`.
-pub(super) fn lower_bounds(cal: &Calendar, excess: u64) -> (u64, u64) {
-    let (floor, cells, members) = reducible_cells(cal);
-    let mut occupied = vec![0u32; cal.visits.len()];
-    for &v in &members {
-        occupied[v] += 1;
+impl Cell {
+    fn reducible(&self) -> u16 {
+        self.load - self.cap.max(self.pinned)
     }
-    let mut order: Vec<usize> = (0..cells.len()).collect();
-    order.sort_by_key(|&c| (Reverse(cells[c].reducible), cells[c].members.len()));
-    let spread: Vec<f64> = cells
-        .iter()
-        .map(|c| {
-            let most = members[c.members.clone()].iter().map(|&v| occupied[v]);
-            1.0 / f64::from(most.max().unwrap_or(1))
-        })
-        .collect();
-    let packings = [spread, vec![0.0; cells.len()]];
-    let value = packings
-        .into_iter()
-        .map(|y| packing_value(&cells, &members, &order, y, cal.visits.len()))
-        .fold(0.0, f64::max);
-    // Moves are whole: round up, with room for the sums' rounding errors.
-    let moves = (value - 1e-6).ceil().max(0.0) as u64;
-    (floor, moves.saturating_sub(excess.saturating_sub(floor)))
 }
 
-/// The excess floor, the planned over-cap cells with reducible excess, and their unpinned
-/// visits (the cells' `members` index it).
-fn reducible_cells(cal: &Calendar) -> (u64, Vec<Cell>, Vec<usize>) {
-    let load = cal.planned_load();
-    let (mut floor, mut cells, mut members) = (0, Vec::new(), Vec::new());
-    for u in 0..cal.units() as u32 {
-        let cap = cal.cap(u);
-        for w in 0..cal.weeks {
-            let l = load[cal.cell(u, w)];
-            if l <= cap {
-                continue;
-            }
-            let begin = members.len();
-            let mut pinned = 0u16;
-            let here = cal
-                .visits_of(u)
-                .filter(|&v| cal.span(v, cal.visits[v].start).contains(&w));
-            for v in here {
-                if cal.pinned(v, w) {
-                    pinned += 1;
-                } else {
-                    members.push(v);
+impl Planned {
+    pub(super) fn of(cal: &Calendar) -> Self {
+        let load = cal.planned_load();
+        let (mut cells, mut members, mut excess) = (Vec::new(), Vec::new(), 0);
+        for u in 0..cal.units() as Unit {
+            let cap = cal.cap(u);
+            for w in 0..cal.weeks {
+                let index = cal.cell(u, w);
+                if load[index] <= cap {
+                    continue;
                 }
-            }
-            floor += u64::from(pinned.saturating_sub(cap));
-            let reducible = l - cap.max(pinned);
-            if reducible > 0 {
+                excess += u64::from(load[index] - cap);
+                let begin = members.len();
+                let mut pinned = 0;
+                for v in cal.visits_of(u) {
+                    if cal.span(v, cal.visits[v].start).contains(&w) {
+                        if cal.pinned(v, w) {
+                            pinned += 1;
+                        } else {
+                            members.push(v);
+                        }
+                    }
+                }
                 cells.push(Cell {
-                    reducible,
+                    index,
+                    load: load[index],
+                    cap,
+                    pinned,
                     members: begin..members.len(),
                 });
-            } else {
-                members.truncate(begin);
             }
         }
+        Planned {
+            cells,
+            members,
+            visits: cal.visits.len(),
+            excess,
+        }
     }
-    (floor, cells, members)
+
+    /// No schedule has less total excess than this.
+    pub(super) fn excess_floor(&self) -> u64 {
+        let unavoidable = self.cells.iter().map(|c| c.pinned.saturating_sub(c.cap));
+        unavoidable.map(u64::from).sum()
+    }
+
+    /// No schedule with a total excess of at most `excess` moves fewer visits than this.
+    pub(super) fn fewest_moves(&self, excess: u64) -> u64 {
+        let weights: Vec<u16> = self.cells.iter().map(Cell::reducible).collect();
+        let slack = excess.saturating_sub(self.excess_floor());
+        let packing = self
+            .packings(&weights)
+            .into_iter()
+            .map(|y| value(&y, &weights) - worst_slack(&y, &weights, slack))
+            .fold(0.0, f64::max);
+        whole(packing).max(self.removal_moves(&weights, self.excess.saturating_sub(excess)))
+    }
+
+    /// No schedule that leaves every cell at most as far over cap as `load` (a proposal's final
+    /// loads) does moves fewer visits than this.
+    pub(super) fn relief_moves(&self, load: &[u16]) -> u64 {
+        let weights: Vec<u16> = self
+            .cells
+            .iter()
+            .map(|c| c.load.saturating_sub(c.cap.max(load[c.index])))
+            .collect();
+        let packings = self.packings(&weights).into_iter();
+        whole(packings.map(|y| value(&y, &weights)).fold(0.0, f64::max))
+    }
+
+    /// The fewest visits whose counts of weighted cells reach `removed`.
+    fn removal_moves(&self, weights: &[u16], removed: u64) -> u64 {
+        let mut counts = self.counts(weights);
+        counts.sort_unstable_by_key(|&k| Reverse(k));
+        let mut sum = 0;
+        let reached = counts.iter().position(|&k| {
+            sum += u64::from(k);
+            sum >= removed
+        });
+        match (removed, reached) {
+            (0, _) => 0,
+            (_, Some(i)) => i as u64 + 1,
+            (_, None) => counts.len() as u64,
+        }
+    }
+
+    /// For each visit, the cells of positive weight it is a member of.
+    fn counts(&self, weights: &[u16]) -> Vec<u32> {
+        let mut counts = vec![0u32; self.visits];
+        for (c, _) in self.cells.iter().zip(weights).filter(|(_, &w)| w > 0) {
+            for &v in &self.members[c.members.clone()] {
+                counts[v] += 1;
+            }
+        }
+        counts
+    }
+
+    /// Two packings of the cells of positive weight (`y_c = 1 / max k_v`, and zero), each
+    /// raised greedily, heaviest cells (then those of fewest members) first.
+    fn packings(&self, weights: &[u16]) -> [Vec<f64>; 2] {
+        let counts = self.counts(weights);
+        let mut order: Vec<usize> = (0..self.cells.len()).filter(|&c| weights[c] > 0).collect();
+        order.sort_by_key(|&c| (Reverse(weights[c]), self.cells[c].members.len()));
+        let spread = (0..self.cells.len())
+            .map(|c| match weights[c] {
+                0 => 0.0,
+                _ => {
+                    let members = &self.members[self.cells[c].members.clone()];
+                    let most = members.iter().map(|&v| counts[v]).max().unwrap_or(1);
+                    1.0 / f64::from(most)
+                }
+            })
+            .collect();
+        [spread, vec![0.0; self.cells.len()]].map(|y| self.raise(y, &order))
+    }
+
+    /// Raises each cell of `order` in turn as far as its members' room allows.
+    fn raise(&self, mut y: Vec<f64>, order: &[usize]) -> Vec<f64> {
+        let mut used = vec![0.0f64; self.visits];
+        for (c, &yc) in self.cells.iter().zip(&y) {
+            for &v in &self.members[c.members.clone()] {
+                used[v] += yc;
+            }
+        }
+        for &c in order {
+            let members = &self.members[self.cells[c].members.clone()];
+            let room = members.iter().map(|&v| 1.0 - used[v]).fold(1.0, f64::min);
+            if room > 0.0 {
+                y[c] += room;
+                for &v in members {
+                    used[v] += room;
+                }
+            }
+        }
+        y
+    }
 }
 
-/// Raises the packing `y` greedily in `order` (each cell as far as its visits' room allows)
-/// and returns `Σ y_c r_c`.
-fn packing_value(
-    cells: &[Cell],
-    members: &[usize],
-    order: &[usize],
-    mut y: Vec<f64>,
-    visits: usize,
-) -> f64 {
-    let mut used = vec![0.0f64; visits];
-    for (c, &yc) in cells.iter().zip(&y) {
-        for &v in &members[c.members.clone()] {
-            used[v] += yc;
-        }
+fn value(y: &[f64], weights: &[u16]) -> f64 {
+    y.iter().zip(weights).map(|(y, &w)| y * f64::from(w)).sum()
+}
+
+/// The most that `slack` units of excess, left at cells up to each one's weight, take off the
+/// packing's value: the cells of largest `y` take it first.
+fn worst_slack(y: &[f64], weights: &[u16], mut slack: u64) -> f64 {
+    let mut cells: Vec<(f64, u16)> = y.iter().copied().zip(weights.iter().copied()).collect();
+    cells.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut taken = 0.0;
+    for (yc, w) in cells {
+        let t = slack.min(u64::from(w));
+        taken += yc * t as f64;
+        slack -= t;
     }
-    for &c in order {
-        let here = &members[cells[c].members.clone()];
-        let room = here.iter().map(|&v| 1.0 - used[v]).fold(1.0, f64::min);
-        if room > 0.0 {
-            y[c] += room;
-            for &v in here {
-                used[v] += room;
-            }
-        }
-    }
-    cells
-        .iter()
-        .zip(&y)
-        .map(|(c, yc)| f64::from(c.reducible) * yc)
-        .sum()
+    taken
+}
+
+/// A bound on whole moves from a fractional one, with room for the sums' rounding errors.
+fn whole(value: f64) -> u64 {
+    (value - 1e-6).ceil().max(0.0) as u64
 }

@@ -84,10 +84,10 @@ fn targets(rng: &mut StdRng, county: &[Range]) -> Vec<Unit> {
 fn week_weights() -> Vec<f64> {
     (0..YEAR)
         .map(|w| match w {
-            0..=5 => 0.5,   // New Year and the Spring Festival
-            8..=10 => 2.0,  // work starts after the festival
-            24..=26 => 2.0, // mid-year checks
-            47.. => 3.0,    // year-end assessments
+            0..=5 => 0.6,   // New Year and the Spring Festival
+            8..=10 => 1.5,  // work starts after the festival
+            24..=26 => 1.5, // mid-year checks
+            47.. => 2.0,    // year-end assessments
             _ => 1.0,
         })
         .collect()
