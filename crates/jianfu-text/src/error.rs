@@ -35,6 +35,11 @@ pub enum TextError {
     #[error("暂不支持{format}格式，请另存为{}后上传", SUPPORTED_FORMATS)]
     UnsupportedFormat { format: String },
 
+    /// A version of a format we read whose layout we do not: a Word 95 .doc,
+    /// an early Kingsoft .wps. `format` names it, e.g. `Word 95及更早版本的.doc文件`.
+    #[error("暂不支持{format}，请用WPS Office或Word打开后另存为.docx再上传")]
+    UnsupportedVersion { format: String },
+
     /// A zip archive or PDF whose structure is broken.
     #[error("文件已损坏，无法打开（{reason}）")]
     CorruptFile { reason: String },
@@ -69,7 +74,7 @@ pub enum TextError {
 }
 
 /// The formats a user may upload, in the words of every "unsupported" message.
-pub const SUPPORTED_FORMATS: &str = ".docx、.pdf、.ofd或.txt";
+pub const SUPPORTED_FORMATS: &str = ".docx、.doc、.wps、.pdf、.ofd或.txt";
 
 impl TextError {
     /// Stable snake_case code for the API (`{"error":{"code": …}}`).
@@ -82,6 +87,7 @@ impl TextError {
             TextError::BinaryContent => "binary_content",
             TextError::Encrypted => "encrypted_file",
             TextError::UnsupportedFormat { .. } => "unsupported_format",
+            TextError::UnsupportedVersion { .. } => "unsupported_version",
             TextError::CorruptFile { .. } => "corrupt_file",
             TextError::NotWordDocument => "not_word_document",
             TextError::ContentTooLarge { .. } => "content_too_large",
@@ -133,8 +139,8 @@ mod tests {
         assert_eq!(e.to_string(), "文件过大：上限为20MB");
         assert_eq!(e.code(), "file_too_large");
         assert_eq!(
-            TextError::unsupported(".doc").to_string(),
-            "暂不支持.doc格式，请另存为.docx、.pdf、.ofd或.txt后上传"
+            TextError::unsupported(".xls").to_string(),
+            "暂不支持.xls格式，请另存为.docx、.doc、.wps、.pdf、.ofd或.txt后上传"
         );
         assert_eq!(
             TextError::Encrypted.to_string(),

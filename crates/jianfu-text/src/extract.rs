@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::decode::{decode_text, TextEncoding};
+use crate::doc::{self, DocLimits, WordBinary};
 use crate::docx;
 use crate::ideographs::unify_ideographs;
 use crate::ofd;
@@ -20,6 +21,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
 #[serde(rename_all = "snake_case")]
 pub enum SourceFormat {
     Docx,
+    /// Word 97–2003 .doc.
+    Doc,
+    /// WPS 文字 .wps.
+    Wps,
     Pdf,
     Ofd,
     Txt,
@@ -93,7 +98,22 @@ fn read_file(
     let extension = extension_of(file_name);
     let ext = extension.as_deref();
     match sniff(bytes) {
-        Sniffed::Ole => Err(docx::ole_error(bytes, ext)),
+        Sniffed::Ole => {
+            let limits = DocLimits {
+                max_stream_bytes: options.max_unpacked_bytes,
+                time_budget: options.time_budget,
+                ..DocLimits::default()
+            };
+            let read = doc::doc_text_with(bytes, ext, &limits)?;
+            Ok(Extracted {
+                text: read.text,
+                format: match read.format {
+                    WordBinary::Doc => SourceFormat::Doc,
+                    WordBinary::Wps => SourceFormat::Wps,
+                },
+                encoding: None,
+            })
+        }
         Sniffed::Zip => {
             let defaults = ZipLimits::default();
             let limits = ZipLimits {
@@ -130,6 +150,10 @@ fn read_file(
 
 fn extract_text_file(bytes: &[u8], ext: Option<&str>) -> Result<Extracted, TextError> {
     let decoded = decode_text(bytes).map_err(|e| match (e, ext) {
+        // A binary .doc or .wps that is not an OLE file: Word for DOS or
+        // Word 2, an early Kingsoft WPS.
+        (TextError::BinaryContent | TextError::UnknownEncoding, Some(".doc")) => doc::old_word(),
+        (TextError::BinaryContent | TextError::UnknownEncoding, Some(".wps")) => doc::old_wps(),
         // A binary file: name the format the user thinks it is, if any.
         (TextError::BinaryContent | TextError::UnknownEncoding, Some(ext))
             if !is_text_extension(ext) =>
@@ -213,6 +237,7 @@ fn sniff(bytes: &[u8]) -> Sniffed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::tests::{word_file, TextPiece};
     use crate::docx::tests::{docx_of, ole_with_stream, paragraphs, zip_of};
     use proptest::prelude::*;
 
@@ -256,21 +281,45 @@ mod tests {
     }
 
     #[test]
-    fn legacy_and_encrypted_office_files() {
-        let doc = ole_with_stream("WordDocument");
-        let err = extract("通知.doc", &doc).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "暂不支持.doc格式，请另存为.docx、.pdf、.ofd或.txt后上传"
-        );
-        let wps = ole_with_stream("Root Entry");
-        assert_eq!(
-            extract("通知.wps", &wps),
-            Err(TextError::unsupported(".wps"))
-        );
+    fn doc_and_wps_are_read_whatever_their_name() {
+        let bytes = word_file(&[TextPiece::Unicode("关于做好基层减负工作的通知\r各乡镇：\r")]);
+        for (name, format) in [
+            ("通知.doc", SourceFormat::Doc),
+            ("通知.DOC", SourceFormat::Doc),
+            ("通知", SourceFormat::Doc),
+            ("通知.docx", SourceFormat::Doc),
+            ("通知.wps", SourceFormat::Wps),
+        ] {
+            let got = extract(name, &bytes).unwrap();
+            assert_eq!(got.format, format, "{name}");
+            assert_eq!(got.text, "关于做好基层减负工作的通知\n各乡镇：\n");
+        }
+    }
+
+    #[test]
+    fn damaged_legacy_and_encrypted_office_files() {
+        // An OLE header whose directory cannot be read: damaged, whatever the name.
+        for name in ["通知.doc", "通知.wps"] {
+            let err = extract(name, &ole_with_stream("WordDocument")).unwrap_err();
+            assert_eq!(err.code(), "corrupt_file", "{name}");
+            assert!(err.to_string().starts_with("文件已损坏"), "{err}");
+        }
         let encrypted = ole_with_stream("EncryptedPackage");
         assert_eq!(extract("通知.docx", &encrypted), Err(TextError::Encrypted));
         assert_eq!(extract("通知.doc", &encrypted), Err(TextError::Encrypted));
+        // Not OLE, binary: Word for DOS, an early Kingsoft WPS.
+        let junk = [0x31u8, 0xBE, 0, 0, 0, 0xAB, 0, 0, 0, 0, 0, 0];
+        let err = extract("通知.doc", &junk).unwrap_err();
+        assert_eq!(err.code(), "unsupported_version");
+        assert_eq!(
+            err.to_string(),
+            "暂不支持Word 95及更早版本的.doc文件，请用WPS Office或Word打开后另存为.docx再上传"
+        );
+        let err = extract("通知.wps", &junk).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "暂不支持早期版本的WPS文字文件（.wps），请用WPS Office或Word打开后另存为.docx再上传"
+        );
     }
 
     #[test]
@@ -280,7 +329,7 @@ mod tests {
         assert_eq!(err.code(), "unsupported_format");
         assert_eq!(
             err.to_string(),
-            "暂不支持.png格式，请另存为.docx、.pdf、.ofd或.txt后上传"
+            "暂不支持.png格式，请另存为.docx、.doc、.wps、.pdf、.ofd或.txt后上传"
         );
         let jpg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF";
         assert_eq!(extract("photo", jpg), Err(TextError::unsupported(".jpg")));

@@ -1,7 +1,8 @@
 //! Chinese document text for Jianfu 减负: reading uploaded files (.docx,
-//! .txt in UTF-8/UTF-16/GBK/GB18030, .pdf, .ofd per GB/T 33190), counting
-//! their length the way Word's 字数 does, and finding the GB/T 9704 elements
-//! of an official document (发文字号, 标题, 主送, 正文, 成文日期, …).
+//! Word 97–2003 .doc and WPS .wps, .txt in UTF-8/UTF-16/GBK/GB18030, .pdf,
+//! .ofd per GB/T 33190), counting their length the way Word's 字数 does, and
+//! finding the GB/T 9704 elements of an official document (发文字号, 标题,
+//! 主送, 正文, 成文日期, …).
 //!
 //! Every parser here takes untrusted uploads: none may panic, and each is
 //! bounded in size and time. Besides the proptests, `fuzz/` holds a cargo-fuzz
@@ -13,6 +14,7 @@ pub mod burden;
 pub mod copy;
 pub mod count;
 pub mod decode;
+pub mod doc;
 pub mod docx;
 pub mod elements;
 mod error;

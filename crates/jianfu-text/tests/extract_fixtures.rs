@@ -1,7 +1,7 @@
 //! End to end: a fixture document saved as .docx, GBK .txt and UTF-16 .txt
 //! reads back to the same elements.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use jianfu_text::{extract, parse_elements, DocKind, SourceFormat, TextEncoding};
 use zip::write::SimpleFileOptions;
@@ -161,4 +161,94 @@ fn pdf_notice_reads_back_as_paragraphs_with_plain_ideographs() {
         Some("示例县委办公室关于进一步规范基层工作台账和报表报送工作的通知")
     );
     assert_eq!(e.recipients.as_deref(), Some("各乡镇（街道），县直各单位"));
+}
+
+fn fixture_bytes(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The fixture .doc (LibreOffice's Word 97 export, see make_doc.py) with
+/// `edit` applied through the compound file.
+fn edited_doc(edit: impl FnOnce(&mut cfb::CompoundFile<Cursor<Vec<u8>>>)) -> Vec<u8> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(fixture_bytes("notice.doc"))).unwrap();
+    edit(&mut file);
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+#[test]
+fn word_97_doc_reads_paragraphs_fields_and_table_cells() {
+    let got = extract("通知.doc", &fixture_bytes("notice.doc")).unwrap();
+    assert_eq!(got.format, SourceFormat::Doc);
+    let lines: Vec<&str> = got.text.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "平政办发〔2024〕12号",
+            "平安县人民政府办公室关于精简会议文件的通知",
+            "各乡镇人民政府，县政府各部门：",
+            "　　为切实减轻基层负担，现将有关事项通知如下。",
+        ]
+    );
+    // A line break inside a paragraph; a hyperlink field shows its result only.
+    assert_eq!(lines[4], "详见县政府网站公告（Notice No. 12）。");
+    assert!(!got.text.contains("HYPERLINK") && !got.text.contains("example.gov.cn"));
+    // Each table cell on its own line, the row ends adding none.
+    let table = lines.iter().position(|l| *l == "序号").unwrap();
+    assert_eq!(
+        lines[table..table + 6],
+        ["序号", "发文单位", "计划印发时间", "1", "县教育局", "8月"]
+    );
+    assert_eq!(lines.last(), Some(&"2024年3月5日"));
+    assert!(got.text.ends_with('\n'));
+    let elements = parse_elements(&got.text);
+    assert_eq!(
+        elements.doc_number.map(|n| n.text).as_deref(),
+        Some("平政办发〔2024〕12号")
+    );
+    assert_eq!(
+        elements.title.as_deref(),
+        Some("平安县人民政府办公室关于精简会议文件的通知")
+    );
+}
+
+#[test]
+fn wps_file_reads_like_a_doc() {
+    let wps = edited_doc(|file| {
+        file.create_stream("WpsCustomData")
+            .unwrap()
+            .write_all(b"kingsoft")
+            .unwrap();
+    });
+    for name in ["通知.wps", "通知.doc"] {
+        let got = extract(name, &wps).unwrap();
+        assert_eq!(got.format, SourceFormat::Wps, "{name}");
+        assert!(got.text.contains("县教育局"), "{name}");
+    }
+    let doc = extract("通知.wps", &fixture_bytes("notice.doc")).unwrap();
+    assert_eq!(doc.format, SourceFormat::Wps);
+}
+
+#[test]
+fn encrypted_or_damaged_doc_is_refused_in_chinese() {
+    let encrypted = edited_doc(|file| {
+        let mut stream = file.open_stream("WordDocument").unwrap();
+        let mut flags = [0u8; 2];
+        stream.seek(SeekFrom::Start(10)).unwrap();
+        stream.read_exact(&mut flags).unwrap();
+        flags[1] |= 0x01; // fEncrypted
+        stream.seek(SeekFrom::Start(10)).unwrap();
+        stream.write_all(&flags).unwrap();
+    });
+    let err = extract("通知.doc", &encrypted).unwrap_err();
+    assert_eq!(err.code(), "encrypted_file");
+    assert_eq!(err.to_string(), "该文件已加密，请去除密码后重新上传");
+
+    let bytes = fixture_bytes("notice.doc");
+    for cut in [600, 2048, bytes.len() / 2, bytes.len() - 512] {
+        let err = extract("通知.doc", &bytes[..cut]).unwrap_err();
+        assert_eq!(err.code(), "corrupt_file", "cut at {cut}: {err}");
+        assert!(err.to_string().starts_with("文件已损坏，无法打开"), "{err}");
+    }
 }
