@@ -167,34 +167,42 @@ impl fmt::Display for BenchReport {
             .iter()
             .filter(|c| c.kind == ConflictKind::Unavoidable)
             .count();
-        let moves = p.move_count() as u64;
         writeln!(
             f,
             "错峰排程基准：{} 个基层单位，{} 项较大规模督查检查（可调整 {} 项），占用单位周 {}",
             self.units, self.visits, self.flexible, self.occupancy
         )?;
-        writeln!(f, "  求解：{:.3} 秒", self.solve.as_secs_f64())?;
+        writeln!(f, "  求解：{:.2} 秒", self.solve.as_secs_f64())?;
         writeln!(
             f,
-            "  超限单位周：调整前 {}（超出 {} 次），调整后 {}（超出 {} 次，其中无法避免 {} 次）",
+            "  超限单位周：调整前 {}（超出 {} 次），调整后 {}（超出 {} 次；任何排程至少超出 {} 次）",
             p.before.cells, p.before.excess, p.after.cells, p.after.excess, p.excess_floor
         )?;
         writeln!(
             f,
-            "  未能消除的冲突：{} 个单位周，其中 {} 个因固定事项本身超限",
+            "  未能消除的冲突：{} 个单位周，其中 {} 个因无法移出的事项本身超限",
             p.conflicts.len(),
             unavoidable
         )?;
-        let ratio = if p.lower_bound > 0 {
-            format!("，为下界的 {:.3} 倍", moves as f64 / p.lower_bound as f64)
-        } else {
-            String::new()
+        let moves = p.move_count() as u64;
+        writeln!(f, "  调整事项：{moves} 项")?;
+        let gap = |bound: u64| match bound {
+            0 => format!("{bound}"),
+            _ => format!(
+                "{bound}，差距 {}（{:.2} 倍）",
+                moves.saturating_sub(bound),
+                moves as f64 / bound as f64
+            ),
         };
         writeln!(
             f,
-            "  调整事项：{moves} 项；所需调整下界 {}，差距 {}{ratio}",
-            p.lower_bound,
-            moves.saturating_sub(p.lower_bound)
+            "    所需调整下界（总超出不高于本方案的任何排程）：{}",
+            gap(p.lower_bound)
+        )?;
+        writeln!(
+            f,
+            "    所需调整下界（每个单位周超出都不高于本方案的任何排程）：{}",
+            gap(p.relief_lower_bound)
         )
     }
 }
