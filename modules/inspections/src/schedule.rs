@@ -70,7 +70,7 @@
 //!   visits, planned in 4 weeks), measured when this was written: the least possible total excess
 //!   reached in 2,994 and 2,993 of 3,000; every calendar that some schedule brings wholly under
 //!   cap brought under cap but one (1,672 of 1,673 and 1,225 of 1,225); with the least excess,
-//!   the fewest moves in 97.6% and 97.8%, at most 3 moves more than the optimum and never more
+//!   the fewest moves in 97.7% and 97.8%, at most 3 moves more than the optimum and never more
 //!   than twice it. The tests assert the **stated factor — at most `2 × optimum + 1` moves when
 //!   the least excess is reached —** on every calendar, and the shares with a margin (99%, 98%,
 //!   95%).
@@ -95,19 +95,19 @@
 //!
 //! [`bench()`] (`jianfu bench schedule`; until the CLI has it, `cargo run --release -p
 //! jianfu-inspections --example bench_schedule`) on [`province_instance`]`(2026, 25_000, 50_000)`,
-//! measured on the shared 2-core machine on 2026-12-02: 50,000 visits (39,990 flexible) on
-//! 25,000 units, 1,148,444 occupied unit-weeks. Solved in 5.3–5.8 s wall, 3.7–3.8 s of CPU (the
-//! machine was shared), 29 MB peak. Cells over cap 88,450 → 27,247; total excess 121,530 →
-//! 32,849, floor 3,814; 3,298 conflicts unavoidable. 22,175 moves; `lower_bound` 4,729 (gap
-//! 17,446, 4.69×), weak here because a schedule may leave the 29,035 of excess above the floor
-//! anywhere; `relief_lower_bound` 13,351 (gap 8,824, 1.66×).
+//! measured on the shared 2-core machine on 2026-12-02 (load average 8 from other builds):
+//! 50,000 visits (39,990 flexible) on 25,000 units, 1,148,444 occupied unit-weeks. Solved in
+//! 7.3–7.9 s wall, 3.7–4.0 s of CPU, 29 MB peak. Cells over cap 88,450 → 27,313; total excess
+//! 121,530 → 32,907, floor 3,814; 3,298 conflicts unavoidable. 22,206 moves; `lower_bound` 4,722
+//! (gap 17,484, 4.70×), weak here because a schedule may leave the 29,093 of excess above the
+//! floor anywhere; `relief_lower_bound` 13,365 (gap 8,841, 1.66×).
 //!
 //! The generated year is dense (about 0.9 sizeable visits per unit and week on average, nearly
 //! twice as many in the last month, and a visit on 5–40 units rarely finds a week with room on
 //! all of them), so most of its conflicts stay: they say where a plan must be cut or merged
 //! (合并同类项) rather than staggered. Nor is the proposal optimal at this density: an annealing
 //! probe (not part of the crate) given 10 million more random moves from it lowered the excess a
-//! further 8.4%, to 30,096, with 28,642 moves.
+//! further 8.8%, to 29,999, with 28,707 moves.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -123,7 +123,8 @@ mod tests;
 
 pub use province::{bench, bench_report, province_instance, BenchReport};
 
-/// A week of the planning period, counted from 0.
+/// A week of the planning period, counted from 0 at its start (loads are kept for every week up
+/// to the last one a visit can reach).
 pub type Week = u16;
 
 /// A grassroots unit as the scheduler sees it: a dense index `0..units` (the caller maps org-unit
@@ -452,6 +453,22 @@ struct Delta {
     filled: u32,
 }
 
+/// The order of preference among a visit's moves: fewest cells overloaded more, then most
+/// relieved, then its planned week (a move undone), then fewest cells filled to their cap (room
+/// kept for others), then nearest to the planned week.
+fn preference(visit: &Visit, d: Delta, to: Week) -> (u32, Reverse<u32>, bool, u32, u16, Week) {
+    let planned = visit.start;
+    let near = to.abs_diff(planned);
+    (
+        d.added,
+        Reverse(d.removed),
+        to != planned,
+        d.filled,
+        near,
+        to,
+    )
+}
+
 /// Which moves `best_move` may return: only those that overload no cell more (`Clean`), or any
 /// that lowers the total excess (`Gain`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -542,7 +559,7 @@ impl<'c> Solver<'c> {
             let row = &self.load[self.cal.cell(u, 0)..self.cal.cell(u, self.cal.weeks)];
             for &l in &row[entered.clone()] {
                 d.added += u32::from(l >= cap);
-                d.filled += u32::from(l + 1 == cap);
+                d.filled += u32::from(l < cap && cap - l == 1);
             }
             for &l in &row[left.clone()] {
                 d.removed += u32::from(l > cap);
@@ -599,23 +616,25 @@ impl<'c> Solver<'c> {
         }
     }
 
-    /// The best start for the visit among those its window allows that lower the total excess
-    /// (and, with `Allow::Clean`, overload no cell more), leaving week `leave` if given: fewest
-    /// cells overloaded more, then most relieved, then the planned week, then the nearest to it.
+    /// The best start for the visit (by `preference`) among those its window allows that lower
+    /// the total excess (and, with `Allow::Clean`, overload no cell more), leaving week `leave`
+    /// if given.
     fn best_move(&self, v: usize, allow: Allow, leave: Option<usize>) -> Option<Week> {
+        self.moves_of(v, leave)
+            .filter(|(d, _)| d.removed > d.added && (allow == Allow::Gain || d.added == 0))
+            .min_by_key(|&(d, to)| preference(&self.cal.visits[v], d, to))
+            .map(|(_, to)| to)
+    }
+
+    /// The visit's moves to the other starts of its window (those leaving week `leave`, if
+    /// given), with what each does.
+    fn moves_of(&self, v: usize, leave: Option<usize>) -> impl Iterator<Item = (Delta, Week)> + '_ {
         let visit = &self.cal.visits[v];
         (visit.earliest..=visit.latest)
-            .filter(|&to| {
+            .filter(move |&to| {
                 to != self.start[v] && !leave.is_some_and(|w| self.cal.span(v, to).contains(&w))
             })
-            .map(|to| (self.delta(v, to), to))
-            .filter(|(d, _)| d.removed > d.added && (allow == Allow::Gain || d.added == 0))
-            .min_by_key(|&(d, to)| {
-                let planned = visit.start;
-                let nearest = (to != planned, d.filled, to.abs_diff(planned), to);
-                (d.added, Reverse(d.removed), nearest)
-            })
-            .map(|(_, to)| to)
+            .map(move |to| (self.delta(v, to), to))
     }
 
     /// Repair and move back until neither changes anything: each round that changes something
@@ -723,7 +742,7 @@ impl<'c> Solver<'c> {
             .occupants(u, w)
             .filter(|&v| self.cal.movable(v) && !self.known_stuck(v))
             .collect();
-        tried.sort_by_key(|&v| (Reverse(self.score(v)), self.starts_allowed(v), v));
+        tried.sort_by_cached_key(|&v| (Reverse(self.score(v)), self.starts_allowed(v), v));
         let relieved = self.relieve_by(&tried, Allow::Clean)
             || tried.iter().any(|&v| self.eject(v))
             || self.relieve_by(&tried, Allow::Gain);
@@ -779,26 +798,13 @@ impl<'c> Solver<'c> {
     /// more, or, with `depth` left, where every cell it overloads more is cleared by displacing
     /// another visit; on failure leaves everything as it was.
     fn displace(&mut self, v: usize, leave: Option<usize>, depth: u32, chain: &mut Chain) -> bool {
-        let visit = &self.cal.visits[v];
-        let mut starts: Vec<(Delta, Week)> = (visit.earliest..=visit.latest)
-            .filter(|&to| {
-                to != self.start[v] && !leave.is_some_and(|w| self.cal.span(v, to).contains(&w))
-            })
-            .map(|to| (self.delta(v, to), to))
+        let mut starts: Vec<(Delta, Week)> = self
+            .moves_of(v, leave)
             .filter(|(d, _)| {
                 d.removed > 0 && (d.added == 0 || (depth > 0 && d.added <= MAX_EJECTIONS))
             })
             .collect();
-        starts.sort_by_key(|&(d, to)| {
-            let planned = visit.start;
-            (
-                d.added,
-                Reverse(d.removed),
-                to != planned,
-                to.abs_diff(planned),
-                to,
-            )
-        });
+        starts.sort_by_key(|&(d, to)| preference(&self.cal.visits[v], d, to));
         for (d, to) in starts {
             if chain.budget == 0 {
                 return false;

@@ -23,13 +23,14 @@ const TOWNSHIPS_PER_COUNTY: usize = 12;
 /// visits of a county's departments, each on a township and its villages (60%) or on 5–40 units
 /// of one county, lasting 1 (70%) or 2 weeks, with windows of 2–8 starts around the planned one,
 /// 20% fixed; planned starts cluster after the Spring Festival, at mid-year and most in the last
-/// month.
+/// month. Without units there are no visits.
 pub fn province_instance(seed: u64, units: usize, visits: usize) -> Calendar {
     let mut rng = StdRng::seed_from_u64(seed);
     let townships = townships(&mut rng, units);
-    let counties: Vec<&[Range]> = townships.chunks(TOWNSHIPS_PER_COUNTY).collect();
+    let counties: Vec<&[Township]> = townships.chunks(TOWNSHIPS_PER_COUNTY).collect();
     let weights = week_weights();
     let total: f64 = weights.iter().sum();
+    let visits = if counties.is_empty() { 0 } else { visits };
     let visits = (0..visits as u64)
         .map(|id| {
             let county = counties[rng.gen_range(0..counties.len())];
@@ -45,9 +46,9 @@ pub fn province_instance(seed: u64, units: usize, visits: usize) -> Calendar {
 }
 
 /// A township's units: the township itself first, then its villages.
-type Range = std::ops::Range<Unit>;
+type Township = std::ops::Range<Unit>;
 
-fn townships(rng: &mut StdRng, units: usize) -> Vec<Range> {
+fn townships(rng: &mut StdRng, units: usize) -> Vec<Township> {
     let mut townships = Vec::new();
     let mut next = 0;
     while next < units {
@@ -59,7 +60,7 @@ fn townships(rng: &mut StdRng, units: usize) -> Vec<Range> {
     townships
 }
 
-fn targets(rng: &mut StdRng, county: &[Range]) -> Vec<Unit> {
+fn targets(rng: &mut StdRng, county: &[Township]) -> Vec<Unit> {
     if rng.gen_bool(0.6) {
         let township = county[rng.gen_range(0..county.len())].clone();
         if rng.gen_bool(0.5) {

@@ -616,3 +616,9 @@ fn a_small_province_is_staggered_within_the_guarantees() {
         "{printed}"
     );
 }
+
+#[test]
+fn an_empty_province_has_nothing_to_stagger() {
+    let printed = bench(0, 10, 1);
+    assert!(printed.contains("0 个基层单位，0 项"), "{printed}");
+}
