@@ -348,7 +348,23 @@ fn check_guarantees(cal: &Calendar, p: &StaggerProposal) -> Result<(), TestCaseE
     prop_assert_eq!(reported, over);
     for c in &p.conflicts {
         prop_assert_eq!(c.cap, cal.cap(c.unit));
-        prop_assert_eq!(c.visits.len(), usize::from(c.load));
+        let w = c.week;
+        let there: Vec<&Visit> = cal
+            .visits()
+            .iter()
+            .zip(&starts)
+            .filter(|(v, &s)| v.targets.contains(&c.unit) && s <= w && w < s + v.weeks)
+            .map(|(v, _)| v)
+            .collect();
+        let mut ids: Vec<u64> = there.iter().map(|v| v.id).collect();
+        ids.sort_unstable();
+        prop_assert_eq!(&c.visits, &ids);
+        // Unavoidable exactly when the visits pinned to the week alone exceed the cap.
+        let pinned = there
+            .iter()
+            .filter(|v| v.latest <= w && w < v.earliest + v.weeks);
+        let unavoidable = pinned.count() > usize::from(c.cap);
+        prop_assert_eq!(c.kind == ConflictKind::Unavoidable, unavoidable);
     }
     let after = excess(cal, &starts);
     prop_assert_eq!(p.after.excess, after);
