@@ -92,6 +92,12 @@ def ole():
     return bytes(header) + "WordDocument".encode("utf-16-le")
 
 
+def word97():
+    """The .doc fixture of the tests (LibreOffice's Word 97 export): a
+    compound file with a FIB, a piece table, a field and a table."""
+    return (HERE.parent / "tests" / "fixtures" / "notice.doc").read_bytes()
+
+
 SEEDS = {
     "parse_elements": {"notice.txt": NOTICE.encode()},
     "decode": {
@@ -102,12 +108,13 @@ SEEDS = {
     },
     "docx": {"notice.docx": docx(NOTICE.splitlines())},
     "pdf": {"notice.pdf": pdf()},
-    "ole": {"header.doc": ole()},
+    "ole": {"header.doc": ole(), "notice.doc": word97()},
     "extract": {
         "txt": b"notice.txt\n" + NOTICE.encode("gbk"),
         "docx": b"notice.docx\n" + docx(NOTICE.splitlines()[:3]),
         "pdf": b"notice.pdf\n" + pdf(),
         "doc": b"notice.doc\n" + ole(),
+        "doc97": b"notice.doc\n" + word97(),
     },
     "copy": {
         "county-copy.txt": (

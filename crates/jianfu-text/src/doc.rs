@@ -103,14 +103,12 @@ pub fn doc_text_with(
     let Ok(mut file) = CompoundFile::open(Cursor::new(bytes)) else {
         return Err(unopened_error(bytes, extension));
     };
-    let wps = extension == Some(".wps")
-        || WPS_STREAMS.iter().any(|s| file.is_stream(s))
-        || classify_ole(bytes) == OleKind::Wps;
+    let wps = extension == Some(".wps") || WPS_STREAMS.iter().any(|s| file.is_stream(s));
     if file.is_stream("EncryptedPackage") {
         return Err(TextError::Encrypted);
     }
     if !file.is_stream("WordDocument") {
-        return Err(if wps {
+        return Err(if wps || classify_ole(bytes) == OleKind::Wps {
             old_wps()
         } else {
             not_word_error(bytes, extension)
