@@ -12,7 +12,7 @@ pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Job {
-    /// The plain text of a .docx, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030).
+    /// The plain text of a .docx, .doc, .wps, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030).
     Text {
         /// The uploaded file's name (its extension is a hint only).
         file_name: String,

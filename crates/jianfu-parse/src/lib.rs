@@ -1,6 +1,6 @@
 //! Bounded parsing of uploaded files. Every uploaded format the server reads (the text of a
-//! .docx, .pdf, .ofd or .txt; the rows of an .xlsx ledger) is parsed as a job that can truly be
-//! stopped:
+//! .docx, .doc, .wps, .pdf, .ofd or .txt; the rows of an .xlsx ledger) is parsed as a job that
+//! can truly be stopped:
 //!
 //! - **In a worker process.** The server re-executes its own binary as `jianfu parse-worker`
 //!   (hidden from the help): the job and the file's bytes go in on stdin, the result comes back

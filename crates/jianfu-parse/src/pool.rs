@@ -100,7 +100,7 @@ impl Parser {
         &self.inner.config
     }
 
-    /// The text of an uploaded .docx, .pdf (text layer), .ofd or .txt.
+    /// The text of an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt.
     pub async fn text(&self, file_name: &str, bytes: Bytes) -> Result<String, ParseError> {
         // The reader's own clock stops a second before the kill, so a slow file usually gets
         // its message; the kill is what guarantees the end.

@@ -11,11 +11,10 @@
 //! the same format; an older Kingsoft layout without a `WordDocument` stream,
 //! and Word 95 or earlier, are refused with a message saying what to do.
 //!
-//! Only the main document is read (as for a .docx, not the headers,
-//! footnotes or text boxes). Every length in the file is a claim: each one is
-//! checked against the bytes actually there, the streams read and the pieces
-//! walked are capped, the text kept is capped, and reading stops at a
-//! deadline.
+//! Only the main document is read, not the headers, footnotes or text
+//! boxes. Every length in the file is a claim: each one is checked against
+//! the bytes actually there, the stream read and the pieces walked are
+//! capped, the text kept is capped, and reading stops at a deadline.
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::time::{Duration, Instant};
@@ -28,7 +27,8 @@ use crate::TextError;
 /// Bounds on the work one .doc or .wps may cause.
 #[derive(Debug, Clone)]
 pub struct DocLimits {
-    /// Most bytes the `WordDocument` stream, or the piece table, may hold.
+    /// Most bytes the `WordDocument` stream may hold (of the table stream only
+    /// the piece table is read, no longer than the file).
     pub max_stream_bytes: u64,
     /// Most pieces in the piece table; Word writes a few per edit session.
     pub max_pieces: usize,
@@ -70,7 +70,9 @@ pub struct DocText {
 const WORD97_IDENT: u16 = 0xA5EC;
 /// `wIdent` of a Word 6.0/95 FIB.
 const WORD6_IDENT: u16 = 0xA5DC;
-/// Lowest `nFib` of the Word 97 format (0x00C1; 0x00C0 was written by betas).
+/// Lowest `nFib` of the Word 97 format. Word 97 and every later version
+/// write 0x00C1 here (a later version's own number is further on, in
+/// `FibRgCswNew`); Word 95 and earlier wrote 0x0065–0x0069.
 const WORD97_NFIB: u16 = 0x00C0;
 /// FibBase flags.
 const F_ENCRYPTED: u16 = 0x0100;

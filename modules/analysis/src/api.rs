@@ -14,8 +14,8 @@ use jianfu_web::AppState;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
-/// A draft to assess: JSON, or a multipart form with a `file` (.docx, .pdf, .txt) and optional
-/// `kind` and `single_task` fields.
+/// A draft to assess: JSON, or a multipart form with a `file` (.docx, .doc, .wps, .pdf, .ofd,
+/// .txt) and optional `kind` and `single_task` fields.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessInput {

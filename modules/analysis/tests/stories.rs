@@ -307,6 +307,20 @@ async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["field"], "file");
+    assert_eq!(e["error"]["code"], "corrupt_file", "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("文件已损坏"),
+        "{e}"
+    );
+    // An image is refused naming the formats that are read.
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    let (status, e) = app
+        .upload("filer", "/api/v1/analysis/document", "扫描件.png", png)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert!(
         e["error"]["message"].as_str().unwrap().contains(".docx")
             && e["error"]["message"].as_str().unwrap().contains(".ofd"),

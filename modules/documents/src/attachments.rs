@@ -154,7 +154,7 @@ pub async fn may_attach(db: &Db, actor: &Actor, document_id: i64) -> AppResult<(
 }
 
 /// Formats whose text may be read for the attachment's 字数; the others are kept unread.
-const READABLE: &[&str] = &["docx", "pdf", "ofd", "txt", "csv"];
+const READABLE: &[&str] = &["docx", "doc", "wps", "pdf", "ofd", "txt", "csv"];
 
 /// Attaches a file to a document of the actor's own unit (or region, for the office).
 pub async fn add(

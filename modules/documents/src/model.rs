@@ -439,10 +439,10 @@ pub async fn write(
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
 }
 
-/// The text of an uploaded .docx, .pdf (text layer), .ofd or .txt, read by the bounded parser (a
-/// worker process under memory and CPU limits, killed at its deadline; see `jianfu_parse`). A
-/// file that cannot be read, goes past a bound or holds no text gets a Chinese 422 naming
-/// `file`; a full parsing queue is a 503.
+/// The text of an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt, read by the
+/// bounded parser (a worker process under memory and CPU limits, killed at its deadline; see
+/// `jianfu_parse`). A file that cannot be read, goes past a bound or holds no text gets a
+/// Chinese 422 naming `file`; a full parsing queue is a 503.
 pub async fn extract_text(
     parser: &jianfu_parse::Parser,
     file_name: &str,
@@ -475,8 +475,9 @@ pub struct Prefill {
     pub char_count: usize,
 }
 
-/// Reads an uploaded .docx, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030) and finds its
-/// elements. Stores nothing; a file it cannot read gets a Chinese error naming `file`.
+/// Reads an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030)
+/// and finds its elements. Stores nothing; a file it cannot read gets a Chinese error naming
+/// `file`.
 pub async fn read_upload(
     parser: &jianfu_parse::Parser,
     file_name: &str,

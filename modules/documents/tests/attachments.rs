@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 both_backends!(
     attachments_are_kept_served_and_removed,
+    word_97_and_wps_attachments_are_counted,
     attachments_refuse_bad_files_and_other_units,
     attachments_on_the_document_page
 );
@@ -132,6 +133,30 @@ async fn attachments_are_kept_served_and_removed(backend: Backend) {
         actions.contains(&"document.attach") && actions.contains(&"document.detach"),
         "{actions:?}"
     );
+}
+
+/// A Word 97-2003 .doc or WPS .wps attachment is read too, by the parse worker, for its 字数.
+async fn word_97_and_wps_attachments_are_counted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let doc = document(&app).await;
+    let old_doc = include_bytes!("../../../crates/jianfu-text/tests/fixtures/notice.doc");
+    let text = jianfu_text::extract("notice.doc", old_doc).unwrap().text;
+    for (name, content_type) in [
+        ("附件2 旧版通知.doc", "application/msword"),
+        ("附件3 旧版通知.wps", "application/vnd.ms-works"),
+    ] {
+        let (status, a) = app
+            .upload(
+                "filer",
+                &format!("/api/v1/documents/{doc}/attachments"),
+                name,
+                old_doc.to_vec(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{a}");
+        assert_eq!(a["content_type"], content_type);
+        assert_eq!(a["char_count"], jianfu_text::word_count(&text), "{name}");
+    }
 }
 
 async fn attachments_refuse_bad_files_and_other_units(backend: Backend) {

@@ -1109,14 +1109,34 @@ async fn an_uploaded_document_fills_the_form(backend: Backend) {
     assert!(page.contains("value=\"示农发〔2026〕45号\"") && page.contains("value=\"2026-11-03\""));
     assert!(page.contains("<option selected>通知</option>"));
 
-    // Formats it cannot read, and forged tokens, are refused with Chinese messages.
+    // A Word 97-2003 .doc is read as well, by the same bounded worker.
+    let old_doc = include_bytes!("../../../jianfu-text/tests/fixtures/notice.doc");
+    let r = upload("旧版通知.doc", old_doc.to_vec(), csrf.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("已从“旧版通知.doc”读取"), "{page}");
+    assert!(
+        page.contains("value=\"平安县人民政府办公室关于精简会议文件的通知\"")
+            && page.contains("value=\"平政办发〔2024〕12号\""),
+        "{page}"
+    );
+
+    // Damaged files, formats it cannot read, and forged tokens, are refused with Chinese
+    // messages.
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(4096, 0);
     let r = upload("旧文件.doc", ole, csrf.clone()).await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
+    assert!(page.contains("文件已损坏"), "{page}");
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    let r = upload("扫描件.png", png, csrf.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
     assert!(
-        page.contains(".docx"),
+        page.contains(".docx") && page.contains(".doc、.wps"),
         "the error names the formats it reads: {page}"
     );
     let r = upload("空.txt", Vec::new(), csrf.clone()).await.unwrap();
