@@ -24,6 +24,7 @@ mod layout;
 pub mod ofd;
 pub mod padding;
 mod pdf;
+pub mod timex;
 mod zip_part;
 
 pub use count::{count_detail, word_count, CountDetail};

@@ -153,6 +153,13 @@ enum AnalysisCommand {
         #[arg(long, help = "列出识别错误的句子")]
         errors: bool,
     },
+    #[command(
+        about = "用标注句子集评估套话（穿靴戴帽）识别的逐类准确率（precision）和召回率（recall），并核对已知构成的整篇文件的套话占比"
+    )]
+    PaddingEval {
+        #[arg(long, help = "列出识别错误的句子")]
+        errors: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -431,6 +438,22 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => Lexicon::builtin().clone(),
             };
             let report = eval::evaluate(&lexicon, eval::LABELLED_SET).map_err(|e| e.to_string())?;
+            println!("{}", report.render_scores());
+            if errors {
+                println!("{}", report.render_mistakes(None));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Analysis {
+            action: AnalysisCommand::PaddingEval { errors },
+        } => {
+            use jianfu_text::padding::{eval, PaddingLexicon};
+            let report = eval::evaluate(
+                PaddingLexicon::builtin(),
+                eval::LABELLED_SET,
+                eval::DOCUMENTS,
+            )
+            .map_err(|e| e.to_string())?;
             println!("{}", report.render_scores());
             if errors {
                 println!("{}", report.render_mistakes(None));

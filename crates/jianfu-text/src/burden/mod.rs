@@ -13,7 +13,8 @@
 //! 3. `scope`: headings are skipped; a cue is dropped when its clause forbids or reduces it
 //!    ("严禁打卡", "精简报表"), narrates the past ("召开了"), or when it is
 //!    part of a name ("督查室");
-//! 4. `attrs`: frequency, deadline and target units of the sentence.
+//! 4. `attrs`: frequency and deadline of the sentence, read by
+//!    [`crate::timex`], and its target units.
 //!
 //! [`eval`] scores a lexicon against the labelled sentences of
 //! `data/burden_labelled.tsv`.

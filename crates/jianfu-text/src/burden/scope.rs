@@ -11,19 +11,10 @@
 //! done unless the clause demands it ("每季度召开1次", "不少于2次").
 
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::lexicon::{Lexicon, Marker};
 use super::phrase::PhraseMatch;
-
-/// A number of times, sessions or rounds: "22次", "8场", "三轮". Grammar,
-/// not vocabulary, so written here rather than in the lexicon.
-static COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new("[0-9０-９一二三四五六七八九十百两]+(?:余|多)?(?:人次|次|场|轮|批|期)")
-        .expect("the count pattern is valid (tested)")
-});
+use crate::timex;
 
 /// Words that make a count a demand rather than a tally.
 const COUNT_DEMANDS: [&str; 14] = [
@@ -65,7 +56,12 @@ impl<'a> Scope<'a> {
             .filter(|m| *m.payload != Marker::Shield)
             .filter(|m| !shields.iter().any(|s| s.start <= m.start && m.end <= s.end))
             .collect();
-        let counts: Vec<Range<usize>> = COUNT.find_iter(sentence).map(|m| m.range()).collect();
+        // Counts of occasions ("22次", "8场", "三轮"), read by timex.
+        let counts: Vec<Range<usize>> = timex::find(sentence)
+            .into_iter()
+            .filter(|t| t.is_occasions())
+            .map(|t| t.range)
+            .collect();
         let demanding = if counts.is_empty() {
             Vec::new()
         } else {
