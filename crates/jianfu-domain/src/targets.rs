@@ -3,6 +3,7 @@
 //! and the result of a write.
 use crate::audit::{self, Change};
 use crate::policy;
+use crate::rules::Focus;
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult, Level};
 use jianfu_store::burden::{self as ledger, LedgerItem, TargetRow};
@@ -153,10 +154,21 @@ pub struct ItemChange<'a, T: Serialize> {
     pub before: Option<&'a T>,
     /// The stored item after the write.
     pub after: &'a T,
-    /// The item's date before the write, when it had one.
-    pub old_date: Option<&'a str>,
+    /// The item as its rules saw it before the write (an edit).
+    pub old: Option<Touched<'a>>,
+    /// The group the item belongs to after the write, in its module's terms (see
+    /// [`Focus::groups`]).
+    pub group: Option<String>,
     /// The audit summary.
     pub summary: String,
+}
+
+/// What the rules of an item's channel group it by: its unit, date and module-defined group.
+#[derive(Debug, Clone)]
+pub struct Touched<'a> {
+    pub unit: i64,
+    pub date: &'a str,
+    pub group: Option<String>,
 }
 
 /// The common end of every channel's item write, in its transaction: stores what the item
@@ -189,14 +201,20 @@ pub async fn store_reach_and_audit<T: Serialize>(
         },
     )
     .await?;
-    let dates = std::iter::once(item.on_date)
-        .chain(change.old_date)
-        .filter_map(|d| d.parse::<NaiveDate>().ok())
-        .collect();
+    let mut focus = Focus::new(item.channel);
+    if let Some(old) = change.old {
+        focus = focus.touch(item.item_id, old.unit, old.group, Some(old.date));
+    }
+    let focus = focus.touch(
+        item.item_id,
+        item.issuer_id,
+        change.group,
+        Some(item.on_date),
+    );
     Ok(Written {
         id: item.item_id,
         region_id: item.region_id,
-        dates,
+        focus,
     })
 }
 
@@ -259,8 +277,15 @@ pub async fn record<I: ItemInput>(
 ) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let written = input.write(&mut tx, actor, id).await?;
-    crate::warnings::evaluate_after_write(&mut tx, I::CHANNEL, written.region_id, &written.dates)
-        .await?;
+    let dates = written.focus.dates.clone();
+    crate::warnings::evaluate_after_write(
+        &mut tx,
+        I::CHANNEL,
+        written.region_id,
+        &dates,
+        Some(written.focus),
+    )
+    .await?;
     tx.commit().await?;
     Ok(written.id)
 }
@@ -270,8 +295,9 @@ pub async fn record<I: ItemInput>(
 pub struct Written {
     pub id: i64,
     pub region_id: i64,
-    /// The item's date, and its old date when it moved.
-    pub dates: Vec<chrono::NaiveDate>,
+    /// What the write touched (the item's dates, units and groups before and after), for the
+    /// focused evaluation of its channel's rules.
+    pub focus: Focus,
 }
 
 /// Filters of the document and meeting ledgers: the issuer (organizer), a period, a title search.

@@ -1,10 +1,14 @@
 //! 预警: findings of the rules become warnings, one live warning per rule and subject.
-//! Evaluation runs inside every write's transaction (the warning appears at once), for the
-//! whole region over the years the write touches, and as a full run (`jianfu rules run`).
+//! Evaluation runs inside every write's transaction (the warning appears at once): the written
+//! channel's pack re-evaluates only the subjects the write touched (its [`Focus`]), other packs
+//! that read the channel the whole region over the years the write touches; a full run
+//! (`jianfu rules run`), a changed setting or plan evaluates whole regions.
 //! Warnings whose cause went away are resolved automatically; their history is kept.
 use crate::audit::{self, Change};
 use crate::policy::{self, Action};
-use crate::rules::{self, Finding, RuleDef, RulePack, Scope, Settings};
+use crate::rules::{
+    self, Cover, Covered, Evaluation, Finding, Focus, RuleDef, RulePack, Scope, Settings,
+};
 use chrono::{Datelike, NaiveDate};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 use jianfu_store::rules::{self as store, NewWarning, Warning, WarningEventRow, WarningFilter};
@@ -38,52 +42,82 @@ pub async fn evaluate_region(
     years: &[i32],
     packs: &[&'static RulePack],
 ) -> AppResult<Outcome> {
+    evaluate(tx, Scope::whole(region, years.to_vec()), packs).await
+}
+
+/// Evaluates the packs over a scope and reconciles, pack by pack, the warnings each one covers.
+pub async fn evaluate(
+    tx: &mut Tx,
+    scope: Scope,
+    packs: &[&'static RulePack],
+) -> AppResult<Outcome> {
     let started = std::time::Instant::now();
-    let scope = Scope {
-        region_id: region,
-        years: years.to_vec(),
-    };
-    let settings = Settings::from_overrides(&store::settings(tx, region).await?);
-    let mut findings = Vec::new();
+    let settings = Settings::from_overrides(&store::settings(tx, scope.region_id).await?);
+    let mut outcome = Outcome::default();
     for pack in packs {
-        findings.extend((pack.evaluate)(tx, &scope, &settings).await?);
+        let evaluated = (pack.evaluate)(tx, &scope, &settings).await?;
+        outcome.add(reconcile(tx, &scope, pack, evaluated).await?);
     }
-    let evaluated = started.elapsed();
-    let rule_ids: Vec<&str> = packs
-        .iter()
-        .flat_map(|p| p.rules.iter().map(|r| r.id))
-        .collect();
-    let outcome = reconcile(tx, region, years, &rule_ids, findings).await?;
     tracing::debug!(
-        region,
+        region = scope.region_id,
         packs = packs.len(),
-        evaluate_ms = evaluated.as_millis() as u64,
-        reconcile_ms = (started.elapsed() - evaluated).as_millis() as u64,
+        focused = scope.focus.is_some(),
+        ms = started.elapsed().as_millis() as u64,
         raised = outcome.raised,
         "rules evaluated"
     );
     Ok(outcome)
 }
 
+/// The live warnings of a pack that an evaluation covers.
+async fn covered_warnings(
+    tx: &mut Tx,
+    scope: &Scope,
+    pack: &RulePack,
+    covers: Option<&[Cover]>,
+) -> AppResult<Vec<Warning>> {
+    let region = scope.region_id;
+    let Some(covers) = covers else {
+        let (first, last) = (
+            scope.years.iter().min().copied().unwrap_or(2000),
+            scope.years.iter().max().copied().unwrap_or(2000),
+        );
+        let rule_ids: Vec<&str> = pack.rules.iter().map(|r| r.id).collect();
+        return Ok(store::live_warnings(
+            tx,
+            region,
+            &format!("{first}-01-01"),
+            &format!("{last}-12-31"),
+            &rule_ids,
+        )
+        .await?);
+    };
+    let mut out: Vec<Warning> = Vec::new();
+    for cover in covers {
+        let found = match &cover.subjects {
+            Covered::Keys(keys) => store::live_warnings_of(tx, region, &cover.rules, keys).await?,
+            Covered::Dates(from, to) => {
+                store::live_warnings(tx, region, from, to, &cover.rules).await?
+            }
+        };
+        for w in found {
+            if !out.iter().any(|o| o.id == w.id) {
+                out.push(w);
+            }
+        }
+    }
+    Ok(out)
+}
+
 async fn reconcile(
     tx: &mut Tx,
-    region: i64,
-    years: &[i32],
-    rule_ids: &[&str],
-    findings: Vec<Finding>,
+    scope: &Scope,
+    pack: &RulePack,
+    evaluated: Evaluation,
 ) -> AppResult<Outcome> {
-    let (first, last) = (
-        years.iter().min().copied().unwrap_or(2000),
-        years.iter().max().copied().unwrap_or(2000),
-    );
-    let live = store::live_warnings(
-        tx,
-        region,
-        &format!("{first}-01-01"),
-        &format!("{last}-12-31"),
-        rule_ids,
-    )
-    .await?;
+    let region = scope.region_id;
+    let covers = evaluated.covers.as_deref();
+    let live = covered_warnings(tx, scope, pack, covers).await?;
     let mut by_key: HashMap<(String, String), Warning> = live
         .into_iter()
         .map(|w| ((w.rule_id.clone(), w.subject_key.clone()), w))
@@ -92,6 +126,14 @@ async fn reconcile(
     let mut out = Outcome::default();
     let mut seen = HashSet::new();
     let mut fresh: Vec<(Finding, String, String)> = Vec::new();
+    // A focused evaluation answers only for what it covers: a finding outside it would meet
+    // a warning it did not load.
+    let findings = evaluated.findings.into_iter().filter(|f| {
+        covers.is_none_or(|cs| {
+            cs.iter()
+                .any(|c| c.holds(f.rule_id, &f.subject_key, &f.on_date))
+        })
+    });
     for f in findings {
         if !seen.insert((f.rule_id, f.subject_key.clone())) {
             continue;
@@ -100,7 +142,12 @@ async fn reconcile(
         let figures = f.figures.to_json().to_string();
         let records = serde_json::to_string(&f.records).unwrap_or_else(|_| "[]".into());
         match by_key.remove(&(f.rule_id.to_string(), f.subject_key.clone())) {
-            Some(w) if w.figures == figures && w.subject == f.subject && w.records == records => {}
+            Some(w)
+                if w.figures == figures
+                    && w.subject == f.subject
+                    && w.records == records
+                    && w.on_date == f.on_date
+                    && w.unit_id == f.unit_id => {}
             Some(w) => {
                 store::refresh_warning(
                     tx,
@@ -150,30 +197,30 @@ fn new_warning<'a>(
 
 /// After a write to a channel: the rule packs that read the channel, over the region and the
 /// years of the changed dates and the years after them (this year's count is next year's
-/// baseline).
+/// baseline). With a focus, the channel's own pack re-evaluates only what the write touched.
 pub async fn evaluate_after_write(
     tx: &mut Tx,
     channel: &str,
     region: i64,
     dates: &[NaiveDate],
+    focus: Option<Focus>,
 ) -> AppResult<Outcome> {
-    evaluate_packs_after(tx, &rules::packs_reading(channel), region, dates).await
+    let scope = Scope {
+        region_id: region,
+        years: years_after(dates),
+        focus,
+    };
+    evaluate(tx, scope, &rules::packs_reading(channel)).await
 }
 
-/// These packs over the region and the years of the changed dates and the years after them.
-pub async fn evaluate_packs_after(
-    tx: &mut Tx,
-    packs: &[&'static RulePack],
-    region: i64,
-    dates: &[NaiveDate],
-) -> AppResult<Outcome> {
+fn years_after(dates: &[NaiveDate]) -> Vec<i32> {
     let mut years: Vec<i32> = dates
         .iter()
         .flat_map(|d| [d.year(), d.year() + 1])
         .collect();
     years.sort_unstable();
     years.dedup();
-    evaluate_region(tx, region, &years, packs).await
+    years
 }
 
 /// The full re-evaluation of every region and year (`jianfu rules run`).

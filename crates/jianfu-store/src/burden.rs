@@ -16,7 +16,7 @@ pub struct TargetRow {
 /// An item as the spine indexes it.
 pub struct LedgerItem<'a> {
     /// The channel (the module's name): documents, meetings, …
-    pub channel: &'a str,
+    pub channel: &'static str,
     pub item_id: i64,
     pub region_id: i64,
     pub issuer_id: i64,

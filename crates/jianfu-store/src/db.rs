@@ -197,6 +197,18 @@ impl Q {
         self.args.push(v.into());
         format!("${}", self.args.len())
     }
+
+    /// Appends `$a, $b, …` for the values (the inside of an `IN (…)`).
+    pub fn push_list<T: Into<Arg>>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Q {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            let p = self.arg(v);
+            self.sql.push_str(&p);
+        }
+        self
+    }
 }
 
 macro_rules! bind_args {

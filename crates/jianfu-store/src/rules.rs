@@ -125,13 +125,29 @@ pub async fn live_warnings(
     .bind(region)
     .bind(from)
     .bind(to);
-    for (i, r) in rule_ids.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        let p = q.arg(*r);
-        q.push(&p);
+    q.push_list(rule_ids.iter().copied());
+    q.push(")");
+    conn.fetch_all(&q).await
+}
+
+/// The live warnings of some rules about some subjects (the partial unique index on rule and
+/// subject finds them).
+pub async fn live_warnings_of(
+    conn: &mut Conn,
+    region: i64,
+    rule_ids: &[&str],
+    keys: &[String],
+) -> Result<Vec<Warning>, StoreError> {
+    if rule_ids.is_empty() || keys.is_empty() {
+        return Ok(Vec::new());
     }
+    let mut q = Q::new(format!(
+        "SELECT {WARNING_COLS} FROM warnings w WHERE w.region_id = $1 AND w.status <> 'resolved' AND w.rule_id IN ("
+    ))
+    .bind(region);
+    q.push_list(rule_ids.iter().copied());
+    q.push(") AND w.subject_key IN (");
+    q.push_list(keys.iter().map(String::as_str));
     q.push(")");
     conn.fetch_all(&q).await
 }
@@ -155,14 +171,16 @@ pub async fn refresh_warning(
     now: &str,
 ) -> Result<(), StoreError> {
     tx.execute(
-        &Q::new("UPDATE warnings SET subject = $1, unit_id = $2, figures = $3, records = $4, severity = $5, updated_at = $6 WHERE id = $7")
+        &Q::new("UPDATE warnings SET subject = $1, unit_id = $2, figures = $3, records = $4, severity = $5, updated_at = $6, \
+                 on_date = $8 WHERE id = $7")
             .bind(w.subject)
             .bind(w.unit_id)
             .bind(w.figures)
             .bind(w.records)
             .bind(w.severity)
             .bind(now)
-            .bind(id),
+            .bind(id)
+            .bind(w.on_date),
     )
     .await?;
     Ok(())
@@ -348,11 +366,7 @@ pub async fn resolve_warnings(
     for chunk in ids.chunks(per) {
         let mut q = Q::new("UPDATE warnings SET status = 'resolved', resolved_at = $1, updated_at = $2 WHERE id IN (");
         q = q.bind(now).bind(now);
-        for (i, id) in chunk.iter().enumerate() {
-            let p = q.arg(*id);
-            q.push(if i == 0 { "" } else { ", " });
-            q.push(&p);
-        }
+        q.push_list(chunk.iter().copied());
         q.push(")");
         tx.execute(&q).await?;
         let mut ev =

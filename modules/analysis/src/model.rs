@@ -390,7 +390,7 @@ impl Intelligence {
             return Ok(0);
         }
         let mut paths = PathCache::default();
-        let mut regions: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        let mut regions: HashMap<i64, rules::Focus> = HashMap::new();
         let (mut results, mut indexed) = (Vec::new(), Vec::new());
         for d in &queued {
             let (matches, _) = self.copies(&mut conn, &d.body, Some(d), None).await?;
@@ -436,9 +436,11 @@ impl Intelligence {
             .map_err(blocking_error)??;
             indexed.push(indexed_doc(d, paths.get(&mut conn, d.issuer_id).await?));
             results.push((d, result));
-            if let Ok(date) = d.issued_on.parse() {
-                regions.entry(d.region_id).or_default().push(date);
-            }
+            let focus = regions
+                .remove(&d.region_id)
+                .unwrap_or_else(|| rules::Focus::new("analysis"));
+            let focus = focus.touch(d.id, d.issuer_id, None, Some(&d.issued_on));
+            regions.insert(d.region_id, focus);
         }
         // Searchable by the time the analysis shows as done.
         let s = self.clone();
@@ -451,9 +453,12 @@ impl Intelligence {
         for (d, result) in &results {
             store::save(&mut tx, d.region_id, result, &d.queued_at).await?;
         }
-        for (region, dates) in regions {
-            // What reading found changes only the facts of the reading rules.
-            warnings::evaluate_packs_after(&mut tx, &[&crate::rules::PACK], region, &dates).await?;
+        for (region, focus) in regions {
+            // What reading found changes only the facts of the reading rules, for the
+            // documents just read.
+            let dates = focus.dates.clone();
+            warnings::evaluate_after_write(&mut tx, "analysis", region, &dates, Some(focus))
+                .await?;
         }
         tx.commit().await?;
         Ok(queued.len())

@@ -5,8 +5,8 @@ use crate::store;
 use jianfu_core::AppResult;
 use jianfu_domain::rule_params;
 use jianfu_domain::rules::{
-    Figures, Finding, NoParams, RuleDef, RuleId, RulePack, RuleParams as _, Scope, Settings,
-    Severity, SRC_2024,
+    Cover, Evaluation, Figures, Finding, NoParams, RuleDef, RuleId, RulePack, RuleParams as _,
+    Scope, Settings, Severity, SRC_2024,
 };
 use jianfu_store::Conn;
 
@@ -43,19 +43,40 @@ pub static PACK: RulePack = RulePack {
     rules: RULES,
     // Its facts are the readings the background reader stores: a document write queues the
     // document for reading and the reader evaluates this pack once the reading is stored
-    // (`evaluate_packs_after`), so a write to `documents` need not evaluate it again.
+    // for the documents it read, so a write to `documents` need not evaluate it again.
     reads: &["analysis"],
     evaluate: |conn, scope, settings| Box::pin(evaluate(conn, scope, settings)),
 };
 
-async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec<Finding>> {
+async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Evaluation> {
     let copied = s.on::<CopiedParams>(ReadRule::Copied);
     let reports = s.on::<NoParams>(ReadRule::ImplementationReport);
+    let focus = scope.focus_on("analysis");
+    let covers = focus.map(|f| {
+        let keys = f
+            .records
+            .iter()
+            .map(|id| format!("document:{id}"))
+            .collect();
+        vec![Cover::keys(
+            &[ReadRule::Copied, ReadRule::ImplementationReport],
+            keys,
+        )]
+    });
     if copied.is_none() && reports.is_none() {
-        return Ok(Vec::new());
+        return Ok(Evaluation {
+            findings: Vec::new(),
+            covers,
+        });
     }
-    let (from, to) = scope.window();
-    let docs = store::read_facts(conn, scope.region_id, &from, &to).await?;
+    // The reader re-reads only the documents it has just read.
+    let docs = match focus {
+        Some(f) => store::read_facts_of(conn, &f.records).await?,
+        None => {
+            let (from, to) = scope.window();
+            store::read_facts(conn, scope.region_id, &from, &to).await?
+        }
+    };
     let mut out = Vec::new();
     for d in &docs {
         let key = format!("document:{}", d.id);
@@ -110,7 +131,10 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
         }
     }
     out.retain(|f| scope.covers(&f.on_date));
-    Ok(out)
+    Ok(Evaluation {
+        findings: out,
+        covers,
+    })
 }
 
 /// The kind of copy as a warning's subject names it.

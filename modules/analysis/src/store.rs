@@ -66,10 +66,7 @@ pub async fn documents_by_id(
         "SELECT {DOC_META}, '' AS queued_at FROM documents d JOIN org_units o ON o.id = d.issuer_id \
          LEFT JOIN org_units p ON p.id = o.parent_id WHERE d.id IN ("
     ));
-    for (i, id) in ids.iter().enumerate() {
-        let p = q.arg(*id);
-        q.push(if i == 0 { "" } else { ", " }).push(&p);
-    }
+    q.push_list(ids.iter().copied());
     q.push(")");
     conn.fetch_all(&q).await
 }
@@ -188,10 +185,7 @@ pub async fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Summary>, Sto
     let mut q = Q::new(
         "SELECT document_id, burden_count, copy_share, copy_class FROM document_analysis WHERE document_id IN (",
     );
-    for (i, id) in ids.iter().enumerate() {
-        let p = q.arg(*id);
-        q.push(if i == 0 { "" } else { ", " }).push(&p);
-    }
+    q.push_list(ids.iter().copied());
     q.push(")");
     conn.fetch_all(&q).await
 }
@@ -211,6 +205,10 @@ pub struct ReadFact {
     pub report_demands: i64,
 }
 
+const READ_FACT_COLS: &str = "SELECT d.id, d.issuer_id, d.title, d.issued_on, a.copy_source_id, s.title AS copy_source_title, \
+     a.copy_share, a.copy_class, a.report_demands \
+     FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id";
+
 pub async fn read_facts(
     conn: &mut Conn,
     region: i64,
@@ -218,15 +216,23 @@ pub async fn read_facts(
     to: &str,
 ) -> Result<Vec<ReadFact>, StoreError> {
     conn.fetch_all(
-        &Q::new(
-            "SELECT d.id, d.issuer_id, d.title, d.issued_on, a.copy_source_id, s.title AS copy_source_title, a.copy_share, \
-             a.copy_class, a.report_demands \
-             FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id \
-             WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id",
-        )
+        &Q::new(format!(
+            "{READ_FACT_COLS} WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id"
+        ))
         .bind(region)
         .bind(from)
         .bind(to),
     )
     .await
+}
+
+/// The readings of some documents.
+pub async fn read_facts_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ReadFact>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(format!("{READ_FACT_COLS} WHERE d.id IN ("));
+    q.push_list(ids.iter().copied());
+    q.push(") ORDER BY d.issued_on, d.id");
+    conn.fetch_all(&q).await
 }

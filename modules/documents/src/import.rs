@@ -359,7 +359,10 @@ pub async fn import(
                         match documents::write(&mut tx, actor, id, input).await {
                             Ok(w) => {
                                 tx.commit().await?;
-                                touched.entry(w.region_id).or_default().extend(w.dates);
+                                touched
+                                    .entry(w.region_id)
+                                    .or_default()
+                                    .extend(w.focus.dates);
                                 Ok(if id.is_some() {
                                     Outcome::Updated
                                 } else {
@@ -396,7 +399,7 @@ pub async fn import(
     }
     for (region, dates) in touched {
         let mut tx = db.begin().await?;
-        warnings::evaluate_after_write(&mut tx, "documents", region, &dates).await?;
+        warnings::evaluate_after_write(&mut tx, "documents", region, &dates, None).await?;
         tx.commit().await?;
     }
     Ok(report)

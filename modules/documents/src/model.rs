@@ -10,7 +10,7 @@ use jianfu_domain::burden::{Channel, PlanFields};
 use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
-    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target,
+    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched,
 };
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::{Db, Tx};
@@ -319,8 +319,10 @@ pub async fn write(
     let title = required_text("title", &jianfu_text::unify_ideographs(&input.title), 200)?;
     let body = jianfu_text::unify_ideographs(&input.body);
     let doc_number = optional_text("doc_number", input.doc_number.as_deref(), 60)?;
+    // One number, one spelling: the rules group forwards by it.
     let upper_doc_number =
-        optional_text("upper_doc_number", input.upper_doc_number.as_deref(), 60)?;
+        optional_text("upper_doc_number", input.upper_doc_number.as_deref(), 60)?
+            .map(|n| n.chars().filter(|c| !c.is_whitespace()).collect::<String>());
     let main_recipients = optional_text("main_recipients", input.main_recipients.as_deref(), 500)?;
     let cc_recipients = optional_text("cc_recipients", input.cc_recipients.as_deref(), 500)?;
     if body.chars().count() > MAX_BODY_CHARS {
@@ -433,7 +435,12 @@ pub async fn write(
         entity: "document",
         before: before.as_ref(),
         after: &after,
-        old_date: before.as_ref().map(|b| b.issued_on.as_str()),
+        old: before.as_ref().map(|b| Touched {
+            unit: b.issuer_id,
+            date: &b.issued_on,
+            group: crate::rules::forward_group(b.forwards_upper, b.upper_doc_number.as_deref()),
+        }),
+        group: crate::rules::forward_group(input.forwards_upper, upper_doc_number.as_deref()),
         summary,
     };
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await

@@ -4,8 +4,8 @@ use crate::store::facts::{self as store, DocFact};
 use jianfu_core::AppResult;
 use jianfu_domain::rule_params;
 use jianfu_domain::rules::{
-    count_rules, year_of, CountRules, Figures, Finding, NoParams, ParamDef, RuleDef, RuleId,
-    RulePack, Scope, Settings, Severity, YearCounts, SRC_2019, SRC_2024,
+    count_rules, year_of, CountRules, Cover, Evaluation, Figures, Finding, NoParams, ParamDef,
+    RuleDef, RuleId, RulePack, Scope, Settings, Severity, YearCounts, SRC_2019, SRC_2024,
 };
 use jianfu_store::Conn;
 use std::collections::BTreeMap;
@@ -127,13 +127,44 @@ pub fn length_limit(p: &LengthParams, kind: &str, single_task: bool) -> (i64, &'
     }
 }
 
-async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec<Finding>> {
+/// The rules of each document on its own.
+const PER_DOCUMENT: [DocRule; 2] = [DocRule::Length, DocRule::SchoolsHospitals];
+/// The rules of an issuer's yearly counts.
+const PER_ISSUER_YEAR: [DocRule; 4] = [
+    DocRule::CountRise,
+    DocRule::Quota,
+    DocRule::BaseYearCut,
+    DocRule::InformalShare,
+];
+
+/// The group `doc.forwarded_twice` puts a document in: the upper document it forwards.
+pub fn forward_group(forwards_upper: bool, upper_doc_number: Option<&str>) -> Option<String> {
+    let number: String = upper_doc_number?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    (forwards_upper && !number.is_empty()).then_some(number)
+}
+
+async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Evaluation> {
     let (from, to) = scope.window();
     let region = scope.region_id;
-    let docs = store::documents(conn, region, &from, &to).await?;
+    let focus = scope.focus_on("documents");
+    // A write re-reads only its documents, the documents forwarding the same upper documents
+    // and the yearly counts of its issuers; other evaluations read the region.
+    let (docs, forwards) = match focus {
+        Some(f) => (
+            store::documents_by_id(conn, &f.records).await?,
+            store::forwarding(conn, region, &f.groups, &from, &to).await?,
+        ),
+        None => (
+            store::documents(conn, region, &from, &to).await?,
+            Vec::new(),
+        ),
+    };
     let base_years = jianfu_store::plans::base_years(conn, region).await?;
     let counts = YearCounts::new(
-        store::document_year_counts(conn, region).await?,
+        store::document_year_counts(conn, region, focus.map(|f| f.units.as_slice())).await?,
         jianfu_store::plans::quotas(conn, region, "documents").await?,
         jianfu_store::rules::unit_names(conn, region)
             .await?
@@ -142,7 +173,12 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
     );
     let mut out = Vec::new();
     per_document(&docs, s, &mut out);
-    forwarded_twice(region, &docs, s, &mut out);
+    forwarded_twice(
+        region,
+        if focus.is_some() { &forwards } else { &docs },
+        s,
+        &mut out,
+    );
     let spec = CountRules {
         channel: "documents",
         noun: "发文",
@@ -155,14 +191,54 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
     count_rules(&spec, &counts, scope, &mut out);
     base_year_and_informal(&counts, &base_years, scope, s, &mut out);
     out.retain(|f| scope.covers(&f.on_date));
-    Ok(out)
+    let Some(f) = focus else {
+        return Ok(Evaluation::whole(out));
+    };
+    let years = &scope.years;
+    let covers = vec![
+        Cover::keys(
+            &PER_DOCUMENT,
+            f.records.iter().map(|id| document_key(*id)).collect(),
+        ),
+        Cover::keys(
+            &[DocRule::ForwardedTwice],
+            years
+                .iter()
+                .flat_map(|y| f.groups.iter().map(move |g| upper_key(region, *y, g)))
+                .collect(),
+        ),
+        Cover::keys(
+            &PER_ISSUER_YEAR,
+            years
+                .iter()
+                .flat_map(|y| f.units.iter().map(move |u| issuer_year_key(*u, *y)))
+                .collect(),
+        ),
+    ];
+    Ok(Evaluation {
+        findings: out,
+        covers: Some(covers),
+    })
+}
+
+fn document_key(id: i64) -> String {
+    format!("document:{id}")
+}
+
+fn upper_key(region: i64, year: i32, number: &str) -> String {
+    format!("upper:{region}:{year}:{number}")
+}
+
+/// The subject of an issuer's yearly counts (`count_rules` keys its findings the same way).
+fn issuer_year_key(issuer: i64, year: i32) -> String {
+    format!("documents:{issuer}:{year}")
 }
 
 fn per_document(docs: &[DocFact], s: &Settings, out: &mut Vec<Finding>) {
     let length = s.on::<LengthParams>(DocRule::Length);
     let signoff = s.on::<NoParams>(DocRule::SchoolsHospitals);
     for d in docs {
-        let key = format!("document:{}", d.id);
+        let key = document_key(d.id);
         let found = |rule: DocRule, subject: String| {
             Finding::new(rule, key.clone(), subject, Some(d.issuer_id), &d.issued_on)
                 .records(vec![("documents", d.id)])
@@ -211,9 +287,8 @@ fn forwarded_twice(region: i64, docs: &[DocFact], s: &Settings, out: &mut Vec<Fi
         return;
     };
     let mut by_upper: BTreeMap<(i32, String), Vec<&DocFact>> = BTreeMap::new();
-    for d in docs.iter().filter(|d| d.forwards_upper) {
-        if let Some(n) = d.upper_doc_number.as_deref() {
-            let key: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+    for d in docs {
+        if let Some(key) = forward_group(d.forwards_upper, d.upper_doc_number.as_deref()) {
             by_upper
                 .entry((year_of(&d.issued_on), key))
                 .or_default()
@@ -237,7 +312,7 @@ fn forwarded_twice(region: i64, docs: &[DocFact], s: &Settings, out: &mut Vec<Fi
         out.push(
             Finding::new(
                 DocRule::ForwardedTwice,
-                format!("upper:{region}:{year}:{number}"),
+                upper_key(region, year, &number),
                 format!(
                     "上级文件{}被{}个部门分别转发（{}）",
                     number,
@@ -275,7 +350,7 @@ fn base_year_and_informal(
             continue;
         }
         let date = format!("{year}-12-31");
-        let key = format!("documents:{}:{year}", c.issuer_id);
+        let key = issuer_year_key(c.issuer_id, year);
         let name = counts.name(c.issuer_id);
         let base = base_years
             .iter()

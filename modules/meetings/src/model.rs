@@ -7,7 +7,7 @@ use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
 use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
-    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target,
+    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched,
 };
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::{Db, Tx};
@@ -374,7 +374,12 @@ pub async fn write(
         entity: crate::CHANNEL.entity,
         before: before.as_ref(),
         after: &after,
-        old_date: before.as_ref().map(|b| b.held_on.as_str()),
+        old: before.as_ref().map(|b| Touched {
+            unit: b.organizer_id,
+            date: &b.held_on,
+            group: None,
+        }),
+        group: None,
         summary,
     };
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await

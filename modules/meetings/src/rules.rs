@@ -5,8 +5,9 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use jianfu_core::{AppResult, Level};
 use jianfu_domain::rule_params;
 use jianfu_domain::rules::{
-    count_rules, year_of, CountRules, Figures, Finding, NoParams, ParamDef, RuleDef, RuleId,
-    RulePack, RuleParams as _, Scope, Settings, Severity, YearCounts, SRC_2019, SRC_2024,
+    count_rules, year_of, CountRules, Cover, Evaluation, Figures, Finding, NoParams, ParamDef,
+    RuleDef, RuleId, RulePack, RuleParams as _, Scope, Settings, Severity, YearCounts, SRC_2019,
+    SRC_2024,
 };
 use jianfu_store::rules as facts;
 use jianfu_store::Conn;
@@ -274,26 +275,26 @@ impl Facts {
     }
 }
 
-async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec<Finding>> {
-    let (from, to) = scope.window();
+/// The rules whose findings are dated by the meetings they are about (the meeting itself, the
+/// first relay of a cascade, the first meeting of a week to merge).
+const DATED: [MeetRule; 10] = [
+    MeetRule::Duration,
+    MeetRule::Speech,
+    MeetRule::NoMeetingDay,
+    MeetRule::ReachDown,
+    MeetRule::ToVillages,
+    MeetRule::HeadsRequired,
+    MeetRule::OutOfPlan,
+    MeetRule::SameNightRelay,
+    MeetRule::Cascade,
+    MeetRule::Merge,
+];
+
+async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Evaluation> {
     let region = scope.region_id;
     let regions = facts::region_and_ancestors(conn, region).await?;
-    let mut targets: HashMap<i64, HashSet<(i64, String)>> = HashMap::new();
-    for (id, unit, level) in store::targets(conn, region, &from, &to).await? {
-        targets.entry(id).or_default().insert((unit, level));
-    }
-    let facts = Facts {
-        region_id: region,
-        meetings: store::facts(conn, &regions, &from, &to).await?,
-        targets,
-    };
-    let counts = YearCounts::new(
-        store::year_counts(conn, region).await?,
-        jianfu_store::plans::quotas(conn, region, "meetings").await?,
-        facts::unit_names(conn, region).await?.into_iter().collect(),
-    );
-    let mut out = Vec::new();
-    per_meeting(&facts, s, &mut out);
+    let names = facts::unit_names(conn, region).await?.into_iter().collect();
+    let quotas = jianfu_store::plans::quotas(conn, region, "meetings").await?;
     let spec = CountRules {
         channel: "meetings",
         noun: "会议",
@@ -303,13 +304,111 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Vec
             .map(|p| (MeetRule::CountRise, p.tolerance)),
         quota: s.on::<NoParams>(MeetRule::Quota).map(|_| MeetRule::Quota),
     };
+    let mut out = Vec::new();
+    let Some(focus) = scope.focus_on("meetings") else {
+        let (from, to) = scope.window();
+        let facts = Facts::load(conn, region, &regions, &from, &to).await?;
+        let counts = YearCounts::new(store::year_counts(conn, region, None).await?, quotas, names);
+        per_meeting(&facts, s, &mut out);
+        count_rules(&spec, &counts, scope, &mut out);
+        comprehensive(&facts, s, &mut out);
+        same_night_relay(&facts, s, &mut out);
+        cascade(&facts, s, &mut out);
+        merge(&facts, s, &mut out);
+        out.retain(|f| scope.covers(&f.on_date));
+        return Ok(Evaluation::whole(out));
+    };
+    // A write changes the findings dated within a cascade's reach (or a week) of its dates,
+    // and its organizers' yearly counts: the meetings around those dates are read, findings
+    // dated nearer are complete, and only those replace warnings.
+    let reach = s
+        .on::<CascadeParams>(MeetRule::Cascade)
+        .map_or(0, |p| p.days)
+        .max(7);
+    let mut covers = Vec::new();
+    for date in &focus.dates {
+        let near = chrono::Duration::days(reach);
+        let (from, to) = (*date - near, *date + near);
+        let facts = Facts::load(
+            conn,
+            region,
+            &regions,
+            &(from - near).to_string(),
+            &(to + near).to_string(),
+        )
+        .await?;
+        let mut near_findings = Vec::new();
+        per_meeting(&facts, s, &mut near_findings);
+        same_night_relay(&facts, s, &mut near_findings);
+        cascade(&facts, s, &mut near_findings);
+        merge(&facts, s, &mut near_findings);
+        let cover = Cover::dates(&DATED, from, to);
+        // Findings dated further out may lack meetings outside what was read.
+        out.extend(
+            near_findings
+                .into_iter()
+                .filter(|f| cover.holds(f.rule_id, &f.subject_key, &f.on_date)),
+        );
+        covers.push(cover);
+    }
+    let (from, to) = scope.window();
+    let plenaries = Facts {
+        region_id: region,
+        meetings: store::plenaries(conn, region, &focus.units, &from, &to).await?,
+        targets: HashMap::new(),
+    };
+    comprehensive(&plenaries, s, &mut out);
+    let counts = YearCounts::new(
+        store::year_counts(conn, region, Some(&focus.units)).await?,
+        quotas,
+        names,
+    );
     count_rules(&spec, &counts, scope, &mut out);
-    comprehensive(&facts, s, &mut out);
-    same_night_relay(&facts, s, &mut out);
-    cascade(&facts, s, &mut out);
-    merge(&facts, s, &mut out);
+    let organizer_years = |key: fn(i64, i32) -> String| -> Vec<String> {
+        scope
+            .years
+            .iter()
+            .flat_map(|y| focus.units.iter().map(move |u| key(*u, *y)))
+            .collect()
+    };
+    covers.push(Cover::keys(
+        &[MeetRule::Comprehensive],
+        organizer_years(organizer_key),
+    ));
+    covers.push(Cover::keys(
+        &[MeetRule::CountRise, MeetRule::Quota],
+        organizer_years(|u, y| format!("meetings:{u}:{y}")),
+    ));
     out.retain(|f| scope.covers(&f.on_date));
-    Ok(out)
+    Ok(Evaluation {
+        findings: out,
+        covers: Some(covers),
+    })
+}
+
+impl Facts {
+    /// The region's meetings in `[from, to]` with their targets, and its ancestors' meetings.
+    async fn load(
+        conn: &mut Conn,
+        region: i64,
+        regions: &[i64],
+        from: &str,
+        to: &str,
+    ) -> AppResult<Facts> {
+        let mut targets: HashMap<i64, HashSet<(i64, String)>> = HashMap::new();
+        for (id, unit, level) in store::targets(conn, region, from, to).await? {
+            targets.entry(id).or_default().insert((unit, level));
+        }
+        Ok(Facts {
+            region_id: region,
+            meetings: store::facts(conn, regions, from, to).await?,
+            targets,
+        })
+    }
+}
+
+fn organizer_key(organizer: i64, year: i32) -> String {
+    format!("organizer:{organizer}:{year}")
 }
 
 fn parse_start(m: &MeetingFact) -> Option<NaiveDateTime> {
@@ -514,7 +613,7 @@ fn comprehensive(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 MeetRule::Comprehensive,
-                format!("organizer:{organizer}:{year}"),
+                organizer_key(organizer, year),
                 format!(
                     "{}{}年召开全体会议{}次，超过每年{}次",
                     ms[0].organizer_name,

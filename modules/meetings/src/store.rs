@@ -169,6 +169,13 @@ pub struct MeetingFact {
     pub relays_meeting_id: Option<i64>,
 }
 
+const FACT_COLS: &str = "SELECT m.id, m.region_id, m.organizer_id, o.name AS organizer_name, \
+     CASE WHEN o.level = 'department' THEN COALESCE(p.level, 'department') ELSE o.level END AS organizer_level, \
+     m.title, m.topic, m.kind, m.held_on, m.starts_at, m.planned_minutes, m.actual_minutes, m.reach_level, m.heads_required, \
+     m.heads_approved, m.reach_approved, m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, \
+     m.approved, m.relays_meeting_id \
+     FROM meetings m JOIN org_units o ON o.id = m.organizer_id LEFT JOIN org_units p ON p.id = o.parent_id";
+
 /// Meetings of the given regions in a period, as the rules read them.
 pub async fn facts(
     conn: &mut Conn,
@@ -176,21 +183,32 @@ pub async fn facts(
     from: &str,
     to: &str,
 ) -> Result<Vec<MeetingFact>, StoreError> {
-    let mut q = Q::new(
-        "SELECT m.id, m.region_id, m.organizer_id, o.name AS organizer_name, \
-         CASE WHEN o.level = 'department' THEN COALESCE(p.level, 'department') ELSE o.level END AS organizer_level, \
-         m.title, m.topic, m.kind, m.held_on, m.starts_at, m.planned_minutes, m.actual_minutes, m.reach_level, m.heads_required, \
-         m.heads_approved, m.reach_approved, m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, \
-         m.approved, m.relays_meeting_id \
-         FROM meetings m JOIN org_units o ON o.id = m.organizer_id LEFT JOIN org_units p ON p.id = o.parent_id WHERE m.region_id IN (",
-    );
-    for (i, r) in regions.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        let p = q.arg(*r);
-        q.push(&p);
+    let mut q = Q::new(format!("{FACT_COLS} WHERE m.region_id IN ("));
+    q.push_list(regions.iter().copied());
+    let a = q.arg(from);
+    let b = q.arg(to);
+    q.push(&format!(
+        ") AND m.held_on >= {a} AND m.held_on <= {b} ORDER BY m.starts_at, m.id"
+    ));
+    conn.fetch_all(&q).await
+}
+
+/// The plenary meetings (全体会议) of some organizers of a region in a period.
+pub async fn plenaries(
+    conn: &mut Conn,
+    region: i64,
+    organizers: &[i64],
+    from: &str,
+    to: &str,
+) -> Result<Vec<MeetingFact>, StoreError> {
+    if organizers.is_empty() {
+        return Ok(Vec::new());
     }
+    let mut q = Q::new(format!(
+        "{FACT_COLS} WHERE m.region_id = $1 AND m.kind = 'plenary' AND m.organizer_id IN ("
+    ))
+    .bind(region);
+    q.push_list(organizers.iter().copied());
     let a = q.arg(from);
     let b = q.arg(to);
     q.push(&format!(
@@ -218,15 +236,24 @@ pub async fn targets(
     .await
 }
 
-pub async fn year_counts(conn: &mut Conn, region: i64) -> Result<Vec<YearCount>, StoreError> {
-    conn.fetch_all(
-        &Q::new(
-            "SELECT organizer_id AS issuer_id, SUBSTR(held_on, 1, 4) AS year, COUNT(*) AS total, CAST(0 AS BIGINT) AS informal \
-             FROM meetings WHERE region_id = $1 GROUP BY organizer_id, SUBSTR(held_on, 1, 4)",
-        )
-        .bind(region),
+/// Meetings per organizer and year in a region; only these organizers' when given.
+pub async fn year_counts(
+    conn: &mut Conn,
+    region: i64,
+    organizers: Option<&[i64]>,
+) -> Result<Vec<YearCount>, StoreError> {
+    let mut q = Q::new(
+        "SELECT organizer_id AS issuer_id, SUBSTR(held_on, 1, 4) AS year, COUNT(*) AS total, CAST(0 AS BIGINT) AS informal \
+         FROM meetings WHERE region_id = $1",
     )
-    .await
+    .bind(region);
+    if let Some(organizers) = organizers {
+        q.push(" AND organizer_id IN (");
+        q.push_list(organizers.iter().copied());
+        q.push(")");
+    }
+    q.push(" GROUP BY organizer_id, SUBSTR(held_on, 1, 4)");
+    conn.fetch_all(&q).await
 }
 
 /// A meeting row for bulk loading.

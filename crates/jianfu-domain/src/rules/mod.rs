@@ -252,9 +252,137 @@ pub struct Scope {
     pub region_id: i64,
     /// Findings outside these years are not reported (they belong to another window).
     pub years: Vec<i32>,
+    /// What a single write touched; `None` for a whole evaluation (a full run, a changed
+    /// setting or plan).
+    pub focus: Option<Focus>,
+}
+
+/// What one write of a channel touched: the pack of that channel re-evaluates only the subjects
+/// these can change ([`Evaluation::covers`]), not the whole region.
+#[derive(Debug, Clone, Default)]
+pub struct Focus {
+    pub channel: &'static str,
+    /// The written records (ids in the channel).
+    pub records: Vec<i64>,
+    /// The units responsible for them (issuer, organizer), before and after the write.
+    pub units: Vec<i64>,
+    /// Groups the records belonged to before and after the write, in the module's own terms
+    /// (the upper document a document forwards, …).
+    pub groups: Vec<String>,
+    /// The records' dates, before and after the write.
+    pub dates: Vec<chrono::NaiveDate>,
+}
+
+impl Focus {
+    pub fn new(channel: &'static str) -> Focus {
+        Focus {
+            channel,
+            ..Focus::default()
+        }
+    }
+
+    /// Adds a record with its unit, group and date (one call for its state before the write,
+    /// one for after).
+    pub fn touch(
+        mut self,
+        record: i64,
+        unit: i64,
+        group: Option<String>,
+        date: Option<&str>,
+    ) -> Focus {
+        push_new(&mut self.records, record);
+        push_new(&mut self.units, unit);
+        if let Some(g) = group {
+            push_new(&mut self.groups, g);
+        }
+        if let Some(d) = date.and_then(|d| d.get(0..10)?.parse().ok()) {
+            push_new(&mut self.dates, d);
+        }
+        self
+    }
+}
+
+fn push_new<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+/// What a pack found, and which warnings its findings replace: the live warnings of the
+/// covered subjects that are not found again are resolved; other warnings are left alone.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    /// `None`: every rule of the pack over the scope's years.
+    pub covers: Option<Vec<Cover>>,
+}
+
+impl Evaluation {
+    /// Findings over the whole scope.
+    pub fn whole(findings: Vec<Finding>) -> Evaluation {
+        Evaluation {
+            findings,
+            covers: None,
+        }
+    }
+}
+
+/// A part of a pack's warnings that a focused evaluation computed in full: some rules, for
+/// some subjects or for the findings dated in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cover {
+    pub rules: Vec<&'static str>,
+    pub subjects: Covered,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Covered {
+    /// These subject keys.
+    Keys(Vec<String>),
+    /// Findings dated in `[from, to]` (ISO dates).
+    Dates(String, String),
+}
+
+impl Cover {
+    pub fn keys(rules: &[impl RuleId], keys: Vec<String>) -> Cover {
+        Cover {
+            rules: rules.iter().map(|r| r.id()).collect(),
+            subjects: Covered::Keys(keys),
+        }
+    }
+
+    pub fn dates(rules: &[impl RuleId], from: chrono::NaiveDate, to: chrono::NaiveDate) -> Cover {
+        Cover {
+            rules: rules.iter().map(|r| r.id()).collect(),
+            subjects: Covered::Dates(from.to_string(), to.to_string()),
+        }
+    }
+
+    /// Whether a finding (or warning) of `rule` about `key` dated `on_date` lies in this part.
+    pub fn holds(&self, rule: &str, key: &str, on_date: &str) -> bool {
+        self.rules.contains(&rule)
+            && match &self.subjects {
+                Covered::Keys(keys) => keys.iter().any(|k| k == key),
+                Covered::Dates(from, to) => from.as_str() <= on_date && on_date <= to.as_str(),
+            }
+    }
 }
 
 impl Scope {
+    /// The whole of a region over some years.
+    pub fn whole(region_id: i64, years: Vec<i32>) -> Scope {
+        Scope {
+            region_id,
+            years,
+            focus: None,
+        }
+    }
+
+    /// The focus of a write to `channel`, when this evaluation follows one.
+    pub fn focus_on(&self, channel: &str) -> Option<&Focus> {
+        self.focus.as_ref().filter(|f| f.channel == channel)
+    }
+
     /// First and last day of the facts to read: a month of slack on both sides, since cascades
     /// and merged weeks cross year boundaries.
     pub fn window(&self) -> (String, String) {
@@ -275,7 +403,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Loads a pack's facts for a scope and runs its enabled rules over them.
 pub type EvaluateFn =
-    for<'a> fn(&'a mut Conn, &'a Scope, &'a Settings) -> BoxFuture<'a, AppResult<Vec<Finding>>>;
+    for<'a> fn(&'a mut Conn, &'a Scope, &'a Settings) -> BoxFuture<'a, AppResult<Evaluation>>;
 
 /// The rules of a module, the channels whose writes can change their findings, and how to
 /// evaluate them.
@@ -404,7 +532,7 @@ mod tests {
         name: "tests",
         rules: RULES,
         reads: &["tests"],
-        evaluate: |_, _, _| Box::pin(async { Ok(Vec::new()) }),
+        evaluate: |_, _, _| Box::pin(async { Ok(Evaluation::whole(Vec::new())) }),
     };
 
     #[test]

@@ -13,6 +13,7 @@ mod ledger;
 mod org;
 mod permissions;
 mod plans;
+mod rules;
 mod tokens;
 mod users;
 

@@ -20,6 +20,11 @@ pub struct DocFact {
     pub upper_doc_number: Option<String>,
 }
 
+const FACT_COLS: &str = "SELECT d.id, d.issuer_id, o.name AS issuer_name, d.title, d.kind, d.carrier, d.issued_on, \
+     d.char_count, d.single_task, d.to_schools_hospitals, d.head_signed, d.forwards_upper, d.upper_doc_number \
+     FROM documents d JOIN org_units o ON o.id = d.issuer_id";
+
+/// A region's documents issued in `[from, to]`.
 pub async fn documents(
     conn: &mut Conn,
     region: i64,
@@ -27,12 +32,9 @@ pub async fn documents(
     to: &str,
 ) -> Result<Vec<DocFact>, StoreError> {
     conn.fetch_all(
-        &Q::new(
-            "SELECT d.id, d.issuer_id, o.name AS issuer_name, d.title, d.kind, d.carrier, d.issued_on, d.char_count, d.single_task, \
-             d.to_schools_hospitals, d.head_signed, d.forwards_upper, d.upper_doc_number \
-             FROM documents d JOIN org_units o ON o.id = d.issuer_id \
-             WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id",
-        )
+        &Q::new(format!(
+            "{FACT_COLS} WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id"
+        ))
         .bind(region)
         .bind(from)
         .bind(to),
@@ -40,17 +42,57 @@ pub async fn documents(
     .await
 }
 
+/// Some documents by id.
+pub async fn documents_by_id(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DocFact>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(format!("{FACT_COLS} WHERE d.id IN ("));
+    q.push_list(ids.iter().copied());
+    q.push(") ORDER BY d.issued_on, d.id");
+    conn.fetch_all(&q).await
+}
+
+/// A region's documents in `[from, to]` that forward one of these upper documents.
+pub async fn forwarding(
+    conn: &mut Conn,
+    region: i64,
+    numbers: &[String],
+    from: &str,
+    to: &str,
+) -> Result<Vec<DocFact>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new(format!(
+        "{FACT_COLS} WHERE d.region_id = $1 AND d.upper_doc_number IN ("
+    ))
+    .bind(region);
+    q.push_list(numbers.iter().map(String::as_str));
+    let (a, b) = (q.arg(from), q.arg(to));
+    q.push(&format!(
+        ") AND d.forwards_upper AND d.issued_on >= {a} AND d.issued_on <= {b} ORDER BY d.issued_on, d.id"
+    ));
+    conn.fetch_all(&q).await
+}
+
+/// Documents per issuer and year in a region; only these issuers' when given.
 pub async fn document_year_counts(
     conn: &mut Conn,
     region: i64,
+    issuers: Option<&[i64]>,
 ) -> Result<Vec<YearCount>, StoreError> {
-    conn.fetch_all(
-        &Q::new(
-            "SELECT issuer_id, SUBSTR(issued_on, 1, 4) AS year, COUNT(*) AS total, \
-             CAST(SUM(CASE WHEN carrier <> 'formal' THEN 1 ELSE 0 END) AS BIGINT) AS informal \
-             FROM documents WHERE region_id = $1 GROUP BY issuer_id, SUBSTR(issued_on, 1, 4)",
-        )
-        .bind(region),
+    let mut q = Q::new(
+        "SELECT issuer_id, SUBSTR(issued_on, 1, 4) AS year, COUNT(*) AS total, \
+         CAST(SUM(CASE WHEN carrier <> 'formal' THEN 1 ELSE 0 END) AS BIGINT) AS informal \
+         FROM documents WHERE region_id = $1",
     )
-    .await
+    .bind(region);
+    if let Some(issuers) = issuers {
+        q.push(" AND issuer_id IN (");
+        q.push_list(issuers.iter().copied());
+        q.push(")");
+    }
+    q.push(" GROUP BY issuer_id, SUBSTR(issued_on, 1, 4)");
+    conn.fetch_all(&q).await
 }
