@@ -15,7 +15,6 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let _ = doc_text_with(bytes, Some(".doc"), &limits);
     if jianfu_text::docx::is_ole(bytes) {
-        let _ = jianfu_text::docx::classify_ole(bytes);
         let _ = jianfu_text::docx::ole_error(bytes, Some(".wps"));
     }
 });
