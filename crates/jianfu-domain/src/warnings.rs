@@ -20,6 +20,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub raised: usize,
+    /// Resolved warnings whose cause returned.
+    pub reopened: usize,
     pub updated: usize,
     pub resolved: usize,
     pub live: usize,
@@ -28,6 +30,7 @@ pub struct Outcome {
 impl Outcome {
     fn add(&mut self, o: Outcome) {
         self.raised += o.raised;
+        self.reopened += o.reopened;
         self.updated += o.updated;
         self.resolved += o.resolved;
         self.live += o.live;
@@ -162,12 +165,33 @@ async fn reconcile(
             None => fresh.push((f, figures, records)),
         }
     }
+    // The warning of a rule and subject is one warning for its whole life: when its cause
+    // returns, the resolved one reopens with its status, justification and history.
+    let keys: Vec<(&str, &str)> = fresh
+        .iter()
+        .map(|(f, _, _)| (f.rule_id, f.subject_key.as_str()))
+        .collect();
+    let mut resolved: HashMap<(String, String), i64> =
+        store::resolved_warnings_of(tx, region, &keys)
+            .await?
+            .into_iter()
+            .map(|w| ((w.rule_id, w.subject_key), w.id))
+            .collect();
+    let mut rows: Vec<NewWarning> = Vec::with_capacity(fresh.len());
+    for (f, figures, records) in &fresh {
+        let row = new_warning(region, f, figures, records);
+        match resolved.remove(&(f.rule_id.to_string(), f.subject_key.clone())) {
+            Some(id) => {
+                store::reopen_warning(tx, id, &row, &now).await?;
+                let note = format!("原因再次出现，预警重新开启：{}", f.subject);
+                store::add_event(tx, id, "系统", "reopened", Some(&note), &now).await?;
+                out.reopened += 1;
+            }
+            None => rows.push(row),
+        }
+    }
     // New warnings and resolutions are written in batches: a full run over a province raises
     // hundreds of thousands. The "raised" event is the warning's own `raised_at` (see `get`).
-    let rows: Vec<NewWarning> = fresh
-        .iter()
-        .map(|(f, figures, records)| new_warning(region, f, figures, records))
-        .collect();
     store::insert_warnings(tx, &rows, &now).await?;
     out.raised += rows.len();
     let gone: Vec<i64> = by_key.into_values().map(|w| w.id).collect();

@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_keyed",
         sql: include_str!("../migrations/0008_audit_keyed.sql"),
     },
+    Migration {
+        version: 9,
+        name: "warning_life",
+        sql: include_str!("../migrations/0009_warning_life.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -186,6 +186,66 @@ pub async fn refresh_warning(
     Ok(())
 }
 
+/// The latest automatically resolved warning of each of these (rule, subject) pairs.
+pub async fn resolved_warnings_of(
+    conn: &mut Conn,
+    region: i64,
+    keys: &[(&str, &str)],
+) -> Result<Vec<Warning>, StoreError> {
+    let mut out: Vec<Warning> = Vec::new();
+    for chunk in keys.chunks(500) {
+        let mut rules: Vec<&str> = chunk.iter().map(|(r, _)| *r).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let mut q = Q::new(format!(
+            "SELECT {WARNING_COLS} FROM warnings w WHERE w.region_id = $1 AND w.status = 'resolved' AND w.rule_id IN ("
+        ))
+        .bind(region);
+        q.push_list(rules);
+        q.push(") AND w.subject_key IN (");
+        q.push_list(chunk.iter().map(|(_, k)| *k));
+        q.push(") ORDER BY w.id DESC");
+        for w in conn.fetch_all::<Warning>(&q).await? {
+            let wanted = chunk
+                .iter()
+                .any(|(r, k)| *r == w.rule_id && *k == w.subject_key);
+            let newer = out
+                .iter()
+                .any(|o| o.rule_id == w.rule_id && o.subject_key == w.subject_key);
+            if wanted && !newer {
+                out.push(w);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reopens a resolved warning whose cause returned: the status it had before, its justification
+/// and history kept, its finding refreshed.
+pub async fn reopen_warning(
+    tx: &mut Tx,
+    id: i64,
+    w: &NewWarning<'_>,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new(
+            "UPDATE warnings SET status = COALESCE(status_before, 'open'), status_before = NULL, resolved_at = NULL, \
+             subject = $1, unit_id = $2, figures = $3, records = $4, severity = $5, on_date = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(w.subject)
+        .bind(w.unit_id)
+        .bind(w.figures)
+        .bind(w.records)
+        .bind(w.severity)
+        .bind(w.on_date)
+        .bind(now)
+        .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
@@ -364,7 +424,9 @@ pub async fn resolve_warnings(
 ) -> Result<(), StoreError> {
     let per = chunk_rows(tx);
     for chunk in ids.chunks(per) {
-        let mut q = Q::new("UPDATE warnings SET status = 'resolved', resolved_at = $1, updated_at = $2 WHERE id IN (");
+        let mut q = Q::new(
+            "UPDATE warnings SET status_before = status, status = 'resolved', resolved_at = $1, updated_at = $2 WHERE id IN (",
+        );
         q = q.bind(now).bind(now);
         q.push_list(chunk.iter().copied());
         q.push(")");

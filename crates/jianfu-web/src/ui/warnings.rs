@@ -209,6 +209,7 @@ fn event_label(a: &str) -> &'static str {
     match a {
         "raised" => "产生预警",
         "updated" => "数据更新",
+        "reopened" => "重新开启",
         "justified" => "说明理由",
         "acknowledged" => "确认",
         "closed" => "办结",

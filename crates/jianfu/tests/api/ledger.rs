@@ -192,7 +192,7 @@ async fn documents_raise_and_clear_warnings(backend: Backend) {
     );
     assert!(detail["resolved_at"].is_string());
 
-    // Lengthened again: a new warning, the old one stays resolved.
+    // Lengthened again: the same warning reopens (one warning per rule and subject for life).
     app.send(
         "filer",
         "PUT",
@@ -213,7 +213,8 @@ async fn documents_raise_and_clear_warnings(backend: Backend) {
     let (_, all) = app
         .get("supervisor", "/api/v1/warnings?rule=doc.length")
         .await;
-    assert_eq!(all["total"], 2);
+    assert_eq!(all["total"], 1, "{all}");
+    assert_eq!(all["items"][0]["status"], "open", "{all}");
 
     // The document page data: body, targets, elements.
     let (status, got) = app

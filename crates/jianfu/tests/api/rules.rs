@@ -9,7 +9,10 @@ use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-both_backends!(focused_writes_leave_what_a_full_run_finds);
+both_backends!(
+    focused_writes_leave_what_a_full_run_finds,
+    a_threshold_tried_and_restored_reopens_the_same_warning
+);
 
 const UPPER_NUMBERS: [&str; 3] = [
     "省办发〔2026〕3号",
@@ -135,9 +138,112 @@ async fn focused_writes_leave_what_a_full_run_finds(backend: Backend) {
         .await
         .expect("full run");
     assert_eq!(
-        (full.raised, full.updated, full.resolved),
-        (0, 0, 0),
+        (full.raised, full.reopened, full.updated, full.resolved),
+        (0, 0, 0, 0),
         "a full run changed what the focused writes left ({before} live warnings): {full:?}"
     );
     assert_eq!(app.scalar(live).await, before);
+}
+
+async fn set_notice_limit(app: &TestApp, limit: i64) {
+    let (status, rule) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/doc.length",
+            &json!({"params": {"notice_limit": limit}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rule}");
+}
+
+/// Issue 11: set the 通知 limit to 3,600 and back to 3,000, and the acknowledged warning stays
+/// one warning, acknowledged, with its justification and its history — not a new 待处理 one.
+async fn a_threshold_tried_and_restored_reopens_the_same_warning(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let agri = app.unit_id("县农业农村局").await;
+    set_notice_limit(&app, 3000).await;
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut doc = document(&mut rng, &[agri], county, 1);
+    doc["body"] = json!("为切实减轻基层负担，现就有关事项通知如下。".repeat(170)); // 3,400 characters
+    doc["forwards_upper"] = json!(false);
+    doc["to_schools_hospitals"] = json!(false);
+    doc["issued_on"] = json!("2026-05-06");
+    write(&app, "POST", "/api/v1/documents", &doc).await;
+    let open = crate::helpers::open_warnings(&app, "supervisor", "rule=doc.length").await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    let id = open[0]["id"].as_i64().unwrap();
+    let act = |action: &'static str, note: &'static str| {
+        let path = format!("/api/v1/warnings/{id}/actions");
+        let app = &app;
+        async move {
+            let (status, v) = app
+                .send(
+                    if action == "justify" {
+                        "filer"
+                    } else {
+                        "supervisor"
+                    },
+                    "POST",
+                    &path,
+                    &json!({"action": action, "note": note}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{action}: {v}");
+        }
+    };
+    act("justify", "方案含技术规范，确需超出篇幅").await;
+    act("acknowledge", "理由成立").await;
+
+    set_notice_limit(&app, 3600).await;
+    let (_, w) = app
+        .get("supervisor", &format!("/api/v1/warnings/{id}"))
+        .await;
+    assert_eq!(
+        w["status"], "resolved",
+        "3,400 characters are within 3,600: {w}"
+    );
+    let listed = crate::helpers::open_warnings(&app, "filer", "rule=doc.length").await;
+    assert!(
+        listed.is_empty(),
+        "a resolved warning is not in the open list: {listed:?}"
+    );
+
+    set_notice_limit(&app, 3000).await;
+    let (_, all) = app
+        .get(
+            "supervisor",
+            "/api/v1/warnings?rule=doc.length&per_page=100",
+        )
+        .await;
+    assert_eq!(all["total"], 1, "still one warning for the document: {all}");
+    let (_, w) = app
+        .get("supervisor", &format!("/api/v1/warnings/{id}"))
+        .await;
+    assert_eq!(w["status"], "acknowledged", "{w}");
+    assert_eq!(w["justification"], "方案含技术规范，确需超出篇幅", "{w}");
+    let actions: Vec<&str> = w["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "raised",
+            "justified",
+            "acknowledged",
+            "resolved",
+            "reopened"
+        ],
+        "{w}"
+    );
+    let c = app.browser_login("supervisor").await;
+    let page = app.page(&c, &format!("/warnings/{id}")).await;
+    assert!(
+        page.contains("重新开启") && page.contains("已确认"),
+        "{page}"
+    );
 }
