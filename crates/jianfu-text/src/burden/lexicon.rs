@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::error::LexiconError;
 use super::phrase::{Phrase, PhraseSet};
+use super::who::{Who, WhoTable};
 use super::BurdenKind;
 
 /// The lexicon shipped with Jianfu.
@@ -37,6 +38,8 @@ struct LexiconSpec {
     frequency: BTreeMap<String, String>,
     #[serde(default)]
     targets: TargetsSpec,
+    #[serde(default)]
+    who: WhoSpec,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,6 +56,8 @@ struct CueGroupSpec {
     rule: Option<String>,
     #[serde(default)]
     weak: bool,
+    #[serde(default)]
+    report_act: bool,
     phrases: Vec<String>,
     #[serde(default)]
     except: Vec<String>,
@@ -70,9 +75,13 @@ struct ScopeSpec {
     #[serde(default)]
     narrative_after: Vec<String>,
     #[serde(default)]
+    presupposed: Vec<String>,
+    #[serde(default)]
     narrative_clause: Vec<String>,
     #[serde(default)]
     narrative_sentence: Vec<String>,
+    #[serde(default)]
+    narrative_opening: Vec<String>,
     #[serde(default)]
     after_sentence: Vec<String>,
     #[serde(default)]
@@ -86,6 +95,68 @@ struct ScopeSpec {
 struct TargetsSpec {
     #[serde(default)]
     phrases: Vec<String>,
+}
+
+/// `[who]`: the units that may bear a demand, by class, and the words that
+/// make a named unit a receiver or an actor rather than the bearer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhoSpec {
+    #[serde(default)]
+    township: Vec<String>,
+    #[serde(default)]
+    village: Vec<String>,
+    #[serde(default)]
+    grassroots: Vec<String>,
+    #[serde(default)]
+    department: Vec<String>,
+    #[serde(default)]
+    upper: Vec<String>,
+    #[serde(default)]
+    receives_before: Vec<String>,
+    #[serde(default)]
+    acts_after: Vec<String>,
+}
+
+impl WhoSpec {
+    fn merge(&mut self, extra: WhoSpec) {
+        self.township.extend(extra.township);
+        self.village.extend(extra.village);
+        self.grassroots.extend(extra.grassroots);
+        self.department.extend(extra.department);
+        self.upper.extend(extra.upper);
+        self.receives_before.extend(extra.receives_before);
+        self.acts_after.extend(extra.acts_after);
+    }
+
+    fn compile(&self) -> Result<WhoTable, LexiconError> {
+        let lists = [
+            (&self.township, Who::Township),
+            (&self.village, Who::Village),
+            (&self.grassroots, Who::Grassroots),
+            (&self.department, Who::Department),
+            (&self.upper, Who::Upper),
+        ];
+        let (mut phrases, mut classes) = (Vec::new(), Vec::new());
+        for (list, who) in lists {
+            for p in list {
+                phrases.push(p.as_str());
+                classes.push(who);
+            }
+        }
+        let words = |entry: &str, list: &[String]| -> Result<Vec<String>, LexiconError> {
+            match list.iter().find(|w| w.trim().is_empty()) {
+                Some(w) => Err(bad_phrase(entry, w, "短语不能为空".into())),
+                None => Ok(list.iter().map(|w| w.trim().to_string()).collect()),
+            }
+        };
+        Ok(WhoTable::new(
+            compile_plain("who", &phrases)?,
+            classes,
+            words("who.receives_before", &self.receives_before)?,
+            words("who.acts_after", &self.acts_after)?,
+        ))
+    }
 }
 
 impl LexiconSpec {
@@ -106,13 +177,16 @@ impl LexiconSpec {
         s.after_cue.extend(e.after_cue);
         s.narrative_before.extend(e.narrative_before);
         s.narrative_after.extend(e.narrative_after);
+        s.presupposed.extend(e.presupposed);
         s.narrative_clause.extend(e.narrative_clause);
         s.narrative_sentence.extend(e.narrative_sentence);
+        s.narrative_opening.extend(e.narrative_opening);
         s.after_sentence.extend(e.after_sentence);
         s.shields.extend(e.shields);
         s.exclusions.extend(e.exclusions);
         self.frequency.extend(extra.frequency);
         self.targets.phrases.extend(extra.targets.phrases);
+        self.who.merge(extra.who);
         self
     }
 }
@@ -125,6 +199,9 @@ pub(crate) struct CueGroup {
     pub kind: BurdenKind,
     pub rule: Option<String>,
     pub weak: bool,
+    /// The act of reporting ("报送…情况"): right after a periodic report's
+    /// clause, it is that report.
+    pub report_act: bool,
 }
 
 /// The role of a scope phrase (see `[scope]` in the data file).
@@ -134,8 +211,10 @@ pub(crate) enum Marker {
     AfterCue,
     NarrativeBefore,
     NarrativeAfter,
+    Presupposed,
     NarrativeClause,
     NarrativeSentence,
+    NarrativeOpening,
     AfterSentence,
     Shield,
     Exclusion,
@@ -153,6 +232,7 @@ pub struct Lexicon {
     pub(crate) markers: PhraseSet<Marker>,
     pub(crate) frequency: Option<(AhoCorasick, Vec<String>)>,
     pub(crate) targets: Option<AhoCorasick>,
+    pub(crate) who: WhoTable,
 }
 
 impl Default for Lexicon {
@@ -234,12 +314,14 @@ impl Lexicon {
                 kind,
                 rule,
                 weak: group.weak,
+                report_act: group.report_act,
             });
         }
         let cues = PhraseSet::new(cue_phrases, max_gap).map_err(LexiconError::TooLarge)?;
         let markers = PhraseSet::new(markers, max_gap).map_err(LexiconError::TooLarge)?;
         let frequency = compile_frequency(&spec.frequency)?;
         let targets = compile_plain("targets.phrases", &spec.targets.phrases)?;
+        let who = spec.who.compile()?;
 
         Ok(Lexicon {
             spec,
@@ -248,6 +330,7 @@ impl Lexicon {
             markers,
             frequency,
             targets,
+            who,
         })
     }
 }
@@ -259,11 +342,17 @@ fn marker_phrases(scope: &ScopeSpec) -> Result<Vec<(Phrase, Marker)>, LexiconErr
         ("after_cue", &scope.after_cue, AfterCue),
         ("narrative_before", &scope.narrative_before, NarrativeBefore),
         ("narrative_after", &scope.narrative_after, NarrativeAfter),
+        ("presupposed", &scope.presupposed, Presupposed),
         ("narrative_clause", &scope.narrative_clause, NarrativeClause),
         (
             "narrative_sentence",
             &scope.narrative_sentence,
             NarrativeSentence,
+        ),
+        (
+            "narrative_opening",
+            &scope.narrative_opening,
+            NarrativeOpening,
         ),
         ("after_sentence", &scope.after_sentence, AfterSentence),
         ("shields", &scope.shields, Shield),

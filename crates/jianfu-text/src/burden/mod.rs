@@ -14,7 +14,10 @@
 //!    ("严禁打卡", "精简报表"), narrates the past ("召开了"), or when it is
 //!    part of a name ("督查室");
 //! 4. `attrs`: frequency and deadline of the sentence, read by
-//!    [`crate::timex`], and its target units.
+//!    [`crate::timex`], and its target units;
+//! 5. `who`: who must do it — townships, villages, grassroots units in
+//!    general, the county's departments or upper units (only the first
+//!    three are grassroots burdens).
 //!
 //! [`eval`] scores a lexicon against the labelled sentences of
 //! `data/burden_labelled.tsv`.
@@ -25,16 +28,18 @@ pub mod eval;
 mod kind;
 pub mod lexicon;
 pub mod phrase;
+mod resolve;
 mod scope;
 pub mod sentence;
+mod who;
 
 pub use error::LexiconError;
 pub use eval::{evaluate, EvalReport};
 pub use kind::{BurdenKind, UnknownKind};
 pub use lexicon::{Lexicon, DEFAULT_LEXICON_TOML};
+pub use who::{who_of, Who};
 
-use lexicon::CueGroup;
-use phrase::PhraseMatch;
+use resolve::Found;
 use scope::Scope;
 use sentence::{clause_at, Sentence};
 
@@ -56,6 +61,9 @@ pub struct Burden {
     pub deadline: Option<String>,
     /// The units addressed, as written: 各乡镇（街道）, 各村（社区）, …
     pub targets: Vec<String>,
+    /// Who must do it: only township, village and grassroots demands are
+    /// burdens on grassroots units.
+    pub who: Who,
     /// The rule of the platform's catalog the demand touches.
     pub rule_id: Option<String>,
 }
@@ -80,30 +88,30 @@ fn detect_in_sentence(s: &Sentence<'_>, lex: &Lexicon, out: &mut Vec<Burden>) {
     }
     let scope = Scope::of(s.text, lex);
     let clauses = sentence::clauses(s.text);
-    let mut found: Vec<(PhraseMatch<'_, usize>, &CueGroup)> = Vec::new();
-    for cue in cues {
-        let group = &lex.groups[*cue.payload];
-        if scope.excluded(cue.start, cue.end, *cue.payload)
-            || scope.cancels(&cue, &clause_at(&clauses, cue.start))
-        {
-            continue;
-        }
-        found.push((cue, group));
-    }
-    let chosen = drop_overruled_weak(found);
+    let found: Vec<Found<'_>> = cues
+        .into_iter()
+        .filter(|cue| {
+            !scope.excluded(cue, *cue.payload)
+                && !scope.cancels(cue, &clause_at(&clauses, cue.start))
+        })
+        .map(|cue| Found::new(cue, &lex.groups[*cue.payload]))
+        .collect();
+    let chosen = resolve::resolve(s.text, &clauses, found, lex);
     if chosen.is_empty() {
         return;
     }
     let targets = attrs::targets(lex, s.text);
+    let who = who_of(s.text, lex);
     let mut kinds_done = Vec::new();
-    for (cue, group) in chosen {
-        if kinds_done.contains(&group.kind) {
+    for f in chosen {
+        if kinds_done.contains(&f.kind) {
             continue;
         }
-        kinds_done.push(group.kind);
+        kinds_done.push(f.kind);
+        let cue = f.cue;
         let clause = clause_at(&clauses, cue.start);
         out.push(Burden {
-            kind: group.kind,
+            kind: f.kind,
             sentence: s.text.to_string(),
             start: s.start,
             end: s.end,
@@ -111,20 +119,8 @@ fn detect_in_sentence(s: &Sentence<'_>, lex: &Lexicon, out: &mut Vec<Burden>) {
             frequency: attrs::frequency(lex, s.text, clause.clone()),
             deadline: attrs::deadline(s.text, clause),
             targets: targets.clone(),
-            rule_id: group.rule.clone(),
+            who,
+            rule_id: f.rule.map(str::to_string),
         });
-    }
-}
-
-/// A weak cue (a bare 报送) counts only when the sentence has no other cue:
-/// in "每日17时前报送当日情况" the demand is a daily report, in
-/// "填写…采集表，于9月10日前报乡民政办" a form.
-fn drop_overruled_weak<'a>(
-    found: Vec<(PhraseMatch<'a, usize>, &'a CueGroup)>,
-) -> Vec<(PhraseMatch<'a, usize>, &'a CueGroup)> {
-    if found.iter().all(|(_, g)| g.weak) {
-        found
-    } else {
-        found.into_iter().filter(|(_, g)| !g.weak).collect()
     }
 }

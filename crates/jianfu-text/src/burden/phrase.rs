@@ -48,6 +48,8 @@ pub struct PhraseMatch<'a, T> {
     pub start: usize,
     /// End of the first part (equal to `end` for a plain phrase).
     pub head_end: usize,
+    /// Start of the last part (equal to `start` for a plain phrase).
+    pub tail_start: usize,
     pub end: usize,
     pub payload: &'a T,
 }
@@ -97,9 +99,15 @@ impl<T> PhraseSet<T> {
             for &i in &self.by_head[m.pattern().as_usize()] {
                 let (phrase, payload) = &self.phrases[i];
                 if let Some(end) = self.match_rest(text, m.end(), &phrase.parts[1..]) {
+                    let last = &phrase.parts[phrase.parts.len() - 1];
                     out.push(PhraseMatch {
                         start: m.start(),
                         head_end: m.end(),
+                        tail_start: if phrase.parts.len() == 1 {
+                            m.start()
+                        } else {
+                            end - last.len()
+                        },
                         end,
                         payload,
                     });
@@ -171,6 +179,17 @@ mod tests {
         assert_eq!(found(&s, "建立机制，台账").len(), 1);
         assert_eq!(found(&s, "建立一二三四五台账").len(), 1);
         assert_eq!(found(&s, "建立一二三四台账").len(), 2);
+    }
+
+    #[test]
+    fn the_last_part_is_located() {
+        let s = set(&["每季度…报送", "台账"], 12);
+        let text = "每季度末向县委督查室报送";
+        let m = s.find_all(text)[0];
+        assert_eq!(&text[m.start..m.head_end], "每季度");
+        assert_eq!(&text[m.tail_start..m.end], "报送");
+        let m = s.find_all("台账")[0];
+        assert_eq!((m.start, m.tail_start), (0, 0));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! The markers come from `[scope]` of the lexicon and the `except` lists of
 //! the cue groups. A negator governs the rest of its clause, so
 //! "不得要求基层填报报表" cancels 填报 but "未按要求报送的，将予以通报"
-//! stays a demand. A shield ("不得迟于", "了解") silences the markers
+//! stays a demand. A cue right before "时要" is presupposed, not demanded
+//! ("开展检查时要拍照"). A shield ("不得迟于", "了解") silences the markers
 //! inside it. A count after the cue ("召开会议22次") reports what was
 //! done unless the clause demands it ("每季度召开1次", "不少于2次").
 
@@ -51,9 +52,16 @@ impl<'a> Scope<'a> {
             .filter(|m| *m.payload == Marker::Shield)
             .map(|m| m.start..m.end)
             .collect();
+        let ends_clause = |m: &PhraseMatch<'_, Marker>| {
+            sentence[m.end..]
+                .chars()
+                .next()
+                .is_some_and(|c| super::sentence::CLAUSE_MARKS.contains(&c))
+        };
         let markers = all
             .into_iter()
             .filter(|m| *m.payload != Marker::Shield)
+            .filter(|m| *m.payload != Marker::NarrativeOpening || ends_clause(m))
             .filter(|m| !shields.iter().any(|s| s.start <= m.start && m.end <= s.end))
             .collect();
         // Counts of occasions ("22次", "8场", "三轮"), read by timex.
@@ -81,16 +89,18 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Whether the cue at `start..end` of cue group `group` overlaps an
-    /// exclusion ("督查室") or one of the group's exceptions.
-    pub fn excluded(&self, start: usize, end: usize, group: usize) -> bool {
+    /// Whether the words of `cue` (of cue group `group`) overlap an
+    /// exclusion ("督查室") or one of the group's exceptions. The gap of a
+    /// phrase is not its words: "每季度末向县委督查室报送" is a report.
+    pub fn excluded<T>(&self, cue: &PhraseMatch<'_, T>, group: usize) -> bool {
+        let words = [cue.start..cue.head_end, cue.tail_start..cue.end];
         self.markers.iter().any(|m| {
             let applies = match *m.payload {
                 Marker::Exclusion => true,
                 Marker::Except(g) => g == group,
                 _ => false,
             };
-            applies && m.start < end && start < m.end
+            applies && words.iter().any(|w| m.start < w.end && w.start < m.end)
         })
     }
 
@@ -113,8 +123,10 @@ impl<'a> Scope<'a> {
                 Marker::NarrativeAfter => {
                     m.start == cue.end || (cue.head_end <= m.start && m.end <= cue.end)
                 }
+                // 开展检查时要拍照: the check is presupposed, the photo demanded.
+                Marker::Presupposed => m.start == cue.end,
                 Marker::NarrativeClause => in_clause(m),
-                Marker::NarrativeSentence => m.start <= cue.start,
+                Marker::NarrativeSentence | Marker::NarrativeOpening => m.start <= cue.start,
                 Marker::AfterSentence => cue.end <= m.start,
                 Marker::Shield | Marker::Exclusion | Marker::Except(_) => false,
             })
