@@ -113,9 +113,13 @@ struct WhoSpec {
     #[serde(default)]
     upper: Vec<String>,
     #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
     receives_before: Vec<String>,
     #[serde(default)]
     acts_after: Vec<String>,
+    #[serde(default)]
+    leads_before: Vec<String>,
 }
 
 impl WhoSpec {
@@ -125,17 +129,20 @@ impl WhoSpec {
         self.grassroots.extend(extra.grassroots);
         self.department.extend(extra.department);
         self.upper.extend(extra.upper);
+        self.topics.extend(extra.topics);
         self.receives_before.extend(extra.receives_before);
         self.acts_after.extend(extra.acts_after);
+        self.leads_before.extend(extra.leads_before);
     }
 
     fn compile(&self) -> Result<WhoTable, LexiconError> {
         let lists = [
-            (&self.township, Who::Township),
-            (&self.village, Who::Village),
-            (&self.grassroots, Who::Grassroots),
-            (&self.department, Who::Department),
-            (&self.upper, Who::Upper),
+            (&self.township, Some(Who::Township)),
+            (&self.village, Some(Who::Village)),
+            (&self.grassroots, Some(Who::Grassroots)),
+            (&self.department, Some(Who::Department)),
+            (&self.upper, Some(Who::Upper)),
+            (&self.topics, None),
         ];
         let (mut phrases, mut classes) = (Vec::new(), Vec::new());
         for (list, who) in lists {
@@ -155,6 +162,7 @@ impl WhoSpec {
             classes,
             words("who.receives_before", &self.receives_before)?,
             words("who.acts_after", &self.acts_after)?,
+            words("who.leads_before", &self.leads_before)?,
         ))
     }
 }

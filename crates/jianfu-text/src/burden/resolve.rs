@@ -72,6 +72,12 @@ fn recurring_reports<'a>(
         .map(|t| t.range.start)
         .collect();
     let starts: Vec<usize> = found.iter().map(|f| f.cue.start).collect();
+    // A form sent on a recurring schedule is also a periodic report.
+    let others: Vec<usize> = found
+        .iter()
+        .filter(|f| !matches!(f.kind, BurdenKind::Materials | BurdenKind::Form))
+        .map(|f| f.cue.start)
+        .collect();
     let periodic: Vec<usize> = found
         .iter()
         .filter(|f| f.kind == BurdenKind::PeriodicReport)
@@ -88,7 +94,10 @@ fn recurring_reports<'a>(
         });
         let after_periodic =
             f.report_act && prev.is_some_and(|prev| periodic.iter().any(|s| prev.contains(s)));
-        if own || after_recurrence || after_periodic {
+        // A bare 报告 beside another demand is that demand's report
+        // ("每两小时在群内报告在岗情况" is a check-in).
+        let alone = !f.weak || !others.iter().any(|s| clause.contains(s));
+        if alone && (own || after_recurrence || after_periodic) {
             f.kind = BurdenKind::PeriodicReport;
             f.rule = lex.rule_for(BurdenKind::PeriodicReport);
             f.weak = false;

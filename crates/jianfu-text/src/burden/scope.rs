@@ -6,8 +6,8 @@
 //! The markers come from `[scope]` of the lexicon and the `except` lists of
 //! the cue groups. A negator governs the rest of its clause, so
 //! "不得要求基层填报报表" cancels 填报 but "未按要求报送的，将予以通报"
-//! stays a demand. A cue right before "时要" is presupposed, not demanded
-//! ("开展检查时要拍照"). A shield ("不得迟于", "了解") silences the markers
+//! stays a demand. A cue before "时要" or "后要" in its clause is
+//! presupposed, not demanded ("开展检查时要拍照"). A shield ("不得迟于", "了解") silences the markers
 //! inside it. A count after the cue ("召开会议22次") reports what was
 //! done unless the clause demands it ("每季度召开1次", "不少于2次").
 
@@ -124,7 +124,7 @@ impl<'a> Scope<'a> {
                     m.start == cue.end || (cue.head_end <= m.start && m.end <= cue.end)
                 }
                 // 开展检查时要拍照: the check is presupposed, the photo demanded.
-                Marker::Presupposed => m.start == cue.end,
+                Marker::Presupposed => in_clause(m) && cue.end <= m.start,
                 Marker::NarrativeClause => in_clause(m),
                 Marker::NarrativeSentence | Marker::NarrativeOpening => m.start <= cue.start,
                 Marker::AfterSentence => cue.end <= m.start,

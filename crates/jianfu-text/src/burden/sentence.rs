@@ -89,16 +89,23 @@ fn push_trimmed<'a>(
 }
 
 /// A section heading ("一、调研基本情况", "（二）工作落实情况"): an
-/// enumerator and no closing mark. Headings name topics; they demand
-/// nothing.
+/// enumerator and no closing mark; or a title ("关于规范村级台账的通知").
+/// Headings and titles name topics; they demand nothing.
 pub(crate) fn is_heading(sentence: &str) -> bool {
+    static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^关于.+(?:通知|方案|意见|办法|规定|决定|报告|通报|请示|批复|函|细则|要点|计划|规划|纪要|制度)$",
+        )
+        .expect("the title pattern is valid (tested)")
+    });
     static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、]|第[一二三四五六七八九十]+[章节条部分])",
         )
         .expect("the enumerator pattern is valid (tested)")
     });
-    ENUMERATOR.is_match(sentence) && !sentence.ends_with(SENTENCE_ENDS)
+    !sentence.ends_with(SENTENCE_ENDS)
+        && (ENUMERATOR.is_match(sentence) || TITLE.is_match(sentence))
 }
 
 /// Byte ranges of the clauses of `sentence`, each ending with its mark.
@@ -164,6 +171,8 @@ mod tests {
         assert!(is_heading("3. 工作要求"));
         assert!(!is_heading("一、请于6月1日前报送名单。"));
         assert!(!is_heading("各村要建立台账"));
+        assert!(is_heading("关于进一步规范村级组织台账管理的通知"));
+        assert!(!is_heading("关于台账，各村要每月更新。"));
     }
 
     #[test]

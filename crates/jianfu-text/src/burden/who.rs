@@ -91,51 +91,64 @@ const JOINERS: [&str; 5] = ["、", "和", "及", "以及", "或"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Mention {
     range: Range<usize>,
-    who: Who,
+    /// None for a topic ("基层减负工作"), which names no unit.
+    who: Option<Who>,
 }
 
 /// Who bears what `sentence` demands; grassroots units in general when it
 /// names none.
 pub fn who_of(sentence: &str, lex: &Lexicon) -> Who {
-    let mut bearers: Vec<Who> = Vec::new();
+    // (who, named together with the unit before it or led by it)
+    let mut bearers: Vec<(Who, bool)> = Vec::new();
+    // Units acting on others (县教育局将组织专家对各学校…): bearers only
+    // when no other unit is.
+    let mut actors: Vec<(Who, bool)> = Vec::new();
     // (end, receives) of the previous unit: "传达到所属各村、各单位" lists
     // receivers.
     let mut previous: Option<(usize, bool)> = None;
     for m in mentions(sentence, lex) {
-        let receives = match previous {
-            Some((end, receives))
-                if end <= m.range.start && JOINERS.contains(&&sentence[end..m.range.start]) =>
-            {
-                receives
-            }
-            _ => lex.who.receives(&sentence[..m.range.start]),
+        let Some(who) = m.who else { continue };
+        let before = &sentence[..m.range.start];
+        let joined = previous.filter(|(end, _)| {
+            *end <= m.range.start && JOINERS.contains(&&sentence[*end..m.range.start])
+        });
+        let receives = match joined {
+            Some((_, receives)) => receives,
+            None => lex.who.receives(before),
         };
+        let together = joined.is_some() || lex.who.leads(before);
         previous = Some((m.range.end, receives));
-        if !receives && !lex.who.acts(&sentence[m.range.end..]) {
-            bearers.push(m.who);
+        if receives {
+            continue;
+        }
+        match lex.who.acts(&sentence[m.range.end..]) {
+            true => actors.push((who, together)),
+            false => bearers.push((who, together)),
         }
     }
-    let lower: Vec<Who> = bearers
-        .iter()
-        .copied()
-        .filter(|w| *w != Who::Upper)
-        .collect();
-    match lower.first() {
-        None if bearers.contains(&Who::Upper) => Who::Upper,
-        None => Who::Grassroots,
-        Some(Who::Township) if lower.iter().any(|w| *w != Who::Township) => {
-            if lower.contains(&Who::Village) || lower.contains(&Who::Grassroots) {
-                Who::Grassroots
-            } else {
-                Who::Township
-            }
-        }
-        Some(Who::Village)
-            if lower.contains(&Who::Township) || lower.contains(&Who::Grassroots) =>
-        {
-            Who::Grassroots
-        }
-        Some(first) => *first,
+    let lower_of = |units: &[(Who, bool)]| -> Vec<(Who, bool)> {
+        units
+            .iter()
+            .copied()
+            .filter(|(w, _)| *w != Who::Upper)
+            .collect()
+    };
+    let mut lower = lower_of(&bearers);
+    if lower.is_empty() {
+        lower = lower_of(&actors);
+        bearers.extend(actors);
+    }
+    let Some((first, _)) = lower.first().copied() else {
+        return match bearers.is_empty() {
+            true => Who::Grassroots,
+            false => Who::Upper,
+        };
+    };
+    let with = |w: Who| lower[1..].iter().any(|(x, together)| *together && *x == w);
+    match first {
+        Who::Township if with(Who::Village) || with(Who::Grassroots) => Who::Grassroots,
+        Who::Village if with(Who::Township) || with(Who::Grassroots) => Who::Grassroots,
+        first => first,
     }
 }
 
@@ -153,7 +166,7 @@ fn mentions(sentence: &str, lex: &Lexicon) -> Vec<Mention> {
         {
             out.push(Mention {
                 range: m.range(),
-                who: Who::Department,
+                who: Some(Who::Department),
             });
         }
     }
@@ -165,23 +178,27 @@ fn mentions(sentence: &str, lex: &Lexicon) -> Vec<Mention> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WhoTable {
     units: Option<aho_corasick::AhoCorasick>,
-    classes: Vec<Who>,
+    /// None for a topic ("基层减负"), which names no unit.
+    classes: Vec<Option<Who>>,
     receives_before: Vec<String>,
     acts_after: Vec<String>,
+    leads_before: Vec<String>,
 }
 
 impl WhoTable {
     pub(crate) fn new(
         units: Option<aho_corasick::AhoCorasick>,
-        classes: Vec<Who>,
+        classes: Vec<Option<Who>>,
         receives_before: Vec<String>,
         acts_after: Vec<String>,
+        leads_before: Vec<String>,
     ) -> Self {
         WhoTable {
             units,
             classes,
             receives_before,
             acts_after,
+            leads_before,
         }
     }
 
@@ -198,6 +215,12 @@ impl WhoTable {
     /// Whether the text before a unit makes it a receiver, host or partner.
     fn receives(&self, before: &str) -> bool {
         self.receives_before.iter().any(|w| before.ends_with(w))
+    }
+
+    /// Whether the text before a unit makes it led by the one before.
+    fn leads(&self, before: &str) -> bool {
+        let before = before.strip_suffix("所属").unwrap_or(before);
+        self.leads_before.iter().any(|w| before.ends_with(w))
     }
 
     /// Whether the text after a unit makes it act on another.
@@ -239,6 +262,12 @@ mod tests {
         assert_eq!(who("县直各部门要签订责任书。"), Who::Department);
         assert_eq!(who("县委办公室要建立发文统计台账。"), Who::Upper);
         assert_eq!(who("要建立台账。"), Who::Grassroots);
+        assert_eq!(who("请各乡镇组织所属村召开会议。"), Who::Grassroots);
+        assert_eq!(
+            who("请各乡镇将优秀村干部推荐名单报县委组织部。"),
+            Who::Township
+        );
+        assert_eq!(who("县委办公室要向市委报送基层减负工作总结。"), Who::Upper);
     }
 
     #[test]
