@@ -7,6 +7,7 @@ pub fn modules() -> Vec<Module> {
         jianfu_documents::module(),
         jianfu_meetings::module(),
         jianfu_analysis::module(),
+        jianfu_inspections::module(),
     ]
 }
 

@@ -24,3 +24,5 @@ mod analysis;
 mod documents;
 #[path = "../../../../modules/meetings/tests/mod.rs"]
 mod meetings;
+#[path = "../../../../modules/inspections/tests/mod.rs"]
+mod inspections;
