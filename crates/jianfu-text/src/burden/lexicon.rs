@@ -69,6 +69,8 @@ struct ScopeSpec {
     #[serde(default)]
     negators: Vec<String>,
     #[serde(default)]
+    prohibitions: Vec<String>,
+    #[serde(default)]
     after_cue: Vec<String>,
     #[serde(default)]
     narrative_before: Vec<String>,
@@ -182,6 +184,7 @@ impl LexiconSpec {
         self.cues.extend(extra.cues);
         let (s, e) = (&mut self.scope, extra.scope);
         s.negators.extend(e.negators);
+        s.prohibitions.extend(e.prohibitions);
         s.after_cue.extend(e.after_cue);
         s.narrative_before.extend(e.narrative_before);
         s.narrative_after.extend(e.narrative_after);
@@ -216,6 +219,7 @@ pub(crate) struct CueGroup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Marker {
     Negator,
+    Prohibition,
     AfterCue,
     NarrativeBefore,
     NarrativeAfter,
@@ -347,6 +351,7 @@ fn marker_phrases(scope: &ScopeSpec) -> Result<Vec<(Phrase, Marker)>, LexiconErr
     use Marker::*;
     let lists = [
         ("negators", &scope.negators, Negator),
+        ("prohibitions", &scope.prohibitions, Prohibition),
         ("after_cue", &scope.after_cue, AfterCue),
         ("narrative_before", &scope.narrative_before, NarrativeBefore),
         ("narrative_after", &scope.narrative_after, NarrativeAfter),

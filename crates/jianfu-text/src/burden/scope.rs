@@ -6,7 +6,8 @@
 //! The markers come from `[scope]` of the lexicon and the `except` lists of
 //! the cue groups. A negator governs the rest of its clause, so
 //! "不得要求基层填报报表" cancels 填报 but "未按要求报送的，将予以通报"
-//! stays a demand. A cue before "时要" or "后要" in its clause is
+//! stays a demand; a prohibition (严禁、不得) governs the clauses after it
+//! too, until one demands anew ("要", "须"). A cue before "时要" or "后要" in its clause is
 //! presupposed, not demanded ("开展检查时要拍照"). A shield ("不得迟于", "了解") silences the markers
 //! inside it. A count after the cue ("召开会议22次") reports what was
 //! done unless the clause demands it ("每季度召开1次", "不少于2次").
@@ -35,6 +36,27 @@ const COUNT_DEMANDS: [&str; 14] = [
     "原则上",
 ];
 
+/// Words by which a clause demands something anew, so that a prohibition
+/// of an earlier clause does not govern it: "要", or a replacement
+/// ("不再要求基层报送纸质台账，统一通过系统填报").
+const MODALS: [&str; 10] = [
+    "要", "须", "应", "请", "务必", "确保", "负责", "统一", "纳入", "改为",
+];
+/// Words that contain a modal but are none: 要求, 主要, 相应.
+const NOT_MODALS: [&str; 16] = [
+    "要求", "主要", "重要", "需要", "纪要", "摘要", "要点", "要素", "相应", "应急", "对应", "响应",
+    "应用", "适应", "反应", "供应",
+];
+
+/// Whether `clause` demands something of its own ("各村要…", "须…").
+fn demands(clause: &str) -> bool {
+    let mut rest = clause.to_string();
+    for w in NOT_MODALS {
+        rest = rest.replace(w, "，");
+    }
+    MODALS.iter().any(|m| rest.contains(m))
+}
+
 /// The scope markers of one sentence.
 pub(crate) struct Scope<'a> {
     markers: Vec<PhraseMatch<'a, Marker>>,
@@ -42,6 +64,8 @@ pub(crate) struct Scope<'a> {
     counts: Vec<Range<usize>>,
     /// Byte ranges of the clauses that demand their counts.
     demanding: Vec<Range<usize>>,
+    /// Starts of the clauses that demand something anew (see [`demands`]).
+    modal_clauses: Vec<usize>,
 }
 
 impl<'a> Scope<'a> {
@@ -58,7 +82,7 @@ impl<'a> Scope<'a> {
                 .next()
                 .is_some_and(|c| super::sentence::CLAUSE_MARKS.contains(&c))
         };
-        let markers = all
+        let markers: Vec<PhraseMatch<'a, Marker>> = all
             .into_iter()
             .filter(|m| *m.payload != Marker::Shield)
             .filter(|m| *m.payload != Marker::NarrativeOpening || ends_clause(m))
@@ -82,10 +106,20 @@ impl<'a> Scope<'a> {
                 })
                 .collect()
         };
+        let prohibits = markers.iter().any(|m| *m.payload == Marker::Prohibition);
+        let modal_clauses = match prohibits {
+            false => Vec::new(),
+            true => super::sentence::clauses(sentence)
+                .into_iter()
+                .filter(|c| demands(&sentence[c.clone()]))
+                .map(|c| c.start)
+                .collect(),
+        };
         Scope {
             markers,
             counts,
             demanding,
+            modal_clauses,
         }
     }
 
@@ -118,6 +152,15 @@ impl<'a> Scope<'a> {
         tallied
             || self.markers.iter().any(|m| match m.payload {
                 Marker::Negator | Marker::NarrativeBefore => in_clause(m) && m.end <= cue.start,
+                // 严禁以…为名，随意要求乡镇填报报表: until a clause demands anew.
+                Marker::Prohibition => {
+                    (in_clause(m) && m.end <= cue.start)
+                        || (m.end <= clause.start
+                            && !self
+                                .modal_clauses
+                                .iter()
+                                .any(|c| m.end <= *c && *c <= clause.start))
+                }
                 Marker::AfterCue => in_clause(m) && cue.end <= m.start,
                 // 召开了会议; 开展了专项督查; 组织开展了…督查 (in the gap).
                 Marker::NarrativeAfter => {

@@ -89,12 +89,13 @@ fn push_trimmed<'a>(
 }
 
 /// A section heading ("一、调研基本情况", "（二）工作落实情况"): an
-/// enumerator and no closing mark; or a title ("关于规范村级台账的通知").
+/// enumerator and no closing mark; or a title ("关于规范村级台账的通知",
+/// "附件2：村级组织出具证明事项清单").
 /// Headings and titles name topics; they demand nothing.
 pub(crate) fn is_heading(sentence: &str) -> bool {
     static TITLE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"^关于.+(?:通知|方案|意见|办法|规定|决定|报告|通报|请示|批复|函|细则|要点|计划|规划|纪要|制度)$",
+            r"^(?:关于.+(?:通知|方案|意见|办法|规定|决定|报告|通报|请示|批复|函|细则|要点|计划|规划|纪要|制度)|附件[0-9一二三四五六七八九十]*[：:].*)$",
         )
         .expect("the title pattern is valid (tested)")
     });
@@ -173,6 +174,8 @@ mod tests {
         assert!(!is_heading("各村要建立台账"));
         assert!(is_heading("关于进一步规范村级组织台账管理的通知"));
         assert!(!is_heading("关于台账，各村要每月更新。"));
+        assert!(is_heading("附件2：村级组织出具证明事项清单"));
+        assert!(!is_heading("附件2：请各村于5日前填报。"));
     }
 
     #[test]
