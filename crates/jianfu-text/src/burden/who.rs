@@ -133,6 +133,11 @@ pub fn who_of(sentence: &str, lex: &Lexicon) -> Who {
             .filter(|(w, _)| *w != Who::Upper)
             .collect()
     };
+    // "县里将适时对落实情况进行督导": the upper unit acts on units it
+    // does not name.
+    if bearers.is_empty() && !actors.is_empty() && actors.iter().all(|(w, _)| *w == Who::Upper) {
+        return Who::Grassroots;
+    }
     let mut lower = lower_of(&bearers);
     if lower.is_empty() {
         lower = lower_of(&actors);
@@ -280,5 +285,6 @@ mod tests {
         );
         assert_eq!(who("县委将对县直各部门开展年度绩效考核。"), Who::Department);
         assert_eq!(who("市委将对各县（区）进行综合评价并排名。"), Who::Upper);
+        assert_eq!(who("县里将适时对落实情况进行督导。"), Who::Grassroots);
     }
 }
