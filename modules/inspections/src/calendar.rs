@@ -782,7 +782,20 @@ pub async fn bundles(db: &Db, actor: &Actor, q: YearQuery) -> AppResult<Bundles>
     })
 }
 
-/// The label of a category, for pages.
-pub fn category_label(s: &str) -> &'static str {
-    Category::label_of(s)
+impl CellItem {
+    pub fn category_label(&self) -> &'static str {
+        Category::label_of(&self.category)
+    }
+}
+
+impl ProposedMove {
+    pub fn category_label(&self) -> &'static str {
+        Category::label_of(&self.category)
+    }
+}
+
+impl Bundle {
+    pub fn category_label(&self) -> &'static str {
+        Category::label_of(&self.category)
+    }
 }

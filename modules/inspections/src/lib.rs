@@ -8,6 +8,7 @@ pub mod api;
 mod bench;
 pub mod calendar;
 pub mod demo;
+pub mod export;
 pub mod hosted;
 pub mod model;
 pub mod overview;

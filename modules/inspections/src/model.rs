@@ -625,3 +625,47 @@ pub async fn file_plan(db: &Db, actor: &Actor, input: PlanInput) -> AppResult<Pl
     tx.commit().await?;
     Ok(PlanFiled { ids })
 }
+
+/// A year's annual plan as its page and export show it: the organizer's items (the office: every
+/// organizer's of its region, or one's), every status, by organizer and start.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualPlan {
+    pub year: i32,
+    pub region_id: i64,
+    pub organizer_id: Option<i64>,
+    pub items: Vec<Inspection>,
+}
+
+pub async fn annual_plan(
+    db: &Db,
+    actor: &Actor,
+    year: Option<i32>,
+    organizer: Option<i64>,
+) -> AppResult<AnnualPlan> {
+    policy::ensure(actor, crate::permissions::READ)?;
+    let year = crate::calendar::check_year("year", year)?;
+    let mut conn = db.reader();
+    // A department or township sees its own plan; the office any organizer's in its scope.
+    let organizer = match actor.role {
+        jianfu_core::Role::Filer | jianfu_core::Role::Grassroots => Some(actor.unit_id),
+        _ => organizer,
+    };
+    if let Some(o) = organizer {
+        policy::ensure_in_scope(&mut conn, actor, o, Some("organizer")).await?;
+    }
+    let region = crate::calendar::region_of(&mut conn, actor, None).await?;
+    let rows = store::plan_items(
+        &mut conn,
+        region,
+        organizer,
+        &format!("{year}-01-01"),
+        &format!("{year}-12-31"),
+    )
+    .await?;
+    Ok(AnnualPlan {
+        year,
+        region_id: region,
+        organizer_id: organizer,
+        items: rows.into_iter().map(Inspection::from).collect(),
+    })
+}

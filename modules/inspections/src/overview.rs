@@ -352,3 +352,9 @@ pub async fn leaders(db: &Db, actor: &Actor, q: WeekQuery) -> AppResult<LeadersW
         max_visitors,
     })
 }
+
+impl LeaderVisit {
+    pub fn category_label(&self) -> &'static str {
+        Category::label_of(&self.category)
+    }
+}

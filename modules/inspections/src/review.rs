@@ -568,3 +568,10 @@ pub fn shifted(date: &str, weeks: i64) -> Option<NaiveDate> {
         .ok()
         .map(|d| d + Duration::weeks(weeks))
 }
+
+impl Notice {
+    /// The day it was sent (UTC date of its timestamp).
+    pub fn day(&self) -> &str {
+        self.created_at.get(..10).unwrap_or("")
+    }
+}
