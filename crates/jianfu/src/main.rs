@@ -139,6 +139,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10_000, help = "文件数")]
         docs: usize,
     },
+    #[command(
+        about = "错峰排期基准：生成一个省一年的较大规模督查检查考核、调研，求解错峰方案，报告用时、调整项数和下界"
+    )]
+    Schedule {
+        #[arg(long, default_value_t = 25_000, help = "基层单位数（乡镇、村）")]
+        units: usize,
+        #[arg(long, default_value_t = 50_000, help = "督查检查考核、调研事项数")]
+        items: usize,
+        #[arg(long, default_value_t = 2026, help = "随机种子")]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -421,6 +432,17 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("{}", report.render());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            what: BenchCommand::Schedule { units, items, seed },
+        } => {
+            let report = tokio::task::spawn_blocking(move || {
+                jianfu_inspections::schedule::bench(units, items, seed)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            print!("{report}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Analysis {

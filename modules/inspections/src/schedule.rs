@@ -93,8 +93,8 @@
 //!
 //! # At province scale
 //!
-//! [`bench()`] (`jianfu bench schedule`; until the CLI has it, `cargo run --release -p
-//! jianfu-inspections --example bench_schedule`) on [`province_instance`]`(2026, 25_000, 50_000)`,
+//! [`bench()`] (`jianfu bench schedule [--units N --items N --seed S]`) on
+//! [`province_instance`]`(2026, 25_000, 50_000)`,
 //! measured on the shared 2-core machine on 2026-12-02 (load average 8 from other builds):
 //! 50,000 visits (39,990 flexible) on 25,000 units, 1,148,444 occupied unit-weeks. Solved in
 //! 7.3–7.9 s wall, 3.7–4.0 s of CPU, 29 MB peak. Cells over cap 88,450 → 27,313; total excess
