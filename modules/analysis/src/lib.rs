@@ -148,8 +148,10 @@ fn summary(s: store::Summary) -> Summary {
 struct AnalysisPanel {
     /// Still in the analysis queue.
     pending: bool,
-    /// (kind in Chinese, sentence)
-    burdens: Vec<(String, String)>,
+    /// Demands on grassroots units.
+    grassroots: usize,
+    /// (kind in Chinese, who in Chinese, sentence)
+    burdens: Vec<(String, String, String)>,
     padding_percent: i64,
     matches: Vec<ui::MatchRow>,
 }
@@ -162,16 +164,18 @@ fn panel(state: AppState, actor: Actor, id: i64) -> Reading<'static, String> {
         let panel = match found {
             Some(a) => AnalysisPanel {
                 pending: false,
+                grassroots: a.burdens.iter().filter(|b| b.is_grassroots()).count(),
                 burdens: a
                     .burdens
                     .iter()
-                    .map(|b| (b.label.clone(), b.sentence.clone()))
+                    .map(|b| (b.label.clone(), b.who_label.clone(), b.sentence.clone()))
                     .collect(),
                 padding_percent: (a.padding_share * 100.0).round() as i64,
                 matches: ui::match_rows(&a.copy_matches),
             },
             None => AnalysisPanel {
                 pending: true,
+                grassroots: 0,
                 burdens: Vec::new(),
                 padding_percent: 0,
                 matches: Vec::new(),

@@ -16,7 +16,7 @@ use jianfu_domain::rules::{self, Settings};
 use jianfu_domain::warnings;
 use jianfu_search::{IndexedDoc, SearchIndex, SearchQuery};
 use jianfu_store::{org, Conn, Db, Q};
-use jianfu_text::burden::{self, Burden, BurdenKind, Lexicon};
+use jianfu_text::burden::{self, Burden, BurdenKind, Lexicon, Who};
 use jianfu_text::copy::{classify, CopyConfig, CopyIndex, DocMeta, MatchClass, PreparedText};
 use jianfu_text::padding::{self, PaddingLexicon, SentenceClass};
 use jianfu_text::{DocKind, DocumentElements};
@@ -148,9 +148,23 @@ pub struct BurdenView {
     pub frequency: Option<String>,
     pub deadline: Option<String>,
     pub targets: Vec<String>,
+    /// Who must do it: township | village | grassroots | department | upper. Only township,
+    /// village and grassroots demands are burdens on grassroots units: counted in the ledger,
+    /// warned, marked in the text.
+    pub who: String,
+    /// Who, in Chinese: 乡镇, 村（社区）, 基层, 县直部门, 上级机关.
+    pub who_label: String,
     pub rule_id: Option<String>,
     /// The rule's Chinese name.
     pub rule_name: Option<String>,
+}
+
+impl BurdenView {
+    /// Whether the demand is one on grassroots units (not on the county's departments or on
+    /// the office itself).
+    pub fn is_grassroots(&self) -> bool {
+        self.who.parse::<Who>().is_ok_and(Who::is_grassroots)
+    }
 }
 
 impl From<&Burden> for BurdenView {
@@ -165,6 +179,8 @@ impl From<&Burden> for BurdenView {
             frequency: b.frequency.clone(),
             deadline: b.deadline.clone(),
             targets: b.targets.clone(),
+            who: b.who.as_str().to_string(),
+            who_label: b.who.label_zh().to_string(),
             rule_name: b
                 .rule_id
                 .as_deref()
@@ -190,7 +206,10 @@ pub struct Assessment {
     #[schema(value_type = Object)]
     pub elements: DocumentElements,
     pub limit_checks: Vec<LimitCheck>,
+    /// Every demand found, on whomever it falls (see `who`).
     pub burdens: Vec<BurdenView>,
+    /// The demands on grassroots units (`who` township, village or grassroots).
+    pub grassroots_burdens: usize,
     /// Share of boilerplate against concrete tasks, 0..1.
     pub padding_share: f64,
     pub padding_sentences: Vec<PaddingSpan>,
@@ -407,12 +426,16 @@ impl Intelligence {
                 .iter()
                 .filter(|m| m.class.is_some())
                 .max_by(|a, b| a.share.total_cmp(&b.share));
+            // Demands on the county's departments or on the office itself are no burden on
+            // grassroots units: shown, not counted or warned.
+            let grassroots: Vec<&Burden> =
+                burdens.iter().filter(|b| b.who.is_grassroots()).collect();
             let result = AnalysisRow {
                 document_id: d.id,
                 analyzed_at: jianfu_core::time::now(),
                 padding_share: padding.share,
-                burden_count: burdens.len() as i64,
-                report_demands: burdens.iter().filter(|b| is_report_demand(b)).count() as i64,
+                burden_count: grassroots.len() as i64,
+                report_demands: grassroots.iter().filter(|b| is_report_demand(b)).count() as i64,
                 burdens: serde_json::to_string(
                     &burdens.iter().map(BurdenView::from).collect::<Vec<_>>(),
                 )
@@ -668,6 +691,7 @@ impl Intelligence {
             char_count,
             elements,
             limit_checks,
+            grassroots_burdens: burdens.iter().filter(|b| b.who.is_grassroots()).count(),
             burdens: burdens.iter().map(BurdenView::from).collect(),
             padding_share: padding.share,
             padding_sentences: padding
@@ -792,6 +816,9 @@ struct StoredBurden {
     frequency: Option<String>,
     deadline: Option<String>,
     targets: Vec<String>,
+    /// Absent in analyses stored before burdens said who must do them.
+    #[serde(default)]
+    who: Option<String>,
     rule_id: Option<String>,
 }
 
@@ -802,6 +829,11 @@ impl StoredBurden {
             .parse::<BurdenKind>()
             .map(|k| k.label_zh().to_string())
             .unwrap_or_else(|_| self.kind.clone());
+        let who = self
+            .who
+            .as_deref()
+            .and_then(|w| w.parse::<Who>().ok())
+            .unwrap_or_else(|| burden::who_of(&self.sentence, Lexicon::builtin()));
         BurdenView {
             kind: self.kind,
             label,
@@ -812,6 +844,8 @@ impl StoredBurden {
             frequency: self.frequency,
             deadline: self.deadline,
             targets: self.targets,
+            who: who.as_str().to_string(),
+            who_label: who.label_zh().to_string(),
             rule_name: self
                 .rule_id
                 .as_deref()

@@ -26,7 +26,8 @@ pub struct Segment {
     pub title: String,
 }
 
-/// The text cut into runs: burden sentences marked over boilerplate ones.
+/// The text cut into runs: sentences demanding of grassroots units marked over boilerplate
+/// ones.
 pub fn segments(text: &str, burdens: &[BurdenView], padding: &[PaddingSpan]) -> Vec<Segment> {
     let chars: Vec<char> = text.chars().collect();
     let mut mark = vec![0u8; chars.len()];
@@ -36,7 +37,7 @@ pub fn segments(text: &str, burdens: &[BurdenView], padding: &[PaddingSpan]) -> 
             *m = 1;
         }
     }
-    for b in burdens {
+    for b in burdens.iter().filter(|b| b.is_grassroots()) {
         let end = b.end.min(chars.len());
         for i in b.start.min(end)..end {
             mark[i] = 2;

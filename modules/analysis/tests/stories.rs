@@ -223,6 +223,29 @@ async fn a_draft_is_assessed_without_storing_it(backend: Backend) {
         .unwrap();
     assert_eq!(report["rule_id"], "doc.implementation_report");
     assert_eq!(report["rule_name"], "要求基层报送落实情况、佐证材料");
+    assert_eq!(report["who"], "village", "{report}");
+    assert_eq!(report["who_label"], "村（社区）");
+
+    // Demands on the county's departments or on the office itself are listed with who must
+    // do them, and not counted as burdens on grassroots units.
+    let (status, mixed) = app
+        .send(
+            "township",
+            "POST",
+            "/api/v1/analysis/document",
+            &json!({"text": "关于做好基层减负工作的通知\n各村（社区）、县直各部门：\n一、各村要于每月5日前报送工作进展情况。\n二、县直各部门要建立问题整改台账。\n三、县委办公室要于年底前向市委报送工作总结。"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{mixed}");
+    let who: Vec<&str> = mixed["burdens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["who"].as_str())
+        .collect();
+    assert_eq!(who, ["village", "department", "upper"], "{mixed}");
+    assert_eq!(mixed["burdens"][1]["who_label"], "县直部门");
+    assert_eq!(mixed["grassroots_burdens"], 1, "{mixed}");
     assert_eq!(a["limit_checks"][0]["rule_id"], "doc.length");
     assert_eq!(a["limit_checks"][0]["limit"], 5000);
     assert_eq!(a["limit_checks"][0]["exceeded"], false);
@@ -715,7 +738,10 @@ async fn analysis_and_search_pages(backend: Backend) {
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(
-        page.contains("向基层提出的要求") && page.contains("<mark class=\"burden\""),
+        page.contains("向基层提出的要求")
+            && page.contains("<mark class=\"burden\"")
+            && page.contains("<th>承担主体</th>")
+            && page.contains("<td>村（社区）</td>"),
         "{page}"
     );
     assert!(
