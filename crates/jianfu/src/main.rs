@@ -154,14 +154,19 @@ enum BenchCommand {
 
 #[derive(Subcommand)]
 enum AnalysisCommand {
-    #[command(about = "用标注句子集评估基层负担条款识别的准确率（precision）和召回率（recall）")]
+    #[command(
+        about = "用两个标注句子集（已有标注集、盲写留出集）评估基层负担条款识别的准确率（precision）、召回率（recall）、整句类别一致率和承担主体一致率"
+    )]
     Eval {
         #[arg(
             long,
             help = "追加的词库文件（TOML，格式同内置词库），用于检验新增的提示词"
         )]
         extend: Option<std::path::PathBuf>,
-        #[arg(long, help = "列出识别错误的句子")]
+        #[arg(
+            long,
+            help = "列出识别错误的句子（盲写留出集只列dev部分，heldout部分不得用于调整）"
+        )]
         errors: bool,
     },
     #[command(
@@ -460,9 +465,21 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => Lexicon::builtin().clone(),
             };
             let report = eval::evaluate(&lexicon, eval::LABELLED_SET).map_err(|e| e.to_string())?;
-            println!("{}", report.render_scores());
+            let heldout = eval::evaluate(&lexicon, eval::HELDOUT_SET).map_err(|e| e.to_string())?;
+            println!(
+                "【已有标注集】data/burden_labelled.tsv，与识别器由同一作者编写（dev用于调整，test不用于调整）\n{}",
+                report.render_scores()
+            );
+            println!(
+                "【盲写留出集】data/burden_heldout.tsv，由另一位作者在未看识别器、词库和已有标注集的情况下独立编写（只依据dev调整，heldout只报告成绩）\n{}",
+                heldout.render_scores()
+            );
             if errors {
-                println!("{}", report.render_mistakes(None));
+                println!("【已有标注集】{}", report.render_mistakes(None));
+                println!(
+                    "【盲写留出集·dev】{}",
+                    heldout.render_mistakes(Some(eval::Split::Dev))
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
