@@ -101,7 +101,13 @@ fn detect_in_sentence(s: &Sentence<'_>, lex: &Lexicon, out: &mut Vec<Burden>) {
         return;
     }
     let targets = attrs::targets(lex, s.text);
-    let who = who_of(s.text, lex);
+    let applied = chosen.iter().all(|f| {
+        matches!(
+            f.kind,
+            BurdenKind::Inspection | BurdenKind::Ranking | BurdenKind::Veto
+        )
+    });
+    let who = who::bearer(s.text, lex, applied);
     let mut kinds_done = Vec::new();
     for f in chosen {
         if kinds_done.contains(&f.kind) {

@@ -4,7 +4,9 @@
 //! - a report due on a recurring date ("于每月25日前将…情况报县农业农村局",
 //!   "每季度第一个月10日前，将…情况报…") is a periodic report;
 //! - a periodic report is not also a one-off report (materials) in its
-//!   clause.
+//!   clause;
+//! - what an inspection looks at is not demanded by it: in
+//!   "对各村台账管理情况开展检查" the ledger is the object of the check.
 
 use std::ops::Range;
 
@@ -44,6 +46,7 @@ pub(crate) fn resolve<'a>(
     lex: &'a Lexicon,
 ) -> Vec<Found<'a>> {
     recurring_reports(sentence, clauses, &mut found, lex);
+    drop_inspected(sentence, clauses, &mut found);
     let mut kept = drop_overruled_weak(found);
     let periodic: Vec<Range<usize>> = kept
         .iter()
@@ -103,6 +106,25 @@ fn recurring_reports<'a>(
             f.weak = false;
         }
     }
+}
+
+/// Drops the cues between "对" and an inspection of the same clause.
+fn drop_inspected(sentence: &str, clauses: &[Range<usize>], found: &mut Vec<Found<'_>>) {
+    let objects: Vec<Range<usize>> = found
+        .iter()
+        .filter(|f| f.kind == BurdenKind::Inspection)
+        .filter_map(|f| {
+            let clause = clause_at(clauses, f.cue.start);
+            let dui = sentence[clause.start..f.cue.start].rfind('对')?;
+            Some(clause.start + dui..f.cue.start)
+        })
+        .collect();
+    found.retain(|f| {
+        f.kind == BurdenKind::Inspection
+            || !objects
+                .iter()
+                .any(|o| o.start < f.cue.start && f.cue.end <= o.end)
+    });
 }
 
 /// A weak cue (a bare 报送) counts only when the sentence has no other cue:

@@ -98,6 +98,30 @@ struct Mention {
 /// Who bears what `sentence` demands; grassroots units in general when it
 /// names none.
 pub fn who_of(sentence: &str, lex: &Lexicon) -> Who {
+    match super::detect(sentence, lex).first() {
+        Some(b) => b.who,
+        None => bearer(sentence, lex, false),
+    }
+}
+
+/// Who bears the demands of `sentence`. When it only applies something to
+/// units (`applied`: inspections, rankings, a veto), the unit it is applied
+/// to bears it: in "各乡镇要对所辖村的台账管理情况开展检查" the villages.
+pub(crate) fn bearer(sentence: &str, lex: &Lexicon, applied: bool) -> Who {
+    let mut mentions = mentions(sentence, lex);
+    if applied {
+        let object = mentions.iter().position(|m| {
+            let before = &sentence[..m.range.start];
+            let before = ["所辖", "所属", "辖区内", "本辖区"]
+                .iter()
+                .find_map(|w| before.strip_suffix(w))
+                .unwrap_or(before);
+            m.who.is_some() && before.ends_with('对')
+        });
+        if let Some(i) = object {
+            mentions.drain(..i);
+        }
+    }
     // (who, named together with the unit before it or led by it)
     let mut bearers: Vec<(Who, bool)> = Vec::new();
     // Units acting on others (县教育局将组织专家对各学校…): bearers only
@@ -106,7 +130,7 @@ pub fn who_of(sentence: &str, lex: &Lexicon) -> Who {
     // (end, receives) of the previous unit: "传达到所属各村、各单位" lists
     // receivers.
     let mut previous: Option<(usize, bool)> = None;
-    for m in mentions(sentence, lex) {
+    for m in mentions {
         let Some(who) = m.who else { continue };
         let before = &sentence[..m.range.start];
         let joined = previous.filter(|(end, _)| {
@@ -286,5 +310,9 @@ mod tests {
         assert_eq!(who("县委将对县直各部门开展年度绩效考核。"), Who::Department);
         assert_eq!(who("市委将对各县（区）进行综合评价并排名。"), Who::Upper);
         assert_eq!(who("县里将适时对落实情况进行督导。"), Who::Grassroots);
+        assert_eq!(
+            who("各乡镇要对所辖村的台账管理情况开展检查。"),
+            Who::Village
+        );
     }
 }
