@@ -22,7 +22,7 @@ mod users;
 mod analysis;
 #[path = "../../../../modules/documents/tests/mod.rs"]
 mod documents;
-#[path = "../../../../modules/meetings/tests/mod.rs"]
-mod meetings;
 #[path = "../../../../modules/inspections/tests/mod.rs"]
 mod inspections;
+#[path = "../../../../modules/meetings/tests/mod.rs"]
+mod meetings;
