@@ -526,3 +526,45 @@ proptest! {
         check_offsets(&text);
     }
 }
+
+#[test]
+fn a_heading_and_the_sentence_under_it_are_one_demand() {
+    let text = "（六）注重过程留痕。各村（社区）每项工作须拍照留存，并在工作群内及时反馈。\n（七）实行每日零报告。\n各乡镇要加强统筹。";
+    let found = detect(text, lex());
+    let first: Vec<&Burden> = found
+        .iter()
+        .filter(|b| b.sentence.starts_with("（六）"))
+        .collect();
+    assert!(!first.is_empty(), "{found:?}");
+    for b in &first {
+        assert_eq!(
+            b.sentence,
+            "（六）注重过程留痕。各村（社区）每项工作须拍照留存，并在工作群内及时反馈。"
+        );
+        let slice: String = text.chars().skip(b.start).take(b.end - b.start).collect();
+        assert_eq!(slice, b.sentence);
+        assert!(b.sentence.contains(&b.cue));
+        assert_eq!(b.who, Who::Village, "{b:?}");
+    }
+    let photos = first
+        .iter()
+        .filter(|b| b.kind == BurdenKind::TracePhoto)
+        .count();
+    assert_eq!(photos, 1, "one kind once: {first:?}");
+    // A heading on a line of its own stands alone; the sentence below is no part of it.
+    let alone: Vec<&Burden> = found
+        .iter()
+        .filter(|b| b.sentence == "（七）实行每日零报告。")
+        .collect();
+    assert!(
+        alone.iter().any(|b| b.kind == BurdenKind::ZeroReport),
+        "{found:?}"
+    );
+    // A heading's demand on the county's departments is theirs.
+    let found = detect(
+        "（二）签订目标责任书。县直各部门要与县政府签订目标责任书。",
+        lex(),
+    );
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|b| b.who == Who::Department), "{found:?}");
+}

@@ -69,11 +69,92 @@ pub struct Burden {
 }
 
 /// Every burden `text` puts on grassroots units, in text order: at most
-/// one per kind and sentence.
+/// one per kind and sentence. A heading that ends like a sentence and the
+/// sentence after it on the same line ("（六）注重过程留痕。各村要…拍照留存")
+/// are one sentence of one demand: the burdens of both, each kind once, span
+/// the two.
 pub fn detect(text: &str, lex: &Lexicon) -> Vec<Burden> {
     let mut out = Vec::new();
-    for s in sentence::sentences(text) {
-        detect_in_sentence(&s, lex, &mut out);
+    let sentences = sentence::sentences(text);
+    let mut i = 0;
+    while i < sentences.len() {
+        let s = &sentences[i];
+        let mut found = Vec::new();
+        detect_in_sentence(s, lex, &mut found);
+        let under = sentences
+            .get(i + 1)
+            .filter(|n| sentence::is_lead_heading(s.text) && same_line(text, s, n));
+        match under {
+            Some(n) if !found.is_empty() => {
+                let mut below = Vec::new();
+                detect_in_sentence(n, lex, &mut below);
+                out.extend(merge_heading(text, s, n, found, below, lex));
+                i += 2;
+            }
+            _ => {
+                out.extend(found);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether `next` starts on the line `s` ends on.
+fn same_line(text: &str, s: &Sentence<'_>, next: &Sentence<'_>) -> bool {
+    let between = &text[s.byte_start + s.text.len()..next.byte_start];
+    !between.contains(['\n', '\r'])
+}
+
+/// The burdens of a lead heading and of the sentence under it as burdens of
+/// the two together: the sentence's own when both name a kind (its cue,
+/// frequency and deadline are the demand's), the heading's kinds first; who
+/// bears them is read from the sentence.
+fn merge_heading(
+    text: &str,
+    heading: &Sentence<'_>,
+    under: &Sentence<'_>,
+    found: Vec<Burden>,
+    below: Vec<Burden>,
+    lex: &Lexicon,
+) -> Vec<Burden> {
+    let whole = &text[heading.byte_start..under.byte_start + under.text.len()];
+    let applied = found.iter().all(|b| {
+        matches!(
+            b.kind,
+            BurdenKind::Inspection | BurdenKind::Ranking | BurdenKind::Veto
+        )
+    });
+    let who = below
+        .first()
+        .map(|b| b.who)
+        .unwrap_or_else(|| who::bearer(under.text, lex, applied));
+    let targets = below
+        .first()
+        .map(|b| b.targets.clone())
+        .unwrap_or_else(|| attrs::targets(lex, under.text));
+    let mut out: Vec<Burden> = Vec::new();
+    for b in found {
+        let own = below.iter().find(|x| x.kind == b.kind).cloned();
+        out.push(own.unwrap_or(Burden {
+            who,
+            targets: if b.targets.is_empty() {
+                targets.clone()
+            } else {
+                b.targets.clone()
+            },
+            ..b
+        }));
+    }
+    for b in below {
+        if !out.iter().any(|x| x.kind == b.kind) {
+            out.push(b);
+        }
+    }
+    for b in &mut out {
+        b.sentence = whole.to_string();
+        b.start = heading.start;
+        b.end = under.end;
     }
     out
 }

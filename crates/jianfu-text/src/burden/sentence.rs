@@ -109,6 +109,33 @@ pub(crate) fn is_heading(sentence: &str) -> bool {
         && (ENUMERATOR.is_match(sentence) || TITLE.is_match(sentence))
 }
 
+/// A heading that ends like a sentence and leads the sentence after it on
+/// the same line: "（六）注重过程留痕。各村要…". An enumerator, then at most
+/// 20 characters with no comma or colon. Unlike a bare heading it may carry
+/// a demand, which is the demand of the sentence under it.
+pub(crate) fn is_lead_heading(sentence: &str) -> bool {
+    static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、]|第[一二三四五六七八九十]+[章节条部分][，、 　]?)")
+            .expect("the enumerator pattern is valid (tested)")
+    });
+    let Some(m) = ENUMERATOR.find(sentence) else {
+        return false;
+    };
+    let rest = sentence[m.end()..].trim_end_matches(SENTENCE_ENDS);
+    // A topic, not a demand of its own: no unit addressed (各村), no modal, no deadline.
+    let mut bare = rest.to_string();
+    for w in ["重要", "主要", "要点", "要素", "需要", "要求"] {
+        bare = bare.replace(w, "");
+    }
+    sentence.ends_with(SENTENCE_ENDS)
+        && !rest.is_empty()
+        && rest.chars().count() <= 20
+        && !rest.contains(['，', ',', '：', ':', '；', ';'])
+        && !["请", "要", "须", "务必", "应当", "于", "前", "各"]
+            .iter()
+            .any(|w| bare.contains(w))
+}
+
 /// Byte ranges of the clauses of `sentence`, each ending with its mark.
 pub(crate) fn clauses(sentence: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -176,6 +203,24 @@ mod tests {
         assert!(!is_heading("关于台账，各村要每月更新。"));
         assert!(is_heading("附件2：村级组织出具证明事项清单"));
         assert!(!is_heading("附件2：请各村于5日前填报。"));
+    }
+
+    #[test]
+    fn lead_headings_end_like_sentences_and_are_short() {
+        assert!(is_lead_heading("（六）注重过程留痕。"));
+        assert!(is_lead_heading("一、实行每日零报告制度。"));
+        assert!(is_lead_heading("3. 工作要求。"));
+        assert!(!is_lead_heading("（六）注重过程留痕"));
+        assert!(!is_lead_heading("各村要建立台账。"));
+        assert!(!is_lead_heading("（一）各村要建立台账，每月更新。"));
+        assert!(!is_lead_heading(
+            "（二）各村（社区）要同步建立工作台账并于每月25日前报乡镇汇总。"
+        ));
+        assert!(!is_lead_heading("（一）。"));
+        // A short demand of its own is no heading.
+        assert!(!is_lead_heading("一、请于6月1日前报送防汛责任人名单。"));
+        assert!(!is_lead_heading("（二）各村要建立台账。"));
+        assert!(is_lead_heading("（五）加强重要时段管控。"));
     }
 
     #[test]
