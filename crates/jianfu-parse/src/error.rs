@@ -1,5 +1,6 @@
 //! Why a parse found nothing, and how the API answers it.
 use crate::job::Failure;
+use crate::ocr::OcrError;
 use crate::sheet::SheetError;
 use jianfu_core::AppError;
 use jianfu_text::TextError;
@@ -10,6 +11,9 @@ pub enum ParseError {
     /// The text reader's verdict (corrupt, unsupported, no text layer, too large …).
     #[error("{0}")]
     Text(TextError),
+    /// The OCR reader's verdict on a scan (tools missing, too many pages, too many pixels …).
+    #[error("{0}")]
+    Ocr(OcrError),
     /// The spreadsheet reader's verdict (unreadable, past the row or column bounds …).
     #[error("{0}")]
     Sheet(SheetError),
@@ -32,6 +36,7 @@ impl ParseError {
     pub fn code(&self) -> &'static str {
         match self {
             ParseError::Text(e) => e.code(),
+            ParseError::Ocr(e) => e.code(),
             ParseError::Sheet(e) => e.code(),
             ParseError::Timeout { .. } => "parse_timeout",
             ParseError::TooComplex => "file_too_complex",
@@ -53,6 +58,7 @@ impl ParseError {
                     | TextError::NestingTooDeep
                     | TextError::Timeout
             ),
+            ParseError::Ocr(e) => e.over_limit(),
             ParseError::Sheet(e) => e.over_limit(),
             ParseError::Timeout { .. }
             | ParseError::TooComplex
@@ -66,6 +72,7 @@ impl From<Failure> for ParseError {
     fn from(f: Failure) -> Self {
         match f {
             Failure::Text(e) => ParseError::Text(e),
+            Failure::Ocr(e) => ParseError::Ocr(e),
             Failure::Sheet(e) => ParseError::Sheet(e),
         }
     }

@@ -19,6 +19,12 @@
 //! ([`ParseError::over_limit`]); a file that simply cannot be read is a 422 as well, which the
 //! attachments keep without a 字数.
 //!
+//! - **Scans by OCR.** [`Parser::read`] reads an image-only PDF (or one whose text layer is too
+//!   short for its pages) and a .png or .jpg with Tesseract, as subprocesses of the worker under
+//!   its limits and in its process group, killed with it; bounded in pages, pixels and time
+//!   before anything is decoded ([`ocr`]). Its text comes back marked as OCR, with its
+//!   confidence, so that the uploader checks it before it is stored.
+//!
 //! Which executable is the worker is configuration ([`ParseConfig::worker`]): the `jianfu` binary
 //! names itself (`std::env::current_exe()`), the HTTP tests name the built `jianfu` binary
 //! (`CARGO_BIN_EXE_jianfu`). With no worker configured (the unit tests of other crates, tools
@@ -28,12 +34,14 @@
 //! to finish.
 mod error;
 pub mod job;
+pub mod ocr;
 mod pool;
 pub mod sheet;
 pub mod worker;
 
 pub use error::ParseError;
 pub use job::{Job, Parsed};
-pub use pool::{ParseConfig, Parser};
+pub use ocr::{OcrError, OcrText, OcrTools};
+pub use pool::{ParseConfig, Parser, ReadText};
 pub use sheet::{Sheet, SheetError, SheetRow};
 pub use worker::WORKER_COMMAND;

@@ -1,6 +1,7 @@
 //! The server's side: the queue, the worker process and its deadline.
 use crate::error::ParseError;
 use crate::job::{self, Failure, Job, Parsed, MAX_FILE_BYTES};
+use crate::ocr::{self, ImageKind, OcrJob, OcrText, OcrTools};
 use crate::sheet::Sheet;
 use crate::worker::WORKER_COMMAND;
 use bytes::Bytes;
@@ -28,13 +29,20 @@ pub struct ParseConfig {
     pub deadline: Duration,
     /// CPU seconds a worker may use (`RLIMIT_CPU`).
     pub cpu_seconds: u64,
-    /// Address space a worker may map (`RLIMIT_AS`), its own code included.
+    /// Address space a worker may map (`RLIMIT_AS`), its own code included; each OCR tool it
+    /// runs has the same limit.
     pub memory_bytes: u64,
+    /// Wall-clock time a read that may need OCR (a PDF, a picture) may take, OCR included; the
+    /// worker and the tools it runs are killed at it. Also their CPU seconds.
+    pub ocr_deadline: Duration,
+    /// Where the OCR tools are.
+    pub ocr_tools: OcrTools,
 }
 
 impl Default for ParseConfig {
     /// In-process, two parses at once (one on a single core), eight waiting, 15 s wall-clock,
-    /// 15 CPU-seconds, 1 GiB of address space.
+    /// 15 CPU-seconds, 1 GiB of address space; 120 s for a read that may need OCR (up to
+    /// [`ocr::MAX_PAGES`] pages at about 2.5 s each), the tools found on `PATH`.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         ParseConfig {
@@ -44,6 +52,8 @@ impl Default for ParseConfig {
             deadline: Duration::from_secs(15),
             cpu_seconds: 15,
             memory_bytes: 1024 * 1024 * 1024,
+            ocr_deadline: Duration::from_secs(120),
+            ocr_tools: OcrTools::default(),
         }
     }
 }
@@ -100,8 +110,61 @@ impl Parser {
         &self.inner.config
     }
 
-    /// The text of an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt.
+    /// The text of an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt. A scan is
+    /// refused (see [`Parser::read`] to read it by OCR).
     pub async fn text(&self, file_name: &str, bytes: Bytes) -> Result<String, ParseError> {
+        match self
+            .run(self.text_job(file_name, None), bytes, self.limits())
+            .await?
+        {
+            Parsed::Text(text) => Ok(text),
+            _ => Err(ParseError::Internal("文本解析返回了表格".into())),
+        }
+    }
+
+    /// The text of an uploaded .docx, .doc, .wps, .pdf, .ofd or .txt, and of a scan (an
+    /// image-only PDF, a .png or .jpg) by OCR, marked as such with its confidence. A file that
+    /// may need OCR has [`ParseConfig::ocr_deadline`].
+    pub async fn read(&self, file_name: &str, bytes: Bytes) -> Result<ReadText, ParseError> {
+        let config = self.config();
+        let head = bytes.get(..1024).unwrap_or(&bytes);
+        let may_be_scan =
+            ImageKind::sniff(&bytes).is_some() || head.windows(5).any(|w| w == b"%PDF-");
+        let limits = if may_be_scan {
+            Limits {
+                deadline: config.ocr_deadline,
+                cpu_seconds: config.cpu_seconds.max(config.ocr_deadline.as_secs()),
+            }
+        } else {
+            self.limits()
+        };
+        let ocr = may_be_scan.then(|| OcrJob {
+            tools: config.ocr_tools.clone(),
+            // The worker's own clock stops a second before the kill.
+            budget_ms: config
+                .ocr_deadline
+                .saturating_sub(Duration::from_secs(1))
+                .max(Duration::from_millis(500))
+                .as_millis() as u64,
+        });
+        match self
+            .run(self.text_job(file_name, ocr), bytes, limits)
+            .await?
+        {
+            Parsed::Text(text) => Ok(ReadText { text, ocr: None }),
+            Parsed::Ocr(OcrText {
+                text,
+                confidence,
+                pages,
+            }) => Ok(ReadText {
+                text,
+                ocr: Some(OcrMark { confidence, pages }),
+            }),
+            Parsed::Sheet(_) => Err(ParseError::Internal("文本解析返回了表格".into())),
+        }
+    }
+
+    fn text_job(&self, file_name: &str, ocr: Option<OcrJob>) -> Job {
         // The reader's own clock stops a second before the kill, so a slow file usually gets
         // its message; the kill is what guarantees the end.
         let budget = self
@@ -109,26 +172,33 @@ impl Parser {
             .deadline
             .saturating_sub(Duration::from_secs(1))
             .max(Duration::from_millis(500));
-        let job = Job::Text {
+        Job::Text {
             file_name: file_name.to_string(),
             budget_ms: budget.as_millis() as u64,
-        };
-        match self.run(job, bytes).await? {
-            Parsed::Text(text) => Ok(text),
-            Parsed::Sheet(_) => Err(ParseError::Internal("文本解析返回了表格".into())),
+            ocr,
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            deadline: self.config().deadline,
+            cpu_seconds: self.config().cpu_seconds,
         }
     }
 
     /// The used rows of the first worksheet of an uploaded .xlsx, `columns` cells each.
     pub async fn sheet(&self, bytes: Bytes, columns: usize) -> Result<Sheet, ParseError> {
-        match self.run(Job::Sheet { columns }, bytes).await? {
+        match self
+            .run(Job::Sheet { columns }, bytes, self.limits())
+            .await?
+        {
             Parsed::Sheet(sheet) => Ok(sheet),
-            Parsed::Text(_) => Err(ParseError::Internal("表格解析返回了文本".into())),
+            _ => Err(ParseError::Internal("表格解析返回了文本".into())),
         }
     }
 
     /// Queues the job (503 when the queue is full), then runs it in the worker or in-process.
-    async fn run(&self, job: Job, bytes: Bytes) -> Result<Parsed, ParseError> {
+    async fn run(&self, job: Job, bytes: Bytes, limits: Limits) -> Result<Parsed, ParseError> {
         if bytes.len() > MAX_FILE_BYTES {
             return Err(ParseError::Text(jianfu_text::TextError::FileTooLarge {
                 limit_bytes: MAX_FILE_BYTES as u64,
@@ -145,25 +215,54 @@ impl Parser {
             .map_err(|_| ParseError::Busy)?;
         let config = self.config();
         match &config.worker {
-            Some(worker) => in_worker(worker, config, &job, &bytes).await,
-            None => in_process(config.deadline, job, bytes).await,
+            Some(worker) => in_worker(worker, config.memory_bytes, limits, &job, &bytes).await,
+            None => in_process(limits.deadline, job, bytes).await,
         }
     }
+}
+
+/// Text read from an upload, and whether OCR read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadText {
+    pub text: String,
+    /// Set when the text was read from a scan by OCR: the uploader must check it.
+    pub ocr: Option<OcrMark>,
+}
+
+/// How a text read by OCR was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OcrMark {
+    /// Mean confidence of its words, 0–100.
+    pub confidence: u8,
+    pub pages: u32,
+}
+
+/// The wall-clock and CPU bounds of one job.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    deadline: Duration,
+    cpu_seconds: u64,
 }
 
 /// Runs the job in a worker process and kills it at the deadline.
 async fn in_worker(
     worker: &Path,
-    config: &ParseConfig,
+    memory_bytes: u64,
+    limits: Limits,
     job: &Job,
     bytes: &[u8],
 ) -> Result<Parsed, ParseError> {
-    let mut child = tokio::process::Command::new(worker)
+    let mut command = tokio::process::Command::new(worker);
+    command
         .arg(WORKER_COMMAND)
-        .arg(config.memory_bytes.to_string())
-        .arg(config.cpu_seconds.to_string())
+        .arg(memory_bytes.to_string())
+        .arg(limits.cpu_seconds.to_string())
         // One malloc arena: each thread's arena reserves address space the limit counts.
-        .env("MALLOC_ARENA_MAX", "1")
+        .env("MALLOC_ARENA_MAX", "1");
+    // Its own process group, so that the OCR tools it runs are killed with it.
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -196,28 +295,48 @@ async fn in_worker(
         let _ = stderr.take(16 * 1024).read_to_end(&mut err).await;
         err
     };
+    let pid = child.id();
     let work = async {
         let ((), out, err) = tokio::join!(send, receive, complain);
         let status = child.wait().await;
         (out, err, status)
     };
-    let finished = tokio::time::timeout(config.deadline, work).await;
+    let finished = tokio::time::timeout(limits.deadline, work).await;
     let Ok((out, err, status)) = finished else {
-        // Past the deadline: kill it and reap it; nothing keeps running.
+        // Past the deadline: kill it and the tools it runs, and reap it; nothing keeps running.
+        kill_group(pid);
         let _ = child.kill().await;
+        if let Some(pid) = pid {
+            ocr::remove_leftovers(pid);
+        }
         tracing::warn!(
-            seconds = config.deadline.as_secs_f64(),
+            seconds = limits.deadline.as_secs_f64(),
             "file parse killed at its deadline"
         );
-        return Err(timeout(config.deadline));
+        return Err(timeout(limits.deadline));
     };
     if let Ok(result) = serde_json::from_slice::<Result<Parsed, Failure>>(&out) {
         return result.map_err(ParseError::from);
     }
+    // A worker that died by its limits may leave a tool behind, and its working files.
+    kill_group(pid);
+    if let Some(pid) = pid {
+        ocr::remove_leftovers(pid);
+    }
     let status = status.map_err(|e| ParseError::Internal(e.to_string()))?;
     let complaint = String::from_utf8_lossy(&err);
     tracing::warn!(%status, stderr = %complaint.trim(), "file parse worker ended without a result");
-    Err(died(status, config.deadline))
+    Err(died(status, limits.deadline))
+}
+
+/// Kills the process group a worker leads (the worker and the OCR tools it started).
+fn kill_group(pid: Option<u32>) {
+    #[cfg(unix)]
+    if let Some(pid) = pid.and_then(|p| rustix::process::Pid::from_raw(p as i32)) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
 }
 
 /// What a worker that ended without a result means.
@@ -350,6 +469,78 @@ mod tests {
             "{missing:?}"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The committed scan (an image-only PDF of a notice) and the same page as a .png are read
+    /// by OCR, marked with their confidence; a text file is not. Needs the OCR tools
+    /// (`./scripts/test` installs them).
+    #[tokio::test]
+    async fn scans_are_read_by_ocr_and_marked() {
+        let parser = Parser::default();
+        let truth = include_str!("../tests/fixtures/scan_notice.txt");
+        let pdf = include_bytes!("../tests/fixtures/scan_notice.pdf");
+        let read = parser
+            .read("扫描件.pdf", Bytes::from_static(pdf))
+            .await
+            .unwrap();
+        let mark = read.ocr.expect("read by OCR");
+        assert_eq!(mark.pages, 1);
+        assert!(mark.confidence >= 80, "{mark:?}");
+        let accuracy = ocr::character_accuracy(truth, &read.text);
+        assert!(accuracy >= 0.95, "{accuracy}: {}", read.text);
+        let png = include_bytes!("../tests/fixtures/scan_notice.png");
+        let read = parser
+            .read("扫描件.png", Bytes::from_static(png))
+            .await
+            .unwrap();
+        assert!(read.ocr.is_some());
+        assert!(
+            ocr::character_accuracy(truth, &read.text) >= 0.9,
+            "{}",
+            read.text
+        );
+        // Without OCR the scan is refused as before.
+        let err = parser
+            .text("扫描件.pdf", Bytes::from_static(pdf))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "pdf_without_text");
+        let read = parser
+            .read(
+                "通知.txt",
+                Bytes::from_static("关于做好基层减负工作的通知".as_bytes()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(read.ocr, None);
+    }
+
+    #[tokio::test]
+    async fn missing_ocr_tools_are_named_in_chinese() {
+        let parser = Parser::new(ParseConfig {
+            ocr_tools: OcrTools {
+                tesseract: "/nonexistent/tesseract".into(),
+                pdftoppm: "/nonexistent/pdftoppm".into(),
+                pdfinfo: "/nonexistent/pdfinfo".into(),
+            },
+            ..ParseConfig::default()
+        });
+        let pdf = include_bytes!("../tests/fixtures/scan_notice.pdf");
+        let err = parser
+            .read("扫描件.pdf", Bytes::from_static(pdf))
+            .await
+            .unwrap_err();
+        let app: jianfu_core::AppError = err.into();
+        assert_eq!(
+            (app.status(), app.code(), app.field()),
+            (422, "ocr_unavailable", Some("file"))
+        );
+        assert!(
+            app.to_string().contains(
+                "服务器未安装文字识别组件（tesseract-ocr、tesseract-ocr-chi-sim、poppler-utils）"
+            ),
+            "{app}"
+        );
     }
 
     #[tokio::test]
