@@ -20,6 +20,32 @@ pub fn field_label(field: &str) -> &str {
     }
 }
 
+/// The label of a field when the platform or a module names it (none: only its key is known).
+pub fn known_label(field: &str) -> Option<&'static str> {
+    platform_label(field).or_else(|| {
+        MODULE_LABELS
+            .get()?
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, label)| *label)
+    })
+}
+
+/// Names a module's enumerated value in Chinese: `("carrier", "white_header")` → 白头文件.
+pub type ValueLabels = fn(&str, &str) -> Option<&'static str>;
+
+static VALUE_LABELS: OnceLock<Vec<ValueLabels>> = OnceLock::new();
+
+/// Adds the modules' value names (once; later calls keep the first list).
+pub fn install_values(names: Vec<ValueLabels>) {
+    VALUE_LABELS.get_or_init(|| names);
+}
+
+/// The Chinese name of a field's enumerated value, when a module names it.
+pub fn value_label(field: &str, value: &str) -> Option<&'static str> {
+    VALUE_LABELS.get()?.iter().find_map(|f| f(field, value))
+}
+
 fn platform_label(field: &str) -> Option<&'static str> {
     Some(match field {
         "name" => "名称",

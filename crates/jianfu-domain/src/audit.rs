@@ -12,7 +12,7 @@
 use hmac::{Hmac, Mac};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
 pub use jianfu_store::audit::AuditFilter;
-use jianfu_store::audit::{self as store, AuditEntryRow};
+use jianfu_store::audit::{self as store, AuditEntryRow, AuditListRow, AuditRecords};
 use jianfu_store::{AuditKey, Db, Tx};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -75,7 +75,13 @@ pub async fn record(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> AppResult<()> 
         hash: String::new(),
     };
     e.hash = keyed_entry_hash(&key, &e);
-    store::append(tx, &e).await?;
+    // The records themselves beside their digests: the page says what changed in words, and
+    // `verify` checks them against the digests the hash signs.
+    let records = AuditRecords {
+        before_json: c.before.map(Value::to_string),
+        after_json: c.after.map(Value::to_string),
+    };
+    store::append(tx, &e, &records).await?;
     Ok(())
 }
 
@@ -343,7 +349,27 @@ pub async fn verify(db: &Db) -> AppResult<Verification> {
         if batch.is_empty() {
             break;
         }
+        let last_seq = batch.last().map_or(prev_seq, |e| e.seq);
+        let mut records = store::records_batch(&mut conn, prev_seq, last_seq, BATCH)
+            .await?
+            .into_iter()
+            .peekable();
         for e in batch {
+            let stored = match records.peek() {
+                Some((seq, _, _)) if *seq == e.seq => records.next(),
+                _ => None,
+            };
+            if let Some((_, before, after)) = stored {
+                if !record_matches(before.as_deref(), e.before_digest.as_deref())
+                    || !record_matches(after.as_deref(), e.after_digest.as_deref())
+                {
+                    let reason = format!(
+                        "第{}条记录所存的变更内容与其摘要不符（变更前后的内容被篡改）",
+                        e.seq
+                    );
+                    return broken(v, e.seq, reason);
+                }
+            }
             if e.seq != prev_seq + 1 {
                 let seq = prev_seq + 1;
                 return broken(v, seq, format!("第{seq}条记录缺失（已被删除）"));
@@ -401,6 +427,18 @@ pub async fn verify(db: &Db) -> AppResult<Verification> {
         }
     }
     Ok(v)
+}
+
+/// Whether a stored record (JSON text) is the one the entry digests. No stored record matches
+/// any digest (entries written before records were kept); a stored record must match.
+fn record_matches(stored: Option<&str>, digested: Option<&str>) -> bool {
+    match (stored, digested) {
+        (None, _) => true,
+        (Some(text), Some(d)) => serde_json::from_str::<Value>(text)
+            .map(|v| same(&digest(&v), d))
+            .unwrap_or(false),
+        (Some(_), None) => false,
+    }
 }
 
 /// What a checkpoint file says it is.
@@ -581,16 +619,213 @@ pub async fn list(
         scope_root: crate::policy::scope_filter(actor),
         ..filter
     };
-    let (items, total) =
-        store::list(&mut db.reader(), &filter, page.limit(), page.offset()).await?;
+    let mut conn = db.reader();
+    let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
+    let names = Names::of(&mut conn, &items).await?;
     Ok(Paged::new(
-        items.into_iter().map(AuditEntry::from).collect(),
+        items.into_iter().map(|r| names.entry(r)).collect(),
         total,
         page,
     ))
 }
 
-/// One entry of the audit trail as the API and the audit page show it.
+/// The names of the units and accounts the entries' records point to (`parent_id`,
+/// `issuer_id`, `user_id`, …), so that a change reads 上级单位：示例县, not a key.
+#[derive(Debug, Default)]
+pub struct Names {
+    units: std::collections::HashMap<i64, String>,
+    users: std::collections::HashMap<i64, String>,
+}
+
+/// Fields that point to a unit, and those that point to an account.
+const UNIT_KEYS: &[&str] = &["parent_id", "unit_id", "issuer_id", "organizer_id"];
+const USER_KEYS: &[&str] = &["user_id"];
+
+impl Names {
+    async fn of(conn: &mut jianfu_store::Conn, rows: &[AuditListRow]) -> AppResult<Names> {
+        let mut names = Names::default();
+        for r in rows {
+            for text in [&r.records.before_json, &r.records.after_json]
+                .into_iter()
+                .flatten()
+            {
+                let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text) else {
+                    continue;
+                };
+                for (k, v) in &m {
+                    let Some(id) = v.as_i64() else { continue };
+                    if UNIT_KEYS.contains(&k.as_str()) && !names.units.contains_key(&id) {
+                        if let Some(u) = jianfu_store::org::get(conn, id).await? {
+                            names.units.insert(id, u.name);
+                        }
+                    } else if USER_KEYS.contains(&k.as_str()) && !names.users.contains_key(&id) {
+                        if let Some(u) = jianfu_store::users::get(conn, id).await? {
+                            names
+                                .users
+                                .insert(id, format!("{}（{}）", u.display_name, u.username));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// A value that points to a unit or an account, by its name.
+    fn name(&self, field: &str, v: &Value) -> Option<String> {
+        let id = v.as_i64()?;
+        if UNIT_KEYS.contains(&field) {
+            self.units.get(&id).cloned()
+        } else if USER_KEYS.contains(&field) {
+            self.users.get(&id).cloned()
+        } else {
+            None
+        }
+    }
+
+    fn entry(&self, row: AuditListRow) -> AuditEntry {
+        AuditEntry::from_row(row, self)
+    }
+}
+
+/// What the audit page and API filter by: a person (by account or by name), a record (by
+/// kind and key, or by its name in the summary), and Beijing dates (both inclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditSearch {
+    pub actor_id: Option<i64>,
+    pub actor: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub q: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl AuditSearch {
+    /// The store's filter: Beijing dates as the UTC instants that bound them.
+    pub fn filter(&self) -> AppResult<AuditFilter> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if to < from {
+                return Err(AppError::invalid("to", "不能早于开始日期"));
+            }
+        }
+        let start = |d: chrono::NaiveDate| {
+            let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+            let at = local - chrono::Duration::hours(8);
+            jianfu_core::time::format_ts(chrono::DateTime::from_naive_utc_and_offset(
+                at,
+                chrono::Utc,
+            ))
+        };
+        let trim = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        Ok(AuditFilter {
+            scope_root: None,
+            entity: trim(&self.entity),
+            entity_id: trim(&self.entity_id),
+            actor_id: self.actor_id,
+            actor: trim(&self.actor),
+            text: trim(&self.q),
+            from: self.from.map(start),
+            until: self.to.and_then(|d| d.succ_opt()).map(start),
+        })
+    }
+}
+
+/// The kinds of record the trail holds, for the page's filter: (entity, label).
+pub fn entity_kinds() -> Vec<(String, &'static str)> {
+    let mut kinds: Vec<(String, &'static str)> = crate::burden::channels()
+        .iter()
+        .map(|c| (c.entity.to_string(), c.noun))
+        .collect();
+    for e in [
+        "org_unit",
+        "user",
+        "annual_plan",
+        "rule_setting",
+        "warning",
+        "api_token",
+        "session",
+    ] {
+        kinds.push((e.to_string(), entity_label(e)));
+    }
+    kinds
+}
+
+/// The most entries one export holds.
+pub const EXPORT_LIMIT: i64 = 20_000;
+
+/// The entries matching the filter for an export, newest first (at most [`EXPORT_LIMIT`]),
+/// and how many matched.
+pub async fn export(
+    db: &Db,
+    actor: &Actor,
+    filter: AuditFilter,
+) -> AppResult<(Vec<AuditEntry>, i64)> {
+    crate::policy::ensure(actor, crate::policy::Action::ViewAudit)?;
+    let filter = AuditFilter {
+        scope_root: crate::policy::scope_filter(actor),
+        ..filter
+    };
+    let mut conn = db.reader();
+    let (items, total) = store::list(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
+    let names = Names::of(&mut conn, &items).await?;
+    Ok((items.into_iter().map(|r| names.entry(r)).collect(), total))
+}
+
+/// The integrity check as the audit page runs it (纪检, 管理员): the walk of [`verify`], told
+/// in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct IntegrityReport {
+    /// Whether the whole chain holds.
+    pub intact: bool,
+    /// 完整 or 发现问题.
+    pub verdict: String,
+    /// One sentence: what was checked, or where and how it breaks.
+    pub detail: String,
+    /// The entries checked (up to the first break).
+    pub entries: i64,
+    /// The first entry that does not hold.
+    pub broken_seq: Option<i64>,
+    pub checked_at: String,
+}
+
+pub async fn check_integrity(db: &Db, actor: &Actor) -> AppResult<IntegrityReport> {
+    crate::policy::ensure(actor, crate::policy::Action::ViewAudit)?;
+    let v = verify(db).await?;
+    let checked_at = jianfu_core::time::display_ts(&jianfu_core::time::now());
+    Ok(match v.broken {
+        None => IntegrityReport {
+            intact: true,
+            verdict: "完整".into(),
+            detail: format!(
+                "共{}条记录，哈希链、签名及所存的变更内容均相符，未发现删除、插入、调换或篡改",
+                v.entries
+            ),
+            entries: v.entries,
+            broken_seq: None,
+            checked_at,
+        },
+        Some(b) => IntegrityReport {
+            intact: false,
+            verdict: "发现问题".into(),
+            detail: format!(
+                "前{}条记录相符；自第{}条起不可信：{}",
+                v.entries, b.seq, b.reason
+            ),
+            entries: v.entries,
+            broken_seq: Some(b.seq),
+            checked_at,
+        },
+    })
+}
+
+/// One entry of the audit trail as the API and the audit page show it: beside the chain's
+/// fields, what it did and to which record, and which fields changed, in words.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub seq: i64,
@@ -598,19 +833,62 @@ pub struct AuditEntry {
     pub actor_id: Option<i64>,
     pub actor_name: String,
     pub action: String,
+    /// The action in words: 新建, 修改, 登录, …
+    pub action_label: String,
     pub entity: String,
+    /// The kind of record in words: 文件, 会议, 单位, 用户, …
+    pub entity_label: String,
     pub entity_id: String,
+    /// The record's name or title, as the entry recorded it.
+    pub record_name: Option<String>,
+    /// The record's page, when it has one.
+    pub record_href: Option<String>,
     pub region_id: Option<i64>,
     pub before_digest: Option<String>,
     pub after_digest: Option<String>,
     pub summary: String,
+    /// The fields the write set or changed, labelled and valued in Chinese (none for entries
+    /// written before records were kept).
+    pub changes: Vec<FieldChange>,
     pub prev_hash: String,
     pub hash: String,
 }
 
-impl From<AuditEntryRow> for AuditEntry {
-    fn from(r: AuditEntryRow) -> AuditEntry {
+/// One field a write set or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldChange {
+    /// The field's Chinese label: 名称, 成文日期, …
+    pub field: String,
+    /// Its value before, in words (none: it was set by the write).
+    pub before: Option<String>,
+    /// Its value after, in words (none: the record was removed).
+    pub after: Option<String>,
+}
+
+impl AuditEntry {
+    fn from_row(row: AuditListRow, names: &Names) -> AuditEntry {
+        let r = row.entry;
+        let parse = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+        };
+        let (before, after) = (
+            parse(&row.records.before_json),
+            parse(&row.records.after_json),
+        );
+        let record_name = record_name(before.as_ref(), after.as_ref(), &r.summary);
         AuditEntry {
+            action_label: action_label(&r.action).into(),
+            entity_label: entity_label(&r.entity).into(),
+            record_href: record_href(&r.entity, &r.entity_id, after.as_ref().or(before.as_ref())),
+            changes: changes(
+                &r.entity,
+                &r.entity_id,
+                before.as_ref(),
+                after.as_ref(),
+                names,
+            ),
+            record_name,
             seq: r.seq,
             at: r.at,
             actor_id: r.actor_id,
@@ -621,10 +899,318 @@ impl From<AuditEntryRow> for AuditEntry {
             region_id: r.region_id,
             before_digest: r.before_digest,
             after_digest: r.after_digest,
-            summary: r.summary,
+            summary: words_in_summary(&r.summary),
             prev_hash: r.prev_hash,
             hash: r.hash,
         }
+    }
+}
+
+/// The kind of record an entry changed, in words.
+pub fn entity_label(entity: &str) -> &'static str {
+    match entity {
+        "annual_plan" => "年度计划",
+        "org_unit" => "单位",
+        "user" => "用户",
+        "session" => "登录",
+        "api_token" => "接口令牌",
+        "rule_setting" => "规则设置",
+        "warning" => "预警",
+        "attachment" => "附件",
+        "inspection_objection" => "异议",
+        _ => crate::burden::channels()
+            .iter()
+            .find(|c| c.entity == entity)
+            .map_or("其他记录", |c| c.noun),
+    }
+}
+
+/// What an entry did, in words, from its action's verb (`document.update` → 修改).
+pub fn action_label(action: &str) -> &'static str {
+    let verb = action.rsplit('.').next().unwrap_or(action);
+    match (action, verb) {
+        ("session.login", _) | (_, "login") => "登录",
+        (_, "login_failed") | (_, "failed") => "登录失败",
+        (_, "logout") => "退出",
+        (_, "create") | (_, "issue") | (_, "add") | (_, "upload") => "新建",
+        (_, "update") | (_, "edit") | (_, "set") | (_, "save") => "修改",
+        (_, "delete") | (_, "remove") => "删除",
+        (_, "revoke") => "撤销",
+        (_, "withdraw") => "作废",
+        (_, "approve") => "批准",
+        (_, "reject") => "驳回",
+        (_, "justify") | (_, "justified") => "说明理由",
+        (_, "acknowledge") | (_, "acknowledged") => "确认",
+        (_, "close") | (_, "closed") => "办结",
+        (_, "return") | (_, "returned") => "退回",
+        (_, "reset_password") => "重置密码",
+        _ => "变更",
+    }
+}
+
+/// The record's name: its title or name as written, else the first name the summary quotes
+/// (《…》 or “…”).
+fn record_name(before: Option<&Value>, after: Option<&Value>, summary: &str) -> Option<String> {
+    for v in [after, before].into_iter().flatten() {
+        for key in ["title", "name", "display_name", "subject"] {
+            if let Some(t) = v.get(key).and_then(Value::as_str) {
+                if !t.trim().is_empty() {
+                    return Some(t.to_string());
+                }
+            }
+        }
+    }
+    for (open, close) in [('《', '》'), ('“', '”')] {
+        if let Some(start) = summary.find(open) {
+            let rest = &summary[start + open.len_utf8()..];
+            if let Some(end) = rest.find(close) {
+                if end > 0 {
+                    return Some(rest[..end].to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The page of the record an entry changed.
+fn record_href(entity: &str, id: &str, record: Option<&Value>) -> Option<String> {
+    let num = id.parse::<i64>().ok();
+    match entity {
+        "org_unit" => num.map(|n| format!("/org/{n}")),
+        "user" => num.map(|n| format!("/users/{n}")),
+        "warning" => num.map(|n| format!("/warnings/{n}")),
+        "api_token" => Some("/tokens".into()),
+        "rule_setting" => id.split_once(':').map(|(_, rule)| format!("/rules#{rule}")),
+        "annual_plan" => record
+            .and_then(|r| r.get("year"))
+            .and_then(Value::as_i64)
+            .map(|y| format!("/plans?year={y}")),
+        "attachment" => record
+            .and_then(|r| r.get("document_id"))
+            .and_then(Value::as_i64)
+            .map(|d| format!("/documents/{d}")),
+        _ => crate::burden::channels()
+            .iter()
+            .find(|c| c.entity == entity)
+            .and_then(|c| num.map(|n| c.href(n))),
+    }
+}
+
+/// Fields never shown as changes: keys and figures the platform keeps for itself.
+const HIDDEN: &[&str] = &[
+    "id",
+    "region_id",
+    "created_at",
+    "updated_at",
+    "token_hash",
+    "password_hash",
+    "hash",
+    "csrf",
+];
+
+/// The Chinese label of a record's field: the platform's and the modules' labels (the
+/// manifests' `labels`), then the audit trail's own for fields no form has.
+pub fn field_label(field: &str) -> Option<&'static str> {
+    jianfu_core::labels::known_label(field).or_else(|| static_label(field))
+}
+
+/// The labels of stored records' fields that no form or API input names.
+fn static_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "issuer_name" => "发文机关",
+        "organizer_name" => "主办单位",
+        "issuer_id" => "发文机关",
+        "issued_on" => "成文日期",
+        "held_on" => "会议日期",
+        "char_count" => "字数",
+        "reach" => "覆盖乡镇、村数",
+        "in_plan" => "列入年度计划",
+        "approved" => "已批准",
+        "head_signed" => "主要负责同志签批",
+        "single_task" => "一事一文",
+        "forwards_upper" => "转发上级文件",
+        "to_schools_hospitals" => "发往学校、医院",
+        "heads_required" => "要求主要负责同志参会",
+        "heads_approved" => "主要负责同志参会已批准",
+        "reach_approved" => "开到层级已批准",
+        "enabled" => "启用",
+        "params" => "参数",
+        "note" => "意见",
+        "expires_at" => "有效期至",
+        "revoked_at" => "撤销时间",
+        "user_id" => "账号",
+        "address" => "登录地址",
+        "size" => "文件大小（字节）",
+        "content_type" => "文件类型",
+        "withdrawn" => "已作废",
+        "withdraw_reason" => "作废理由",
+        "reason" => "理由",
+        _ => return None,
+    })
+}
+
+/// A field's value in words: 是/否, levels, roles and statuses by their Chinese names, the
+/// modules' enumerations through their hooks, timestamps in Beijing time.
+pub fn value_words(field: &str, v: &Value) -> String {
+    match v {
+        Value::Null => "（空）".into(),
+        Value::Bool(b) => if *b { "是" } else { "否" }.into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string_words(field, s),
+        Value::Array(items) if items.is_empty() => "（无）".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|x| value_words(field, x))
+            .collect::<Vec<_>>()
+            .join("、"),
+        Value::Object(m) => m
+            .iter()
+            .filter(|(k, _)| !HIDDEN.contains(&k.as_str()))
+            .map(|(k, x)| {
+                let label = field_label(k).map_or_else(|| "其他".to_string(), str::to_string);
+                format!("{label}：{}", value_words(k, x))
+            })
+            .collect::<Vec<_>>()
+            .join("；"),
+    }
+}
+
+fn string_words(field: &str, s: &str) -> String {
+    let named = match field {
+        "level" | "reach_level" => jianfu_core::Level::all()
+            .find(|l| l.as_str() == s)
+            .map(|l| l.label()),
+        "role" => jianfu_core::Role::all()
+            .find(|r| r.as_str() == s)
+            .map(|r| r.label()),
+        "status" => Some(crate::warnings::status_label(s)),
+        "severity" => match s {
+            "violation" => Some("违规"),
+            "warning" => Some("预警"),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(n) = named {
+        return n.to_string();
+    }
+    if let Some(n) = jianfu_core::labels::value_label(field, s) {
+        return n.to_string();
+    }
+    if s.len() >= 20 && jianfu_core::time::parse_ts(s).is_some() {
+        return jianfu_core::time::display_ts(s);
+    }
+    if s.is_empty() {
+        return "（空）".into();
+    }
+    s.to_string()
+}
+
+/// The rule settings' parameters by their labels (`max_chars` → 字数上限).
+fn rule_params(entity_id: &str, v: &Value) -> String {
+    let rule = entity_id
+        .split_once(':')
+        .and_then(|(_, id)| crate::rules::rule(id));
+    match (rule, v.as_object()) {
+        (Some(rule), Some(m)) => m
+            .iter()
+            .map(|(k, x)| {
+                let label = rule
+                    .params
+                    .iter()
+                    .find(|p| p.key == k)
+                    .map_or("参数", |p| p.label);
+                format!("{label}：{}", value_words(k, x))
+            })
+            .collect::<Vec<_>>()
+            .join("；"),
+        _ => value_words("params", v),
+    }
+}
+
+/// The fields a write set (a new record: every labelled field) or changed (before and after
+/// differ), in words. Fields without a Chinese label are left out rather than shown as keys.
+pub fn changes(
+    entity: &str,
+    entity_id: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    names: &Names,
+) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let b = before.and_then(Value::as_object).unwrap_or(&empty);
+    let a = after.and_then(Value::as_object).unwrap_or(&empty);
+    let mut keys: Vec<&String> = a.keys().collect();
+    keys.extend(b.keys().filter(|k| !a.contains_key(*k)));
+    // A field two kinds of record name differently.
+    let label = |k: &str| match (entity, k) {
+        ("meeting", "kind") => Some("会议类型"),
+        ("meeting", "title") => Some("会议名称"),
+        _ => field_label(k),
+    };
+    let words = |k: &str, v: &Value| {
+        if let Some(name) = names.name(k, v) {
+            return name;
+        }
+        if entity == "rule_setting" && k == "params" {
+            rule_params(entity_id, v)
+        } else {
+            value_words(k, v)
+        }
+    };
+    // A key beside its name (`issuer_id` beside `issuer_name`) is told by the name.
+    let named = |k: &str| {
+        k.strip_suffix("_id").is_some_and(|stem| {
+            a.contains_key(&format!("{stem}_name")) || b.contains_key(&format!("{stem}_name"))
+        })
+    };
+    keys.into_iter()
+        .filter(|k| !HIDDEN.contains(&k.as_str()) && !named(k))
+        .filter_map(|k| {
+            let (old, new) = (b.get(k), a.get(k));
+            if old == new {
+                return None;
+            }
+            // A new record's empty fields say nothing.
+            if old.is_none() && new.is_none_or(Value::is_null) {
+                return None;
+            }
+            let field = label(k)?;
+            Some(FieldChange {
+                field: field.to_string(),
+                before: old.map(|v| words(k, v)),
+                after: new.map(|v| words(k, v)),
+            })
+        })
+        .collect()
+}
+
+/// A summary as people read it: a rule setting's parameters, once written as JSON with English
+/// keys (`{"max_chars":3600}`), in words.
+fn words_in_summary(summary: &str) -> String {
+    let (Some(start), Some(end)) = (summary.find('{'), summary.rfind('}')) else {
+        return summary.to_string();
+    };
+    if end < start {
+        return summary.to_string();
+    }
+    match serde_json::from_str::<Value>(&summary[start..=end]) {
+        Ok(v @ Value::Object(_)) => {
+            let rule = summary
+                .find('“')
+                .and_then(|i| {
+                    let rest = &summary[i + '“'.len_utf8()..];
+                    rest.find('”').map(|j| &rest[..j])
+                })
+                .and_then(|name| crate::rules::catalogue().find(|r| r.name == name));
+            let text = match rule {
+                Some(r) => rule_params(&format!("_:{}", r.id), &v),
+                None => value_words("params", &v),
+            };
+            format!("{}{}{}", &summary[..start], text, &summary[end + 1..])
+        }
+        _ => summary.to_string(),
     }
 }
 
@@ -734,6 +1320,104 @@ mod tests {
         assert_ne!(seal, seal_of(&k, 301, &"cd".repeat(32)));
         assert!(same(&seal, &seal_of(&k, 301, &"ab".repeat(32))));
         assert!(!same(&seal, &seal[..63]));
+    }
+
+    #[test]
+    fn changes_are_named_and_valued_in_words() {
+        let before = json!({"id": 5, "name": "县林业局", "level": "department", "active": true, "sort_order": 3});
+        let after = json!({"id": 5, "name": "县林业和草原局", "level": "department", "active": false, "sort_order": 3});
+        let c = changes(
+            "org_unit",
+            "5",
+            Some(&before),
+            Some(&after),
+            &Names::default(),
+        );
+        assert_eq!(
+            c,
+            vec![
+                FieldChange {
+                    field: "名称".into(),
+                    before: Some("县林业局".into()),
+                    after: Some("县林业和草原局".into())
+                },
+                FieldChange {
+                    field: "启用状态".into(),
+                    before: Some("是".into()),
+                    after: Some("否".into())
+                },
+            ]
+        );
+        // A new record: its fields as set; keys without a label are left out, not shown.
+        let created = changes(
+            "user",
+            "9",
+            None,
+            Some(
+                &json!({"id": 9, "role": "inspector", "display_name": "李纪检", "mystery_key": 1}),
+            ),
+            &Names::default(),
+        );
+        let text = format!("{created:?}");
+        assert!(text.contains("角色") && text.contains("纪检监察"), "{text}");
+        assert!(
+            !text.contains("mystery") && !text.contains("inspector"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn records_are_named_from_their_title_or_the_summary() {
+        assert_eq!(
+            record_name(
+                None,
+                Some(&json!({"title": "关于秋收的通知"})),
+                "登记文件《x》"
+            ),
+            Some("关于秋收的通知".into())
+        );
+        assert_eq!(
+            record_name(None, None, "修改单位“县林业局”"),
+            Some("县林业局".into())
+        );
+        assert_eq!(record_name(None, None, "登录"), None);
+        assert_eq!(record_href("org_unit", "12", None), Some("/org/12".into()));
+        assert_eq!(
+            record_href("rule_setting", "3:doc.length", None),
+            Some("/rules#doc.length".into())
+        );
+        assert_eq!(action_label("document.update"), "修改");
+        assert_eq!(action_label("session.login"), "登录");
+    }
+
+    #[test]
+    fn dates_bound_beijing_days() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let f = AuditSearch {
+            from: d("2026-12-01"),
+            to: d("2026-12-02"),
+            ..Default::default()
+        }
+        .filter()
+        .unwrap();
+        assert_eq!(f.from.as_deref(), Some("2026-11-30T16:00:00.000Z"));
+        assert_eq!(f.until.as_deref(), Some("2026-12-02T16:00:00.000Z"));
+        let wrong = AuditSearch {
+            from: d("2026-12-02"),
+            to: d("2026-12-01"),
+            ..Default::default()
+        };
+        assert!(wrong.filter().is_err());
+    }
+
+    #[test]
+    fn stored_records_must_match_their_digests() {
+        let v = json!({"name": "县林业局", "id": 3});
+        let d = digest(&v);
+        assert!(record_matches(Some(&v.to_string()), Some(&d)));
+        assert!(record_matches(None, Some(&d)));
+        assert!(!record_matches(Some("{\"name\":\"改过\"}"), Some(&d)));
+        assert!(!record_matches(Some(&v.to_string()), None));
     }
 
     #[test]

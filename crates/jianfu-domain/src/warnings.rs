@@ -504,6 +504,18 @@ impl WarningView {
     }
 }
 
+/// A warning's date: the date of the matter, but never after the day it was raised — a finding
+/// over a year in progress is reckoned at 31 December, and a meeting planned ahead is held
+/// later, yet the warning exists from the day it was raised, not from a day still to come.
+pub fn dated(on_date: &str, raised_at: &str) -> String {
+    let raised = jianfu_core::time::parse_ts(raised_at)
+        .map(|t| jianfu_core::time::beijing_date(t).to_string());
+    match raised {
+        Some(r) if r.as_str() < on_date => r,
+        _ => on_date.to_string(),
+    }
+}
+
 impl From<Warning> for WarningView {
     fn from(w: Warning) -> WarningView {
         let figures = match serde_json::from_str(&w.figures) {
@@ -525,7 +537,7 @@ impl From<Warning> for WarningView {
                 .map(|(channel, id)| RecordRef { channel, id })
                 .collect(),
             status: w.status,
-            on_date: w.on_date,
+            on_date: dated(&w.on_date, &w.raised_at),
             raised_at: w.raised_at,
             updated_at: w.updated_at,
             resolved_at: w.resolved_at,
@@ -709,4 +721,24 @@ pub async fn act(
     .await?;
     tx.commit().await?;
     get(db, actor, id).await
+}
+
+#[cfg(test)]
+mod dated_tests {
+    use super::dated;
+
+    #[test]
+    fn a_warning_is_never_dated_after_the_day_it_was_raised() {
+        // Raised on 3 December (Beijing) about the year's count, reckoned at 31 December.
+        assert_eq!(
+            dated("2026-12-31", "2026-12-02T17:30:00.000Z"),
+            "2026-12-03"
+        );
+        // A past matter keeps its own date.
+        assert_eq!(
+            dated("2026-03-05", "2026-12-02T17:30:00.000Z"),
+            "2026-03-05"
+        );
+        assert_eq!(dated("2026-03-05", "not a time"), "2026-03-05");
+    }
 }

@@ -30,9 +30,29 @@ pub async fn claim_next(tx: &mut Tx) -> Result<(i64, String), StoreError> {
     .await
 }
 
-pub async fn append(tx: &mut Tx, e: &AuditEntryRow) -> Result<(), StoreError> {
+/// The records an entry digests, as JSON text: before and after the write.
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct AuditRecords {
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// An entry with the records it digests, as the audit page reads it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AuditListRow {
+    #[sqlx(flatten)]
+    pub entry: AuditEntryRow,
+    #[sqlx(flatten)]
+    pub records: AuditRecords,
+}
+
+pub async fn append(
+    tx: &mut Tx,
+    e: &AuditEntryRow,
+    records: &AuditRecords,
+) -> Result<(), StoreError> {
     tx.execute(
-        &Q::new(format!("INSERT INTO audit_log ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
+        &Q::new(format!("INSERT INTO audit_log ({COLS}, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"))
             .bind(e.seq)
             .bind(e.at.as_str())
             .bind(e.actor_id)
@@ -45,7 +65,9 @@ pub async fn append(tx: &mut Tx, e: &AuditEntryRow) -> Result<(), StoreError> {
             .bind(e.after_digest.clone())
             .bind(e.summary.as_str())
             .bind(e.prev_hash.as_str())
-            .bind(e.hash.as_str()),
+            .bind(e.hash.as_str())
+            .bind(records.before_json.clone())
+            .bind(records.after_json.clone()),
     )
     .await?;
     tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str()))
@@ -103,6 +125,26 @@ pub async fn batch(
     .await
 }
 
+/// The stored records of the entries after `after_seq` up to `until_seq`, in order, with their
+/// sequence numbers (entries without records left out), for verification beside [`batch`].
+pub async fn records_batch(
+    conn: &mut Conn,
+    after_seq: i64,
+    until_seq: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Option<String>, Option<String>)>, StoreError> {
+    conn.fetch_all(
+        &Q::new(
+            "SELECT seq, before_json, after_json FROM audit_log WHERE seq > $1 AND seq <= $2 \
+             AND (before_json IS NOT NULL OR after_json IS NOT NULL) ORDER BY seq LIMIT $3",
+        )
+        .bind(after_seq)
+        .bind(until_seq)
+        .bind(limit),
+    )
+    .await
+}
+
 /// One entry by its sequence number.
 pub async fn entry(conn: &mut Conn, seq: i64) -> Result<Option<AuditEntryRow>, StoreError> {
     conn.fetch_optional(&Q::new(format!("SELECT {COLS} FROM audit_log WHERE seq = $1")).bind(seq))
@@ -116,6 +158,16 @@ pub struct AuditFilter {
     pub scope_root: Option<i64>,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    /// Entries written by this account.
+    pub actor_id: Option<i64>,
+    /// Entries whose person's name (姓名（用户名）) contains this.
+    pub actor: Option<String>,
+    /// Entries whose summary contains this (a record's title or name).
+    pub text: Option<String>,
+    /// Entries at or after this instant (a stored timestamp, inclusive).
+    pub from: Option<String>,
+    /// Entries before this instant (a stored timestamp, exclusive).
+    pub until: Option<String>,
 }
 
 fn where_clause(q: &mut Q, f: &AuditFilter) {
@@ -135,6 +187,26 @@ fn where_clause(q: &mut Q, f: &AuditFilter) {
         let p = q.arg(e.as_str());
         q.push(&format!(" AND a.entity_id = {p}"));
     }
+    if let Some(id) = f.actor_id {
+        let p = q.arg(id);
+        q.push(&format!(" AND a.actor_id = {p}"));
+    }
+    if let Some(name) = &f.actor {
+        let p = q.arg(crate::org::like_pattern(name));
+        q.push(&format!(" AND a.actor_name LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(text) = &f.text {
+        let p = q.arg(crate::org::like_pattern(text));
+        q.push(&format!(" AND a.summary LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(from) = &f.from {
+        let p = q.arg(from.as_str());
+        q.push(&format!(" AND a.at >= {p}"));
+    }
+    if let Some(until) = &f.until {
+        let p = q.arg(until.as_str());
+        q.push(&format!(" AND a.at < {p}"));
+    }
 }
 
 pub async fn list(
@@ -142,7 +214,8 @@ pub async fn list(
     f: &AuditFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<AuditEntryRow>, i64), StoreError> {
-    conn.page(COLS, |q| where_clause(q, f), "a.seq DESC", limit, offset)
+) -> Result<(Vec<AuditListRow>, i64), StoreError> {
+    let cols = format!("{COLS}, before_json, after_json");
+    conn.page(&cols, |q| where_clause(q, f), "a.seq DESC", limit, offset)
         .await
 }

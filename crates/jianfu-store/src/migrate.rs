@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "warning_life",
         sql: include_str!("../migrations/0009_warning_life.sql"),
     },
+    Migration {
+        version: 10,
+        name: "audit_records",
+        sql: include_str!("../migrations/0010_audit_records.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -370,7 +370,9 @@ pub async fn list_warnings(
     conn.page(
         WARNING_COLS,
         |q| warning_where(q, f),
-        "w.raised_at DESC, w.id DESC",
+        // By the warning's date, newest first: the matter's date, or the day it was raised when
+        // that is earlier (see the domain's `warnings::dated`).
+        "CASE WHEN w.on_date > SUBSTR(w.raised_at, 1, 10) THEN SUBSTR(w.raised_at, 1, 10) ELSE w.on_date END DESC, w.raised_at DESC, w.id DESC",
         limit,
         offset,
     )

@@ -148,7 +148,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY as CSP, REFERRER_POLICY,
         X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
     };
-    let asset = req.uri().path().starts_with("/static/");
+    let asset = req.uri().path().starts_with("/static/") || req.uri().path() == "/favicon.ico";
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(CSP, HeaderValue::from_static(CONTENT_SECURITY_POLICY));

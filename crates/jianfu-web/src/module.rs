@@ -43,6 +43,9 @@ pub struct Module {
     pub migrations: &'static [Migration],
     /// Chinese labels of its input fields, for the errors that name them.
     pub labels: &'static [(&'static str, &'static str)],
+    /// The Chinese names of its fields' enumerated values (`carrier` `white_header` → 白头文件),
+    /// for the audit page that shows what a write changed.
+    pub value_labels: Option<jianfu_core::labels::ValueLabels>,
     /// The burden channel its items are counted in (the ledger seen from below, the ranking,
     /// the dashboard), when its items land on units.
     pub channel: Option<&'static Channel>,
@@ -81,6 +84,7 @@ impl Module {
             rules: &[],
             migrations: &[],
             labels: &[],
+            value_labels: None,
             channel: None,
             tags: &[],
             state: |_, _| Ok(()),
@@ -141,6 +145,7 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     let channels: Vec<&'static Channel> = modules.iter().filter_map(|m| m.channel).collect();
     burden::install(&channels)?;
     jianfu_core::labels::install(field_labels(&modules));
+    jianfu_core::labels::install_values(modules.iter().filter_map(|m| m.value_labels).collect());
     migrate::install(migration_sets(&modules))?;
     for m in &modules {
         (m.init)();

@@ -42,58 +42,86 @@ document.addEventListener("click", function (ev) {
 });
 
 // The home dashboard: monthly trend, open warnings by rule, issuers reaching the most units.
+// Counts are drawn as they are (straight segments, never smoothed below zero); the months still
+// to come have no point; counts and reach are never on one axis; a chart with nothing to draw
+// says why instead of an empty box.
 document.addEventListener("DOMContentLoaded", function () {
   var data = document.getElementById("dashboard-data");
   if (!data || typeof echarts === "undefined") return;
   var d = JSON.parse(data.textContent);
   var months = [];
-  for (var m = 1; m <= 12; m++) months.push(m + "月");
+  for (var m = 1; m <= 12; m++) {
+    months.push(d.partial_month === m ? m + "月（至" + d.through.slice(8).replace(/^0/, "") + "日）" : m + "月");
+  }
   var charts = [];
-  function chart(id, option) {
+  function empty(el, why) {
+    var p = document.createElement("p");
+    p.className = "chart-empty";
+    p.setAttribute("role", "status");
+    p.textContent = "本期尚无数据：" + why;
+    el.replaceWith(p);
+  }
+  function chart(id, option, hasData, why) {
     var el = document.getElementById(id);
     if (!el) return;
+    if (!hasData) { empty(el, why); return; }
     var c = echarts.init(el);
     c.setOption(option);
     charts.push(c);
   }
-  var line = function (name, values, color, dashed) {
-    return { name: name, type: "line", data: values, smooth: true, itemStyle: { color: color },
-             lineStyle: { type: dashed ? "dashed" : "solid" } };
+  var countAxis = function (name) {
+    return { type: "value", name: name, min: 0, minInterval: 1, nameTextStyle: { color: "#6b7280" },
+             axisLabel: { hideOverlap: true } };
   };
-  // One solid line per channel this year and a dashed one for last year.
-  var trend = [], legend = [];
+  var line = function (name, values, color, dashed) {
+    return { name: name, type: "line", data: values, smooth: false, connectNulls: false, symbolSize: 5,
+             itemStyle: { color: color }, lineStyle: { type: dashed ? "dashed" : "solid" } };
+  };
+  // One solid line per channel this year and a dashed one for the same period last year.
+  var trend = [], legend = [], any = false;
   d.channels.forEach(function (c) {
-    legend.push(c.noun, "上年" + c.noun);
-    trend.push(line(c.noun, d[c.name][0], c.color, false), line("上年" + c.noun, d[c.name][1], c.color, true));
+    legend.push(c.noun, "上年同期" + c.noun);
+    trend.push(line(c.noun, d[c.name][0], c.color, false), line("上年同期" + c.noun, d[c.name][1], c.color, true));
+    any = any || d[c.name][0].concat(d[c.name][1]).some(function (n) { return n > 0; });
   });
   chart("trend-chart", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0, data: legend },
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: months },
-    yAxis: { type: "value", minInterval: 1 },
+    legend: { top: 0, type: "scroll", data: legend },
+    grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+    xAxis: { type: "category", data: months, axisLabel: { interval: 0, rotate: 45, hideOverlap: true } },
+    yAxis: countAxis("件（次）"),
     series: trend
-  });
+  }, any, "本年和上年同期均无登记");
   var rules = d.open_warnings_by_rule.slice(0, 10);
   chart("warnings-chart", {
     tooltip: { trigger: "axis" },
-    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: "value", minInterval: 1 },
-    yAxis: { type: "category", inverse: true, data: rules.map(function (r) { return r.rule_name; }) },
-    series: [{ name: "待处理", type: "bar", data: rules.map(function (r) { return r.count; }), itemStyle: { color: "#d97706" } }]
-  });
+    grid: { left: 8, right: 32, top: 28, bottom: 8, containLabel: true },
+    xAxis: countAxis("条"),
+    yAxis: { type: "category", inverse: true, data: rules.map(function (r) { return r.rule_name; }),
+             axisLabel: { width: 150, overflow: "truncate" } },
+    series: [{ name: "待处理预警", type: "bar", data: rules.map(function (r) { return r.count; }), itemStyle: { color: "#d97706" },
+               label: { show: true, position: "right" } }]
+  }, rules.length > 0, "当前没有待处理的预警");
   var top = d.top_issuers;
+  var names = top.map(function (r) { return r.issuer_name; });
+  var nameAxis = { type: "category", inverse: true, data: names, axisLabel: { width: 110, overflow: "truncate" } };
+  chart("issuers-reach-chart", {
+    tooltip: { trigger: "axis" },
+    grid: { left: 8, right: 40, top: 28, bottom: 8, containLabel: true },
+    xAxis: countAxis("个次"),
+    yAxis: nameAxis,
+    series: [{ name: "覆盖乡镇、村的次数", type: "bar", data: top.map(function (r) { return r.grassroots_reach; }),
+               itemStyle: { color: "#6b7280" }, label: { show: true, position: "right" } }]
+  }, top.length > 0, "尚无下发到乡镇、村的记录");
   chart("issuers-chart", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0, data: ["覆盖基层单位次数"].concat(d.channels.map(function (c) { return c.noun; })) },
-    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: "value" },
-    yAxis: { type: "category", inverse: true, data: top.map(function (r) { return r.issuer_name; }) },
-    series: [
-      { name: "覆盖基层单位次数", type: "bar", data: top.map(function (r) { return r.grassroots_reach; }), itemStyle: { color: "#9ca3af" } }
-    ].concat(d.channels.map(function (c) {
-      return { name: c.noun, type: "bar", data: top.map(function (r) { return r[c.name]; }), itemStyle: { color: c.color } };
-    }))
-  });
+    legend: { top: 0, data: d.channels.map(function (c) { return c.noun; }) },
+    grid: { left: 8, right: 32, top: 48, bottom: 8, containLabel: true },
+    xAxis: countAxis("件（次）"),
+    yAxis: nameAxis,
+    series: d.channels.map(function (c) {
+      return { name: c.noun, type: "bar", stack: "items", data: top.map(function (r) { return r[c.name]; }), itemStyle: { color: c.color } };
+    })
+  }, top.length > 0, "尚无下发到乡镇、村的记录");
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 });

@@ -36,6 +36,27 @@ pub const COLUMNS: [(&str, &str); 12] = [
     ("主要负责同志签批", "head_signed"),
 ];
 
+/// A row's error as the filer reads it: the row, then the field named as the template's column
+/// (正文字数), never as its key (`char_count`), even when the message was made with the key.
+fn row_error(row: usize, field: Option<&str>, message: &str) -> String {
+    let Some(f) = field else {
+        return format!("第{row}行：{message}");
+    };
+    let column = COLUMNS
+        .iter()
+        .find(|(_, key)| *key == f)
+        .map_or_else(|| field_label(f), |(header, _)| *header);
+    // The message names the field by its key or by its label: name it by the column instead.
+    let problem = message
+        .strip_prefix(f)
+        .or_else(|| message.strip_prefix(field_label(f)))
+        .or_else(|| message.strip_prefix(column));
+    match problem {
+        Some(rest) => format!("第{row}行：{column}{}", rest.trim_start_matches('：')),
+        None => format!("第{row}行：{column}：{message}"),
+    }
+}
+
 /// Most rows one import stores.
 pub const MAX_ROWS: usize = 5000;
 /// Most rows and columns a workbook may reach at all: past them it is refused unread.
@@ -383,12 +404,7 @@ pub async fn import(
             Err(AppError::Internal(ctx)) => return Err(AppError::Internal(ctx)),
             Err(e) => {
                 let field = e.field().map(str::to_string);
-                let message = match &field {
-                    Some(f) if !e.to_string().starts_with(field_label(f)) => {
-                        format!("第{sheet_row}行：{}：{}", field_label(f), e)
-                    }
-                    _ => format!("第{sheet_row}行：{e}"),
-                };
+                let message = row_error(sheet_row, field.as_deref(), &e.to_string());
                 report.errors.push(RowError {
                     row: sheet_row,
                     field,
@@ -403,4 +419,29 @@ pub async fn import(
         tx.commit().await?;
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod row_error_tests {
+    use super::row_error;
+
+    #[test]
+    fn a_row_error_names_the_column_not_the_key() {
+        assert_eq!(
+            row_error(9, Some("char_count"), "char_count应为整数"),
+            "第9行：正文字数应为整数"
+        );
+        assert_eq!(
+            row_error(4, Some("issued_on"), "成文日期超出合理范围"),
+            "第4行：成文日期超出合理范围"
+        );
+        assert_eq!(
+            row_error(5, Some("carrier"), "取值无效"),
+            "第5行：载体：取值无效"
+        );
+        assert_eq!(
+            row_error(6, None, "发文机关不存在"),
+            "第6行：发文机关不存在"
+        );
+    }
 }

@@ -42,7 +42,23 @@ const LABELS: &[(&str, &str)] = &[
     ("body", "正文"),
     ("attachment_count", "附件数"),
     ("document_id", "所属文件"),
+    ("char_count", "字数"),
+    ("single_task", "专项工作文件"),
+    ("forwards_upper", "转发上级文件"),
+    ("to_schools_hospitals", "发往学校、医院"),
+    ("head_signed", "主要负责同志签批"),
 ];
+
+/// The Chinese names of its fields' values (the audit page's changes).
+fn value_labels(field: &str, value: &str) -> Option<&'static str> {
+    match field {
+        "carrier" => value
+            .parse::<model::Carrier>()
+            .ok()
+            .map(model::Carrier::label),
+        _ => None,
+    }
+}
 
 const NAV: &[NavEntry] = &[nav(40, "/documents", "发文台账", permissions::READ)];
 
@@ -63,6 +79,7 @@ pub fn module() -> Module {
         nav: NAV,
         rules: RULES,
         labels: LABELS,
+        value_labels: Some(value_labels),
         channel: Some(&model::CHANNEL),
         bench: Some(&bench::BENCH),
         demo: Some(&demo::DEMO),

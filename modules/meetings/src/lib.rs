@@ -62,6 +62,16 @@ const LABELS: &[(&str, &str)] = &[
     ("relays_meeting_id", "所传达的上级会议"),
 ];
 
+/// The Chinese names of its fields' values (the audit page's changes).
+fn value_labels(field: &str, value: &str) -> Option<&'static str> {
+    match field {
+        "kind" => model::MeetingKind::all()
+            .find(|k| k.as_str() == value)
+            .map(model::MeetingKind::label),
+        _ => None,
+    }
+}
+
 const NAV: &[NavEntry] = &[nav(50, "/meetings", "会议台账", permissions::READ)];
 
 /// The manifest of the meetings module.
@@ -77,6 +87,7 @@ pub fn module() -> Module {
         rules: RULES,
         migrations: MIGRATIONS,
         labels: LABELS,
+        value_labels: Some(value_labels),
         channel: Some(&CHANNEL),
         bench: Some(&bench::BENCH),
         demo: Some(&demo::DEMO),

@@ -28,6 +28,63 @@ struct HomePage {
     year: i32,
     /// The channels' nouns for the charts' titles: 文件、会议.
     nouns: String,
+    /// The span the trend chart compares, in words (本年1月1日至12月3日, 与上年同期比较).
+    period: String,
+    /// Why a chart has nothing to draw (shown in its place), per chart.
+    trend_empty: Option<String>,
+    warnings_empty: Option<String>,
+    issuers_empty: Option<String>,
+}
+
+/// What each chart says instead of a blank box when it has nothing to draw.
+struct Empty {
+    trend: Option<String>,
+    warnings: Option<String>,
+    issuers: Option<String>,
+}
+
+fn empty_charts(d: &dashboard::Dashboard, nouns: &str) -> Empty {
+    let any = |i: usize| {
+        d.series
+            .values()
+            .any(|s| s[i].iter().any(|n| n.unwrap_or(0) > 0))
+    };
+    let year = d.year;
+    Empty {
+        trend: (!any(0) && !any(1)).then(|| {
+            format!(
+                "本期尚无数据：{year}年和{}年在您的查看范围内均未登记{nouns}",
+                year - 1
+            )
+        }),
+        warnings: d
+            .open_warnings_by_rule
+            .is_empty()
+            .then(|| "本期尚无数据：您的查看范围内当前没有待处理的预警".to_string()),
+        issuers: d
+            .top_issuers
+            .is_empty()
+            .then(|| format!("本期尚无数据：{year}年您的查看范围内尚无下发到乡镇、村的{nouns}")),
+    }
+}
+
+/// The period the trend chart compares, in words.
+fn period_words(d: &dashboard::Dashboard) -> String {
+    let md = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(|d| d.format("%-m月%-d日").to_string())
+            .unwrap_or_default()
+    };
+    match (&d.partial_month, &d.compared_through) {
+        (Some(m), Some(last)) => format!(
+            "{}年1月1日至{}；{m}月尚未结束，与{}年{m}月1日至{}比较",
+            d.year,
+            md(&d.through),
+            d.year - 1,
+            md(last)
+        ),
+        _ => format!("{}年全年，与{}年全年比较", d.year, d.year - 1),
+    }
 }
 
 pub async fn home(
@@ -77,14 +134,26 @@ pub async fn home(
         false => None,
     };
     let year = jianfu_core::time::current_year();
-    let dashboard_json = match can(actor, Action::ViewLedger) {
+    let nouns = jianfu_domain::burden::channels()
+        .iter()
+        .map(|c| c.noun)
+        .collect::<Vec<_>>()
+        .join("、");
+    let (dashboard_json, period, empty) = match can(actor, Action::ViewLedger) {
         true => {
             let d = dashboard::overview(&s.db, actor, year).await?;
-            Some(super::script_json(
-                &serde_json::to_value(&d).unwrap_or_default(),
-            ))
+            let json = super::script_json(&serde_json::to_value(&d).unwrap_or_default());
+            (Some(json), period_words(&d), empty_charts(&d, &nouns))
         }
-        false => None,
+        false => (
+            None,
+            String::new(),
+            Empty {
+                trend: None,
+                warnings: None,
+                issuers: None,
+            },
+        ),
     };
     render(&HomePage {
         chrome: Chrome::new(&id, "/", "首页"),
@@ -99,10 +168,10 @@ pub async fn home(
         can_manage_users: can(actor, Action::ManageUsers),
         dashboard_json,
         year,
-        nouns: jianfu_domain::burden::channels()
-            .iter()
-            .map(|c| c.noun)
-            .collect::<Vec<_>>()
-            .join("、"),
+        nouns,
+        period,
+        trend_empty: empty.trend,
+        warnings_empty: empty.warnings,
+        issuers_empty: empty.issuers,
     })
 }

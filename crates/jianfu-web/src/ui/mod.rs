@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/users/new", get(users::new_form).post(users::create))
         .route("/users/{id}", get(users::edit_form).post(users::update))
         .route("/audit", get(audit::list))
+        .route("/audit.xlsx", get(audit::export))
+        .route("/audit/verify", post(audit::verify))
         .route("/tokens", get(tokens::list).post(tokens::issue))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/burden", get(burden::burden_page))

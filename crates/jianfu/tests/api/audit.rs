@@ -2,7 +2,9 @@
 //! recomputed without the key; anchored by a checkpoint, it detects a chain rewritten or
 //! truncated behind the checkpoint even by someone holding the key. Sign-ins are in it.
 use crate::both_backends;
-use crate::helpers::{audit_key, jianfu_command, spawn_app, Backend, TestApp};
+use crate::helpers::{
+    assert_error, audit_key, jianfu_command, spawn_app, urlencode, Backend, TestApp,
+};
 use jianfu_domain::audit::{entry_hash, keyed_entry_hash, sign_checkpoint, verify, Checkpoint};
 use jianfu_store::audit::AuditEntryRow;
 use jianfu_store::{AuditKey, Q};
@@ -18,7 +20,10 @@ both_backends!(
     truncation_behind_a_checkpoint_fails,
     forged_checkpoints_are_refused,
     chains_hashed_before_the_key_still_verify,
-    sign_ins_failures_and_sign_outs_are_audited
+    sign_ins_failures_and_sign_outs_are_audited,
+    the_audit_page_speaks_chinese_and_filters,
+    the_filtered_entries_export_to_xlsx,
+    the_inspector_runs_the_integrity_check_from_the_page
 );
 
 /// The county's discipline inspector reads its county's entries, not its city's (titles of
@@ -546,7 +551,7 @@ async fn sign_ins_failures_and_sign_outs_are_audited(backend: Backend) {
     // The audit page names them in words.
     let c = app.browser_login("admin").await;
     let page = app.page(&c, "/audit").await;
-    assert!(page.contains("<td>登录 "), "{page}");
+    assert!(page.contains("<td>登录"), "{page}");
     let (code, out) = verify_cli(&app.db_url);
     assert_eq!(code, 0, "{out}");
 }
@@ -663,10 +668,11 @@ async fn verify_detects_edits_deletions_and_reordering(backend: Backend) {
     // The log page names what changed in words and tells the time in Beijing time.
     let c = app.browser_login("inspector").await;
     let page = app.page(&c, "/audit").await;
-    assert!(page.contains("<td>访问令牌 "), "{page}");
+    assert!(page.contains("<td>接口令牌"), "{page}");
+    let text = visible(&page);
     assert!(
-        !page.contains("api_token") && !page.contains("token#") && !page.contains("Z</td>"),
-        "{page}"
+        !text.contains("api_token") && !text.contains("token#") && !page.contains("Z</td>"),
+        "{text}"
     );
 
     // An edited entry: the summary of entry 7 is rewritten directly in the database.
@@ -708,6 +714,427 @@ async fn verify_detects_edits_deletions_and_reordering(backend: Backend) {
         .broken
         .expect("a deleted tail is detected");
     assert_eq!(b.seq, last);
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 1, "{out}");
+}
+
+/// A page's text as a person reads it: without its tags (and the keys in their attributes).
+fn visible(page: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in page.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a text has a CJK ideograph.
+fn chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// A unit renamed and deactivated, a document filed and a rule's limit changed: what the
+/// trail says of each.
+async fn audited_changes(app: &TestApp) -> (i64, i64) {
+    let city = app.unit_id("示例县").await;
+    let (status, unit) = app
+        .send(
+            "supervisor",
+            "POST",
+            "/api/v1/org-units",
+            &json!({"parent_id": city, "name": "县林业局", "code": "FOREST-AUDIT", "level": "department"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{unit}");
+    let unit_id = unit["id"].as_i64().unwrap();
+    let (status, body) = app
+        .send(
+            "supervisor",
+            "PATCH",
+            &format!("/api/v1/org-units/{unit_id}"),
+            &json!({"name": "县林业和草原局", "active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let agri = app.unit_id("县农业农村局").await;
+    let (status, d) = app
+        .send(
+            "supervisor",
+            "POST",
+            "/api/v1/documents",
+            &json!({"issuer_id": agri, "title": "关于做好审计测试工作的通知", "kind": "通知", "carrier": "white_header",
+                    "issued_on": jianfu_core::time::today().to_string(), "targets": [{"unit_id": city, "level": "township"}],
+                    "body": "请各乡镇认真抓好落实。"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let (status, body) = app
+        .send(
+            "supervisor",
+            "PUT",
+            "/api/v1/rules/doc.length",
+            &json!({"params": {"notice_limit": 3600}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (unit_id, d["id"].as_i64().unwrap())
+}
+
+/// Each entry names its action and record in words and lists the fields it changed with
+/// Chinese labels and values — no English keys, no JSON; the page links the record; the
+/// filters by person, record and date narrow the list.
+async fn the_audit_page_speaks_chinese_and_filters(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (unit_id, doc_id) = audited_changes(&app).await;
+
+    let (status, trail) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?entity=org_unit&entity_id={unit_id}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    assert_eq!(trail["total"], 2, "{trail}");
+    let edit = &trail["items"][0];
+    assert_eq!(edit["action_label"], "修改");
+    assert_eq!(edit["entity_label"], "单位");
+    assert_eq!(edit["record_name"], "县林业和草原局");
+    assert_eq!(edit["record_href"], format!("/org/{unit_id}"));
+    let changes = edit["changes"].as_array().unwrap();
+    let name = changes
+        .iter()
+        .find(|c| c["field"] == "名称")
+        .expect("名称 changed");
+    assert_eq!(
+        (name["before"].as_str(), name["after"].as_str()),
+        (Some("县林业局"), Some("县林业和草原局"))
+    );
+    let active = changes
+        .iter()
+        .find(|c| c["field"] == "启用状态")
+        .expect("启用状态 changed");
+    assert_eq!(
+        (active["before"].as_str(), active["after"].as_str()),
+        (Some("是"), Some("否"))
+    );
+    // The new unit: its fields as set, its level by name.
+    let created = trail["items"][1]["changes"].to_string();
+    assert!(
+        created.contains("层级") && created.contains("部门"),
+        "{created}"
+    );
+    assert!(
+        created.contains("上级单位") && created.contains("示例县"),
+        "the parent by name: {created}"
+    );
+
+    // Every entry of every kind: labels in Chinese, no key or JSON in what a person reads.
+    let (_, all) = app.get("inspector", "/api/v1/audit?per_page=200").await;
+    for e in all["items"].as_array().unwrap() {
+        assert!(chinese(e["action_label"].as_str().unwrap()), "{e}");
+        assert!(chinese(e["entity_label"].as_str().unwrap()), "{e}");
+        for c in e["changes"].as_array().unwrap() {
+            let field = c["field"].as_str().unwrap();
+            assert!(
+                chinese(field) && !field.chars().any(|ch| ch.is_ascii_alphabetic()),
+                "an English key: {e}"
+            );
+            for v in [&c["before"], &c["after"]] {
+                if let Some(v) = v.as_str() {
+                    assert!(!v.contains('{') && !v.contains("\":"), "raw JSON: {e}");
+                }
+            }
+        }
+        let summary = e["summary"].as_str().unwrap();
+        assert!(
+            !summary.contains("notice_limit") && !summary.contains('{'),
+            "{summary}"
+        );
+    }
+    let (_, doc) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?entity=document&entity_id={doc_id}"),
+        )
+        .await;
+    let doc = &doc["items"][0];
+    assert_eq!(doc["entity_label"], "文件");
+    assert_eq!(doc["record_href"], format!("/documents/{doc_id}"));
+    let fields = doc["changes"].to_string();
+    assert!(
+        fields.contains("载体") && fields.contains("白头文件"),
+        "{fields}"
+    );
+    assert!(
+        !fields.contains("white_header") && !fields.contains("carrier"),
+        "{fields}"
+    );
+    let (_, rule) = app
+        .get("inspector", "/api/v1/audit?entity=rule_setting")
+        .await;
+    let rule = rule["items"][0].to_string();
+    assert!(
+        rule.contains("3600") && !rule.contains("notice_limit"),
+        "{rule}"
+    );
+
+    // The page: the record named and linked, the changes in words.
+    let c = app.browser_login("inspector").await;
+    let page = app.page(&c, "/audit").await;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/documents/{doc_id}\">《关于做好审计测试工作的通知》</a>"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<a href=\"/org/{unit_id}\">“县林业和草原局”</a>")),
+        "{page}"
+    );
+    assert!(
+        page.contains("<del>县林业局</del> → <ins>县林业和草原局</ins>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("notice_limit") && !page.contains("{&quot;"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("文件 {doc_id}")),
+        "a raw id: {page}"
+    );
+    let one = app
+        .page(&c, &format!("/audit?entity=org_unit&entity_id={unit_id}"))
+        .await;
+    assert!(
+        one.contains("只看：单位“县林业和草原局”") && one.contains("共 2 条"),
+        "{one}"
+    );
+
+    // Filters narrow: by person, by record name, by date.
+    let total = all["total"].as_i64().unwrap();
+    let (_, mine) = app
+        .get("inspector", "/api/v1/audit?actor=supervisor&per_page=200")
+        .await;
+    let mine_total = mine["total"].as_i64().unwrap();
+    assert!(
+        mine_total >= 4 && mine_total < total,
+        "{mine_total} of {total}"
+    );
+    assert!(mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor_name"].as_str().unwrap().contains("supervisor")));
+    let supervisor = app.user_id("supervisor").await;
+    let (_, by_id) = app
+        .get("inspector", &format!("/api/v1/audit?actor_id={supervisor}"))
+        .await;
+    assert_eq!(by_id["total"], mine_total);
+    let (_, named) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?q={}", urlencode("审计测试工作")),
+        )
+        .await;
+    assert_eq!(named["total"], 1, "{named}");
+    let today = jianfu_core::time::today();
+    let (_, dated) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?actor=supervisor&from={today}&to={today}"),
+        )
+        .await;
+    assert_eq!(dated["total"], mine_total, "today's entries: {dated}");
+    let tomorrow = today.succ_opt().unwrap();
+    let (_, none) = app
+        .get("inspector", &format!("/api/v1/audit?from={tomorrow}"))
+        .await;
+    assert_eq!(none["total"], 0, "{none}");
+    let yesterday = today.pred_opt().unwrap();
+    let (_, before) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?actor=supervisor&to={yesterday}"),
+        )
+        .await;
+    assert_eq!(before["total"], 0, "{before}");
+    let (status, body) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?from={today}&to={yesterday}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_field", Some("to"));
+    let filtered = app
+        .page(
+            &c,
+            &format!("/audit?actor=supervisor&from={today}&to={today}"),
+        )
+        .await;
+    assert!(
+        filtered.contains(&format!("共 {mine_total} 条")),
+        "{filtered}"
+    );
+}
+
+/// The entries a filter selects download as a workbook that reads back with the same rows.
+async fn the_filtered_entries_export_to_xlsx(backend: Backend) {
+    use calamine::{Reader, Xlsx};
+    let app = spawn_app(backend).await;
+    audited_changes(&app).await;
+    let (_, mine) = app
+        .get("inspector", "/api/v1/audit?actor=supervisor&per_page=200")
+        .await;
+    let expected: Vec<i64> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert!(expected.len() >= 4);
+    let c = app.browser_login("inspector").await;
+    let page = app.page(&c, "/audit?actor=supervisor").await;
+    assert!(page.contains("/audit.xlsx?actor=supervisor"), "{page}");
+    let r = c
+        .get(app.url("/audit.xlsx?actor=supervisor"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an .xlsx");
+    let sheet = wb.worksheet_range("审计日志").expect("the sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][..4], ["序号", "时间", "操作人", "操作"]);
+    let seqs: Vec<i64> = rows[1..]
+        .iter()
+        .map(|r| r[0].parse::<f64>().unwrap() as i64)
+        .collect();
+    assert_eq!(seqs, expected, "the filtered rows, newest first");
+    assert!(rows[1..].iter().all(|r| r[2].contains("supervisor")));
+    let text = format!("{rows:?}");
+    assert!(
+        text.contains("县林业局 → 县林业和草原局") && text.contains("关于做好审计测试工作的通知"),
+        "{text}"
+    );
+    // The API gives the same workbook to a token; a supervisor may not read the trail at all.
+    let r = app
+        .client
+        .get(app.url("/api/v1/audit.xlsx?actor=supervisor"))
+        .bearer_auth(app.token("inspector"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .client
+        .get(app.url("/api/v1/audit.xlsx"))
+        .bearer_auth(app.token("supervisor"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+/// The inspector checks the chain from the page and reads the verdict in Chinese; the
+/// county office, which the grant table does not let read the trail, cannot run it; a stored
+/// change altered in the database is found.
+async fn the_inspector_runs_the_integrity_check_from_the_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (unit_id, _) = audited_changes(&app).await;
+    assert!(!jianfu_domain::policy::role_may(
+        jianfu_core::Role::Supervisor,
+        jianfu_domain::policy::Action::ViewAudit
+    ));
+    let c = app.browser_login("inspector").await;
+    let page = app.page(&c, "/audit").await;
+    assert!(page.contains("校验审计日志完整性"), "{page}");
+    let r = c
+        .post(app.url("/audit/verify"))
+        .form(&[("csrf_token", csrf_of(&page))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let done = r.text().await.unwrap();
+    assert!(done.contains("校验结果：完整"), "{done}");
+    let admin = app.browser_login("admin").await;
+    let page = app.page(&admin, "/audit").await;
+    let r = admin
+        .post(app.url("/audit/verify"))
+        .form(&[("csrf_token", csrf_of(&page))])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("校验结果：完整"));
+
+    let office = app.browser_login("supervisor").await;
+    let home = app.page(&office, "/").await;
+    assert!(
+        !home.contains("href=\"/audit\""),
+        "no way to the trail: {home}"
+    );
+    let r = office.get(app.url("/audit")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = office
+        .post(app.url("/audit/verify"))
+        .form(&[("csrf_token", csrf_of(&home))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .send("supervisor", "POST", "/api/v1/audit/verify", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, report) = app
+        .send("inspector", "POST", "/api/v1/audit/verify", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (report["intact"].as_bool(), report["verdict"].as_str()),
+        (Some(true), Some("完整"))
+    );
+    // The stored change of the rename altered behind the platform's back: its digest, which
+    // the chain signs, no longer matches.
+    let seq = app
+        .scalar(&format!(
+            "SELECT MAX(seq) FROM audit_log WHERE entity = 'org_unit' AND entity_id = '{unit_id}'"
+        ))
+        .await;
+    exec(
+        &app,
+        &format!("UPDATE audit_log SET after_json = REPLACE(after_json, '县林业和草原局', '县园林局') WHERE seq = {seq}"),
+    )
+    .await;
+    let (_, report) = app
+        .send("inspector", "POST", "/api/v1/audit/verify", &json!({}))
+        .await;
+    assert_eq!(report["intact"], false, "{report}");
+    assert_eq!(report["verdict"], "发现问题");
+    assert_eq!(report["broken_seq"], seq);
+    assert!(
+        report["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("第{seq}条")),
+        "{report}"
+    );
     let (code, out) = verify_cli(&app.db_url);
     assert_eq!(code, 1, "{out}");
 }

@@ -190,6 +190,16 @@ impl Driver {
         }
     }
 
+    /// Runs a script in the page and returns its value.
+    async fn script(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+        .await
+    }
+
     async fn screenshot(&self, name: &str) {
         let v = self.cmd("GET", "/screenshot", Value::Null).await;
         if let Some(png) = v.as_str().and_then(base64_decode) {
@@ -236,14 +246,29 @@ async fn a_person_signs_in_and_browses_the_region_tree() {
     driver
         .type_into("input[name=password]", jianfu_demo::DEMO_PASSWORD)
         .await;
+    // Something recorded this year, for the charts to draw.
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let (status, d) = app
+        .send(
+            "supervisor",
+            "POST",
+            "/api/v1/documents",
+            &json!({"issuer_id": agri, "title": "关于做好冬季防火工作的通知", "kind": "通知", "carrier": "formal",
+                    "issued_on": jianfu_core::time::today().to_string(), "targets": [{"unit_id": county, "level": "village"}],
+                    "body": "请各村认真做好冬季防火工作。"}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{d}");
     driver.click("button[type=submit]").await;
     let home = driver.wait_for_text("快捷入口").await;
     assert!(
         home.contains("县专班 王建国") && home.contains("乡镇（街道）") && home.contains("12"),
         "{home}"
     );
-    // The dashboard draws its three charts.
+    // The dashboard draws its charts: counts and reach apart.
     driver.wait_for_element("#trend-chart canvas").await;
+    driver.wait_for_element("#issuers-reach-chart canvas").await;
     driver.wait_for_element("#issuers-chart canvas").await;
     driver.screenshot("home.png").await;
 
@@ -284,4 +309,61 @@ async fn a_person_signs_in_and_browses_the_region_tree() {
     assert!(page.contains("零报告"), "{page}");
     driver.wait_for_element(".marked mark.burden").await;
     driver.screenshot("analysis.png").await;
+}
+
+/// On a phone 390 px wide the pages fit: nothing scrolls the page sideways (a wide table
+/// scrolls inside its own box).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_phone_390_px_wide() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // Plans of two units, so that the plans table has rows to be wide with.
+    for unit in ["县农业农村局", "县教育局"] {
+        let id = app.unit_id(unit).await;
+        let (status, body) = app
+            .send(
+                "supervisor",
+                "PUT",
+                "/api/v1/plans",
+                &json!({"unit_id": id, "year": jianfu_core::time::current_year(), "planned_documents": 30,
+                        "planned_meetings": 10, "document_quota": 40, "meeting_quota": 12}),
+            )
+            .await;
+        assert!(status.is_success(), "{body}");
+    }
+    let driver = Driver::start().await;
+    driver
+        .cmd("POST", "/window/rect", json!({"width": 390, "height": 844}))
+        .await;
+    driver.goto(&app.url("/")).await;
+    driver.wait_for_text("登录").await;
+    driver.type_into("input[name=username]", "supervisor").await;
+    driver
+        .type_into("input[name=password]", jianfu_demo::DEMO_PASSWORD)
+        .await;
+    driver.click("button[type=submit]").await;
+    driver.wait_for_text("快捷入口").await;
+    let width = driver.script("return window.innerWidth;").await;
+    assert!(
+        width.as_i64().is_some_and(|w| w <= 390),
+        "the window is a phone's: {width}"
+    );
+    for (path, text) in [
+        ("/plans", "年度计划"),
+        ("/", "快捷入口"),
+        ("/warnings", "筛选"),
+        ("/burden", "负担台账"),
+    ] {
+        driver.goto(&app.url(path)).await;
+        driver.wait_for_text(text).await;
+        let scroll = driver
+            .script("return document.documentElement.scrollWidth;")
+            .await;
+        driver
+            .screenshot(&format!("phone{}.png", path.replace('/', "-")))
+            .await;
+        assert!(
+            scroll.as_i64().is_some_and(|w| w <= 390),
+            "{path} scrolls sideways on a phone: scrollWidth {scroll}"
+        );
+    }
 }

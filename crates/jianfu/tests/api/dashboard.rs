@@ -4,7 +4,11 @@ use crate::helpers::{assert_error, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-both_backends!(dashboard_counts_by_month_rule_and_issuer);
+both_backends!(
+    dashboard_counts_by_month_rule_and_issuer,
+    the_month_in_progress_is_compared_with_the_same_days_last_year,
+    empty_charts_say_why_and_counts_are_not_smoothed
+);
 
 async fn file_notice(app: &TestApp, issuer: i64, date: &str, chars: usize) {
     let county = app.unit_id("示例县").await;
@@ -47,11 +51,12 @@ async fn dashboard_counts_by_month_rule_and_issuer(backend: Backend) {
 
     let (status, d) = app.get("supervisor", "/api/v1/dashboard?year=2026").await;
     assert_eq!(status, StatusCode::OK, "{d}");
+    // Months still to come have no figure (null): count them as none here.
     let months = |v: &Value| {
         v.as_array()
             .unwrap()
             .iter()
-            .map(|n| n.as_i64().unwrap())
+            .map(|n| n.as_i64().unwrap_or(0))
             .collect::<Vec<_>>()
     };
     assert_eq!(
@@ -101,4 +106,90 @@ async fn dashboard_counts_by_month_rule_and_issuer(backend: Backend) {
         "{page}"
     );
     assert!(page.contains("echarts.min.js"));
+}
+
+/// The month in progress is compared with the same days of last year's month: an item filed
+/// last year after today's day of the month is not in the comparison (it is in last year's
+/// whole month), and the months still to come have no figure.
+async fn the_month_in_progress_is_compared_with_the_same_days_last_year(backend: Backend) {
+    use chrono::Datelike;
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let today = jianfu_core::time::today();
+    let (year, month, day) = (today.year(), today.month(), today.day());
+    let last = |d: u32| chrono::NaiveDate::from_ymd_opt(year - 1, month, d);
+    // One item last year on the 1st (within the same days), one on a later day (outside them)
+    // when last year's month has one, and one today.
+    file_notice(&app, agri, &last(1).unwrap().to_string(), 500).await;
+    let later = last(day + 1);
+    if let Some(d) = later {
+        file_notice(&app, agri, &d.to_string(), 500).await;
+    }
+    file_notice(&app, agri, &today.to_string(), 500).await;
+
+    let (status, d) = app.get("supervisor", "/api/v1/dashboard").await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["year"], year);
+    assert_eq!(d["partial_month"], month, "{d}");
+    assert_eq!(d["through"], today.to_string());
+    let m = month as usize - 1;
+    assert_eq!(d["documents"][0][m], 1, "this month so far: {d}");
+    assert_eq!(
+        d["documents"][1][m], 1,
+        "last year's same days only, not its whole month: {d}"
+    );
+    let this_year = d["documents"][0].as_array().unwrap();
+    assert!(
+        this_year[month as usize..].iter().all(Value::is_null),
+        "months to come have no figure: {d}"
+    );
+    // Last year seen as a whole: its month counts every item.
+    let (_, whole) = app
+        .get(
+            "supervisor",
+            &format!("/api/v1/dashboard?year={}", year - 1),
+        )
+        .await;
+    assert_eq!(whole["partial_month"], Value::Null);
+    assert_eq!(
+        whole["documents"][0][m],
+        1 + i64::from(later.is_some()),
+        "{whole}"
+    );
+    // The page says what is compared with what.
+    let c = app.browser_login("supervisor").await;
+    let page = app.page(&c, "/").await;
+    assert!(
+        page.contains("尚未结束") && page.contains(&format!("与{}年{month}月1日至", year - 1)),
+        "{page}"
+    );
+}
+
+/// A chart with nothing to draw says why instead of a blank box; counts are drawn without
+/// smoothing (a smoothed curve dips below zero between points) and never share an axis with
+/// reach.
+async fn empty_charts_say_why_and_counts_are_not_smoothed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = app.browser_login("supervisor").await;
+    let page = app.page(&c, "/").await;
+    assert!(page.contains("本期尚无数据"), "{page}");
+    assert!(
+        !page.contains("id=\"trend-chart\""),
+        "an empty chart is not drawn: {page}"
+    );
+    assert!(page.contains("没有待处理的预警"), "{page}");
+
+    let agri = app.unit_id("县农业农村局").await;
+    file_notice(&app, agri, &jianfu_core::time::today().to_string(), 500).await;
+    let page = app.page(&c, "/").await;
+    assert!(page.contains("id=\"trend-chart\""), "{page}");
+    assert!(
+        page.contains("id=\"issuers-reach-chart\"") && page.contains("id=\"issuers-chart\""),
+        "reach and counts are two charts: {page}"
+    );
+
+    let script = app.page(&c, "/static/app.js").await;
+    assert!(!script.contains("smooth: true"), "counts are not smoothed");
+    assert!(script.contains("smooth: false"));
+    assert!(script.contains("本期尚无数据"));
 }

@@ -11,6 +11,7 @@ mod dashboard;
 mod demo;
 mod ledger;
 mod org;
+mod pages;
 mod permissions;
 mod plans;
 mod rules;

@@ -100,6 +100,17 @@ const ROWS: &[Row] = &[
         [200, 200, 403, 403, 403, 403, 403],
     ),
     row("GET", "/api/v1/audit", [200, 403, 403, 403, 403, 200, 403]),
+    row(
+        "GET",
+        "/api/v1/audit.xlsx",
+        [200, 403, 403, 403, 403, 200, 403],
+    ),
+    // The integrity check: whoever may read the trail (纪检, 管理员), no one else.
+    row(
+        "POST",
+        "/api/v1/audit/verify",
+        [200, 403, 403, 403, 403, 200, 403],
+    ),
     row("GET", "/api/v1/burden", [200, 200, 200, 200, 200, 200, 200]),
     row(
         "GET",
