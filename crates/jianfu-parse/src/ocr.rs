@@ -106,7 +106,10 @@ pub enum OcrError {
     #[error("图片尺寸过大（{width}×{height}像素），文字识别上限为每边{}像素、共{}万像素，请缩小或按页拆分后重新上传", MAX_SIDE, MAX_PIXELS / 10_000)]
     ImageTooLarge { width: u32, height: u32 },
     /// A picture whose header cannot be read.
-    #[error("图片已损坏，无法识别，请重新扫描后上传")]
+    #[error(
+        "图片已损坏，无法识别：请重新扫描后上传，或另存为{}后上传",
+        jianfu_text::SUPPORTED_FORMATS
+    )]
     BadImage,
     /// The job's budget ran out while a tool was working.
     #[error("扫描件识别超时：{seconds}秒内未能识别完毕，请拆分后分批上传")]
@@ -735,7 +738,11 @@ mod tests {
                 state ^= state << 13;
                 state ^= state >> 17;
                 state ^= state << 5;
-                bytes.push(if state.is_multiple_of(3) { 0xFF } else { state as u8 });
+                bytes.push(if state.is_multiple_of(3) {
+                    0xFF
+                } else {
+                    state as u8
+                });
             }
             let _ = image_size(&bytes);
         }

@@ -98,7 +98,7 @@ document.addEventListener("DOMContentLoaded", function () {
     grid: { left: 8, right: 32, top: 28, bottom: 8, containLabel: true },
     xAxis: countAxis("条"),
     yAxis: { type: "category", inverse: true, data: rules.map(function (r) { return r.rule_name; }),
-             axisLabel: { width: 150, overflow: "truncate" } },
+             axisLabel: { width: 120, overflow: "break", lineHeight: 14 } },
     series: [{ name: "待处理预警", type: "bar", data: rules.map(function (r) { return r.count; }), itemStyle: { color: "#d97706" },
                label: { show: true, position: "right" } }]
   }, rules.length > 0, "当前没有待处理的预警");

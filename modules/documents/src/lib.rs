@@ -12,6 +12,7 @@ pub mod model;
 pub mod permissions;
 pub mod reading;
 pub mod rules;
+pub mod scan;
 pub mod store;
 pub mod ui;
 
@@ -20,6 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use jianfu_domain::rules::RulePack;
+use jianfu_store::migrate::Migration;
 use jianfu_web::module::{nav, Module, NavEntry};
 use jianfu_web::AppState;
 use rules::PACK;
@@ -28,6 +30,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 const RULES: &[&RulePack] = &[&PACK];
+
+/// Its migrations, in order.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 2,
+    name: "ocr",
+    sql: include_str!("../migrations/0002_ocr.sql"),
+}];
 
 /// Labels of the fields of its forms and API, for the errors that name them.
 const LABELS: &[(&str, &str)] = &[
@@ -78,6 +87,7 @@ pub fn module() -> Module {
         ui: pages,
         nav: NAV,
         rules: RULES,
+        migrations: MIGRATIONS,
         labels: LABELS,
         value_labels: Some(value_labels),
         channel: Some(&model::CHANNEL),

@@ -480,17 +480,28 @@ pub struct Prefill {
     pub attachment_count: usize,
     /// Word's 字数 of the body.
     pub char_count: usize,
+    /// Set when the text was read from a scan by OCR: the mean confidence of its words, 0–100.
+    /// The filer must check such a text before it is stored (see [`crate::scan`]).
+    pub ocr_confidence: Option<u8>,
 }
 
-/// Reads an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt (UTF-8/GBK/GB18030)
-/// and finds its elements. Stores nothing; a file it cannot read gets a Chinese error naming
-/// `file`.
+/// Reads an uploaded .docx, .doc, .wps, .pdf, .ofd or .txt (UTF-8/GBK/GB18030), or a scan (an
+/// image-only PDF, a .png or .jpg) by OCR, and finds its elements. Stores nothing; a file it
+/// cannot read gets a Chinese error naming `file`.
 pub async fn read_upload(
     parser: &jianfu_parse::Parser,
     file_name: &str,
     bytes: Bytes,
 ) -> AppResult<Prefill> {
-    let text = extract_text(parser, file_name, bytes).await?;
+    let read = parser.read(file_name, bytes).await?;
+    let text = read.text;
+    if text.trim().is_empty() {
+        return Err(AppError::Validation {
+            code: "empty_document",
+            message: "文件中没有可读取的文字".into(),
+            field: Some("file".into()),
+        });
+    }
     let el = jianfu_text::parse_elements(&text);
     let body = el.body.clone().unwrap_or_else(|| text.clone());
     Ok(Prefill {
@@ -502,6 +513,7 @@ pub async fn read_upload(
         main_recipients: el.recipients.clone(),
         attachment_count: el.attachment_names.len(),
         body,
+        ocr_confidence: read.ocr.map(|o| o.confidence),
     })
 }
 

@@ -4,3 +4,4 @@
 mod attachments;
 mod hostile;
 pub mod permissions;
+mod scans;

@@ -1,6 +1,7 @@
 //! SQL of the documents ledger.
 pub mod attachments;
 pub mod facts;
+pub mod scan;
 use jianfu_store::bulk::bulk_load;
 use jianfu_store::{Conn, StoreError, Tx, Q};
 

@@ -137,6 +137,10 @@ pub async fn document_page(
         ("主要负责同志签批", yes_no(x.head_signed)),
         ("列入年度计划", yes_no(x.in_plan)),
     ];
+    let mut facts = facts;
+    if let Some(c) = crate::scan::confidence(&s.db, x.id).await? {
+        facts.push(("正文来源", crate::scan::source_fact(c)));
+    }
     let status = if attach_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -213,6 +217,10 @@ pub struct DocumentForm {
     in_plan: Option<String>,
     body: String,
     attachment_count: String,
+    /// Set when the body was read from a scan by OCR: its confidence, 0–100.
+    ocr_confidence: String,
+    /// The filer checked the recognised text.
+    ocr_confirmed: Option<String>,
 }
 
 impl DocumentForm {
@@ -316,10 +324,16 @@ pub async fn upload_document(
     };
     match documents::read_upload(&s.parser, &name, bytes).await {
         Ok(p) => {
-            let notice = format!(
-                "已从“{name}”读取：正文{}字，请核对后选择发送范围并登记。",
-                p.char_count
-            );
+            let notice = match p.ocr_confidence {
+                Some(c) => format!(
+                    "已从扫描件“{name}”识别出正文{}字（置信度{c}%）：识别可能有误，请对照原件逐字核对正文，勾选“已核对识别文字”后选择发送范围并登记。",
+                    p.char_count
+                ),
+                None => format!(
+                    "已从“{name}”读取：正文{}字，请核对后选择发送范围并登记。",
+                    p.char_count
+                ),
+            };
             let new = DocumentForm::new();
             let form = DocumentForm {
                 issued_on: p.issued_on.unwrap_or(new.issued_on),
@@ -329,6 +343,7 @@ pub async fn upload_document(
                 main_recipients: p.main_recipients.unwrap_or_default(),
                 body: p.body,
                 attachment_count: p.attachment_count.to_string(),
+                ocr_confidence: p.ocr_confidence.map(|c| c.to_string()).unwrap_or_default(),
                 ..new
             };
             document_form_with(&s, &id, form, None, Some(notice)).await
@@ -374,12 +389,21 @@ fn parse_document(f: &DocumentForm) -> Result<DocumentInput, AppError> {
     })
 }
 
+/// The form as filed: its document, and whether OCR read its body and the filer checked it.
+fn parse_filed(f: &DocumentForm) -> Result<crate::scan::Filed, AppError> {
+    Ok(crate::scan::Filed {
+        input: parse_document(f)?,
+        ocr_confidence: fields::int("ocr_confidence", &f.ocr_confidence)?,
+        ocr_confirmed: f.ocr_confirmed.is_some(),
+    })
+}
+
 pub async fn create_document(
     State(s): State<AppState>,
     PageUser(id): PageUser,
     FormBody(form): FormBody<DocumentForm>,
 ) -> Result<Response, PageError> {
-    match file(&s, &id, &form, parse_document, "/documents").await? {
+    match file(&s, &id, &form, parse_filed, "/documents").await? {
         Ok(saved) => Ok(saved),
         Err(message) => document_form(&s, &id, form, Some(message)).await,
     }
