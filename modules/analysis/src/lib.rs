@@ -5,6 +5,7 @@
 //! its indexes in the app's state and reads queued documents in the background.
 //! [`module`] is its manifest.
 pub mod api;
+pub mod demands;
 pub mod demo;
 pub mod model;
 pub mod permissions;
@@ -52,6 +53,7 @@ pub fn module() -> Module {
         )],
         state: |parts, index_dir| {
             parts.insert(Intelligence::open(index_dir)?);
+            parts.insert(ReadingHold::default());
             Ok(())
         },
         background: Some(|state| Box::pin(read_in_background(state))),
@@ -78,17 +80,37 @@ pub fn intelligence(state: &AppState) -> Result<&Arc<Intelligence>, AppError> {
     state.part::<Arc<Intelligence>>()
 }
 
+/// Holds the background reading of an app while set: queued documents wait, as they would
+/// behind a long queue (the HTTP tests look at a document before it is read).
+#[derive(Clone, Default)]
+pub struct ReadingHold(pub Arc<std::sync::atomic::AtomicBool>);
+
+impl ReadingHold {
+    pub fn set(&self, held: bool) {
+        self.0.store(held, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn held(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// Loads the indexes, then reads queued documents as they come.
 async fn read_in_background(state: AppState) {
     let intel = match intelligence(&state) {
         Ok(i) => i.clone(),
         Err(e) => return tracing::error!(error = %e, "document indexes missing"),
     };
+    let hold = state.part::<ReadingHold>().cloned().unwrap_or_default();
     match intel.load(&state.db).await {
         Ok(n) => tracing::info!(documents = n, "document indexes loaded"),
         Err(e) => tracing::error!(error = %e, "document indexes not loaded"),
     }
     loop {
+        if hold.held() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        }
         match intel.run_queue(&state.db, 50).await {
             Ok(0) => tokio::time::sleep(Duration::from_millis(500)).await,
             Ok(_) => {}
@@ -118,6 +140,11 @@ static READER: Reader = Reader {
         })
     },
     panel: |state, actor, id| Box::pin(panel(state, actor, id)),
+    unread: |conn, id| {
+        Box::pin(async move {
+            Ok(store::is_queued(conn, id).await? || store::get(conn, id).await?.is_none())
+        })
+    },
 };
 
 /// The 审读 cell of a document's row: demands on grassroots units and the largest copy.
@@ -146,12 +173,12 @@ fn summary(s: store::Summary) -> Summary {
 #[derive(Template)]
 #[template(path = "analysis_panel.html")]
 struct AnalysisPanel {
-    /// Still in the analysis queue.
+    /// Not read yet, or queued again after an edit.
     pending: bool,
     /// Demands on grassroots units.
     grassroots: usize,
-    /// (kind in Chinese, who in Chinese, sentence)
-    burdens: Vec<(String, String, String)>,
+    /// Every demand, on whomever it falls, with its severity.
+    demands: Vec<demands::DemandView>,
     padding_percent: i64,
     matches: Vec<ui::MatchRow>,
 }
@@ -161,22 +188,27 @@ fn panel(state: AppState, actor: Actor, id: i64) -> Reading<'static, String> {
         let found = intelligence(&state)?
             .of_document(&state.db, &actor, id)
             .await?;
-        let panel = match found {
-            Some(a) => AnalysisPanel {
-                pending: false,
-                grassroots: a.burdens.iter().filter(|b| b.is_grassroots()).count(),
-                burdens: a
-                    .burdens
-                    .iter()
-                    .map(|b| (b.label.clone(), b.who_label.clone(), b.sentence.clone()))
-                    .collect(),
-                padding_percent: (a.padding_share * 100.0).round() as i64,
-                matches: ui::match_rows(&a.copy_matches),
-            },
+        let mut conn = state.db.reader();
+        let queued = store::is_queued(&mut conn, id).await?;
+        let panel = match found.filter(|_| !queued) {
+            Some(a) => {
+                // Judged as the rules judged it: by the settings of the document's region.
+                let region = store::document_region(&mut conn, id).await?.unwrap_or(0);
+                let settings = jianfu_domain::rules::Settings::from_overrides(
+                    &jianfu_store::rules::settings(&mut conn, region).await?,
+                );
+                AnalysisPanel {
+                    pending: false,
+                    grassroots: demands::grassroots_count(&a.burdens),
+                    demands: demands::demands(&a.burdens, &settings),
+                    padding_percent: (a.padding_share * 100.0).round() as i64,
+                    matches: ui::match_rows(&a.copy_matches),
+                }
+            }
             None => AnalysisPanel {
                 pending: true,
                 grassroots: 0,
-                burdens: Vec::new(),
+                demands: Vec::new(),
                 padding_percent: 0,
                 matches: Vec::new(),
             },

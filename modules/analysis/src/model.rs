@@ -7,7 +7,6 @@
 //! analyser keeps them current as documents are written (a queue row is written in the same
 //! transaction as the document, so nothing is missed when the process dies).
 use crate::store::{self, AnalysisRow, QueuedDocument};
-use chrono::NaiveDate;
 use jianfu_core::{Actor, AppError, AppResult};
 pub use jianfu_documents::model::extract_text;
 use jianfu_documents::rules::{length_limit, DocRule, LengthParams};
@@ -50,13 +49,9 @@ pub struct Intelligence {
     search: SearchIndex,
 }
 
-/// Words that make a demand for materials one for implementation reports or supporting
-/// documents (2024 art. 3), rather than, say, reporting an emergency.
-const REPORT_DEMAND_WORDS: &[&str] = &["落实情况", "佐证", "贯彻情况"];
-
+/// A demand for implementation reports or supporting documents (2024 art. 3).
 fn is_report_demand(b: &Burden) -> bool {
-    b.rule_id.as_deref() == Some("doc.implementation_report")
-        && REPORT_DEMAND_WORDS.iter().any(|w| b.sentence.contains(w))
+    crate::demands::is_report_demand(b.rule_id.as_deref(), &b.sentence)
 }
 
 /// One copy of (or by) an earlier document.
@@ -206,9 +201,13 @@ pub struct Assessment {
     #[schema(value_type = Object)]
     pub elements: DocumentElements,
     pub limit_checks: Vec<LimitCheck>,
-    /// Every demand found, on whomever it falls (see `who`).
+    /// Every burden found, on whomever it falls (see `who`): one per kind and sentence.
     pub burdens: Vec<BurdenView>,
-    /// The demands on grassroots units (`who` township, village or grassroots).
+    /// The demands: a sentence (with its heading) and all its kinds, with the words that made
+    /// it and, for one on grassroots units, the rules it breaks and their severity.
+    pub demands: Vec<crate::demands::DemandView>,
+    /// How many demands fall on grassroots units (`who` township, village or grassroots): a
+    /// sentence and its heading count once, whatever their kinds.
     pub grassroots_burdens: usize,
     /// Share of boilerplate against concrete tasks, 0..1.
     pub padding_share: f64,
@@ -430,16 +429,15 @@ impl Intelligence {
             // grassroots units: shown, not counted or warned.
             let grassroots: Vec<&Burden> =
                 burdens.iter().filter(|b| b.who.is_grassroots()).collect();
+            let views: Vec<BurdenView> = burdens.iter().map(BurdenView::from).collect();
             let result = AnalysisRow {
                 document_id: d.id,
                 analyzed_at: jianfu_core::time::now(),
                 padding_share: padding.share,
-                burden_count: grassroots.len() as i64,
+                // A sentence and its heading are one demand, whatever their kinds.
+                burden_count: crate::demands::grassroots_count(&views) as i64,
                 report_demands: grassroots.iter().filter(|b| is_report_demand(b)).count() as i64,
-                burdens: serde_json::to_string(
-                    &burdens.iter().map(BurdenView::from).collect::<Vec<_>>(),
-                )
-                .unwrap_or_else(|_| "[]".into()),
+                burdens: serde_json::to_string(&views).unwrap_or_else(|_| "[]".into()),
                 copy_source_id: best.map(|m| m.document_id),
                 copy_share: best.map(|m| m.share),
                 copy_class: best.and_then(|m| m.class.clone()),
@@ -687,12 +685,14 @@ impl Intelligence {
             .unwrap_or_default();
         let (copy_matches, hidden_copy_matches) =
             self.copies(&mut conn, text, None, Some(actor)).await?;
+        let burdens: Vec<BurdenView> = burdens.iter().map(BurdenView::from).collect();
         Ok(Assessment {
             char_count,
             elements,
             limit_checks,
-            grassroots_burdens: burdens.iter().filter(|b| b.who.is_grassroots()).count(),
-            burdens: burdens.iter().map(BurdenView::from).collect(),
+            grassroots_burdens: crate::demands::grassroots_count(&burdens),
+            demands: crate::demands::demands(&burdens, &settings),
+            burdens,
             padding_share: padding.share,
             padding_sentences: padding
                 .sentences
@@ -803,6 +803,15 @@ impl Intelligence {
     pub fn indexed(&self) -> u64 {
         self.search.len()
     }
+}
+
+/// The burdens of a stored analysis (JSON of [`BurdenView`]s).
+pub(crate) fn stored_burdens(json: &str) -> Vec<BurdenView> {
+    serde_json::from_str::<Vec<StoredBurden>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .map(StoredBurden::into_view)
+        .collect()
 }
 
 /// A burden as stored (JSON of [`BurdenView`]).

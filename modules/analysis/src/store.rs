@@ -191,7 +191,8 @@ pub async fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Summary>, Sto
 }
 
 /// The facts the rules of reading check: a region's read documents in a window, with the
-/// earlier document each copies most and the demands for implementation reports.
+/// earlier document each copies most, the demands for implementation reports and every
+/// burden found.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReadFact {
     pub id: i64,
@@ -203,10 +204,12 @@ pub struct ReadFact {
     pub copy_share: Option<f64>,
     pub copy_class: Option<String>,
     pub report_demands: i64,
+    /// JSON array of the burdens found.
+    pub burdens: String,
 }
 
 const READ_FACT_COLS: &str = "SELECT d.id, d.issuer_id, d.title, d.issued_on, a.copy_source_id, s.title AS copy_source_title, \
-     a.copy_share, a.copy_class, a.report_demands \
+     a.copy_share, a.copy_class, a.report_demands, a.burdens \
      FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id";
 
 pub async fn read_facts(
@@ -235,4 +238,13 @@ pub async fn read_facts_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ReadFact>
     q.push_list(ids.iter().copied());
     q.push(") ORDER BY d.issued_on, d.id");
     conn.fetch_all(&q).await
+}
+
+/// The region of a document.
+pub async fn document_region(conn: &mut Conn, document_id: i64) -> Result<Option<i64>, StoreError> {
+    conn.fetch_optional::<(i64,)>(
+        &Q::new("SELECT region_id FROM documents WHERE id = $1").bind(document_id),
+    )
+    .await
+    .map(|r| r.map(|(id,)| id))
 }

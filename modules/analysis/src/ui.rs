@@ -1,7 +1,7 @@
 //! 发文前评估 and 全文检索 pages, and the analysis panel of a document's page.
+use crate::demands::DemandView;
 use crate::model::{
-    extract_text, parse_kind, Assessment, BurdenView, CopyMatchView, PaddingSpan, SearchInput,
-    SearchPage,
+    extract_text, parse_kind, Assessment, CopyMatchView, PaddingSpan, SearchInput, SearchPage,
 };
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -20,50 +20,73 @@ use serde::Deserialize;
 /// A run of the assessed text with how it is marked.
 pub struct Segment {
     pub text: String,
-    /// "" | "burden" | "padding"
+    /// "" | "burden" | "cue" | "padding": a demanding sentence, the words that made it, a
+    /// boilerplate sentence.
     pub class: &'static str,
-    /// The burden kinds of a marked sentence.
+    /// The demand's kinds and severity, for a marked run.
     pub title: String,
+    /// The demand's severity (violation | warning), "" when it breaks no rule.
+    pub severity: &'static str,
 }
 
-/// The text cut into runs: sentences demanding of grassroots units marked over boilerplate
-/// ones.
-pub fn segments(text: &str, burdens: &[BurdenView], padding: &[PaddingSpan]) -> Vec<Segment> {
+/// The text cut into runs: demands on grassroots units marked over boilerplate sentences, and
+/// in each demand the words that made it.
+pub fn segments(text: &str, demands: &[DemandView], padding: &[PaddingSpan]) -> Vec<Segment> {
     let chars: Vec<char> = text.chars().collect();
+    // 0 none, 1 padding, 2 demand, 3 cue; the demand of each marked character.
     let mut mark = vec![0u8; chars.len()];
-    let mut titles: Vec<Option<String>> = vec![None; chars.len()];
+    let mut of: Vec<Option<usize>> = vec![None; chars.len()];
     for p in padding {
         for m in mark.iter_mut().take(p.end.min(chars.len())).skip(p.start) {
             *m = 1;
         }
     }
-    for b in burdens.iter().filter(|b| b.is_grassroots()) {
-        let end = b.end.min(chars.len());
-        for i in b.start.min(end)..end {
+    for (n, d) in demands.iter().enumerate().filter(|(_, d)| d.grassroots) {
+        let end = d.end.min(chars.len());
+        for i in d.start.min(end)..end {
             mark[i] = 2;
-            let t = titles[i].get_or_insert_with(String::new);
-            if !t.contains(&b.label) {
-                if !t.is_empty() {
-                    t.push('、');
-                }
-                t.push_str(&b.label);
+            of[i] = Some(n);
+        }
+        for c in &d.cues {
+            let end = c.end.min(chars.len());
+            for m in mark.iter_mut().take(end).skip(c.start.min(end)) {
+                *m = 3;
             }
         }
     }
+    let title = |d: &DemandView| {
+        let mut t = d.labels.join("、");
+        t.push_str(" · ");
+        t.push_str(d.severity_label());
+        t
+    };
     let mut out: Vec<Segment> = Vec::new();
     for (i, c) in chars.iter().enumerate() {
         let class = match mark[i] {
+            3 => "cue",
             2 => "burden",
             1 => "padding",
             _ => "",
         };
-        let title = titles[i].clone().unwrap_or_default();
+        let demand = of[i].and_then(|n| demands.get(n)).filter(|_| mark[i] >= 2);
+        let (t, severity) = match demand {
+            Some(d) => (
+                title(d),
+                match d.severity.as_deref() {
+                    Some("violation") => "violation",
+                    Some("warning") => "warning",
+                    _ => "",
+                },
+            ),
+            None => (String::new(), ""),
+        };
         match out.last_mut() {
-            Some(s) if s.class == class && s.title == title => s.text.push(*c),
+            Some(s) if s.class == class && s.title == t => s.text.push(*c),
             _ => out.push(Segment {
                 text: c.to_string(),
                 class,
-                title,
+                title: t,
+                severity,
             }),
         }
     }
@@ -118,7 +141,7 @@ async fn page(
         form,
         error,
         result: result.map(|a| AssessmentView {
-            segments: segments(&a.text, &a.burdens, &a.padding_sentences),
+            segments: segments(&a.text, &a.demands, &a.padding_sentences),
             padding_percent: percent(a.padding_share),
             matches: match_rows(&a.copy_matches),
             a,

@@ -37,7 +37,14 @@ pub struct Reader {
     pub summaries: for<'a> fn(&'a mut Conn, &'a [i64]) -> Reading<'a, Summaries>,
     /// The panel on a document's page (HTML), for this user.
     pub panel: fn(AppState, Actor, i64) -> Reading<'static, String>,
+    /// Whether the document waits to be read (again): the rules that read its text have not
+    /// judged it yet, so its page must not say it breaks none.
+    pub unread: for<'a> fn(&'a mut Conn, i64) -> Reading<'a, bool>,
 }
+
+/// What a document's page says while its text waits to be read.
+pub const UNREAD_NOTE: &str =
+    "正文分析中：文中向基层提出的要求、照抄照搬等情况分析完成后再作判断，请稍后刷新。";
 
 static READER: OnceLock<&'static Reader> = OnceLock::new();
 

@@ -127,6 +127,7 @@ pub async fn meeting_detail(
         facts,
         body: String::new(),
         panels: Vec::new(),
+        pending_checks: None,
     })
 }
 

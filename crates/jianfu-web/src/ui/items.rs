@@ -136,6 +136,9 @@ pub struct ItemPage {
     /// Panels the item's module and the modules that extend it add (attachments, what reading
     /// the text found), as HTML, between the facts and the body.
     pub panels: Vec<String>,
+    /// Checks of the item still running (its text is being read), said instead of "no rule
+    /// broken".
+    pub pending_checks: Option<&'static str>,
 }
 
 /// Live warnings whose records include this item.

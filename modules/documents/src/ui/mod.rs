@@ -166,8 +166,10 @@ pub async fn document_page(
         error: attach_error,
     };
     let mut panels = Vec::new();
+    let mut unread = false;
     if let Some(r) = reading::reader() {
         panels.push((r.panel)(s.clone(), id.actor.clone(), doc).await?);
+        unread = (r.unread)(&mut s.db.reader(), doc).await?;
     }
     panels.push(attachments.render().map_err(AppError::internal)?);
     let page = ItemPage {
@@ -180,6 +182,7 @@ pub async fn document_page(
         facts,
         body: d.body.clone(),
         panels,
+        pending_checks: unread.then_some(reading::UNREAD_NOTE),
     };
     Ok((status, render(&page)?).into_response())
 }

@@ -265,6 +265,7 @@ async fn item_page(
         facts,
         body: String::new(),
         panels: vec![panels],
+        pending_checks: None,
     })
 }
 
