@@ -300,3 +300,44 @@ async fn a_hanging_rasteriser_is_killed_at_the_deadline(backend: Backend) {
         "the rasteriser {pid} still runs: {stat}"
     );
 }
+
+/// `jianfu analysis ocr-eval` reads the committed 300-dpi scan through the worker and prints its
+/// character accuracy, which meets the target of 95%; a scan with a text layer is not measured.
+#[test]
+fn ocr_eval_prints_the_character_accuracy() {
+    let out = crate::helpers::jianfu_command()
+        .args(["analysis", "ocr-eval"])
+        .output()
+        .expect("jianfu analysis ocr-eval");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let accuracy: f64 = between(&printed, "字符准确率：", "%")
+        .parse()
+        .expect("a percentage");
+    assert!(accuracy >= 95.0, "{printed}");
+    assert!(
+        printed.contains("页数：1") && printed.contains("识别置信度"),
+        "{printed}"
+    );
+    let text = include_bytes!("../../../crates/jianfu-text/tests/fixtures/notice.pdf");
+    let dir = tempfile::tempdir().expect("dir");
+    let (file, truth) = (dir.path().join("notice.pdf"), dir.path().join("truth.txt"));
+    std::fs::write(&file, text).unwrap();
+    std::fs::write(&truth, "通知").unwrap();
+    let out = crate::helpers::jianfu_command()
+        .args(["analysis", "ocr-eval", "--file"])
+        .arg(&file)
+        .arg("--truth")
+        .arg(&truth)
+        .output()
+        .expect("jianfu analysis ocr-eval --file");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("有文字层"),
+        "{out:?}"
+    );
+}
