@@ -567,4 +567,14 @@ fn a_heading_and_the_sentence_under_it_are_one_demand() {
     );
     assert!(!found.is_empty());
     assert!(found.iter().all(|b| b.who == Who::Department), "{found:?}");
+    // A sentence that only explains the heading does not name who bears it.
+    let found = detect(
+        "（八）建立工作台账。对排查发现的问题，要明确责任单位、责任人和整改时限。",
+        lex(),
+    );
+    assert!(
+        found.iter().any(|b| b.kind == BurdenKind::Ledger),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|b| b.who.is_grassroots()), "{found:?}");
 }

@@ -109,7 +109,7 @@ fn same_line(text: &str, s: &Sentence<'_>, next: &Sentence<'_>) -> bool {
 /// The burdens of a lead heading and of the sentence under it as burdens of
 /// the two together: the sentence's own when both name a kind (its cue,
 /// frequency and deadline are the demand's), the heading's kinds first; who
-/// bears them is read from the sentence.
+/// bears them is read from the sentence's demand, if it makes one.
 fn merge_heading(
     text: &str,
     heading: &Sentence<'_>,
@@ -119,16 +119,9 @@ fn merge_heading(
     lex: &Lexicon,
 ) -> Vec<Burden> {
     let whole = &text[heading.byte_start..under.byte_start + under.text.len()];
-    let applied = found.iter().all(|b| {
-        matches!(
-            b.kind,
-            BurdenKind::Inspection | BurdenKind::Ranking | BurdenKind::Veto
-        )
-    });
-    let who = below
-        .first()
-        .map(|b| b.who)
-        .unwrap_or_else(|| who::bearer(under.text, lex, applied));
+    // Who bears it is read from the sentence's demand; a sentence that demands nothing itself
+    // (it explains the heading) leaves the heading's own bearer.
+    let who = below.first().map(|b| b.who);
     let targets = below
         .first()
         .map(|b| b.targets.clone())
@@ -137,7 +130,7 @@ fn merge_heading(
     for b in found {
         let own = below.iter().find(|x| x.kind == b.kind).cloned();
         out.push(own.unwrap_or(Burden {
-            who,
+            who: who.unwrap_or(b.who),
             targets: if b.targets.is_empty() {
                 targets.clone()
             } else {
