@@ -30,7 +30,7 @@ const STRAW_NOTICE: &str = "各乡镇人民政府、街道办事处：\n\
 
 /// A notice whose demands fall on the county's own departments: listed, not warned.
 const DEPARTMENT_NOTICE: &str = "县直各有关部门：\n\
-为做好秋季秸秆禁烧督导工作，县直各有关部门要每日17时前报送督导情况，实行零报告；主要负责同志要签订督导工作责任书。";
+为做好秋季秸秆禁烧督导工作，县直各有关部门要每日17时前报送督导情况，实行零报告；县直各有关部门主要负责同志要签订督导工作责任书。";
 
 fn notice(
     issuer: i64,
