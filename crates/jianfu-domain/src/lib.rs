@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod burden;
 pub mod dashboard;
+pub mod ledger_items;
 pub mod org;
 pub mod people;
 pub mod plans;

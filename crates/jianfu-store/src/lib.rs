@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod burden;
 pub mod dashboard;
 pub mod db;
+pub mod ledger_items;
 pub mod migrate;
 pub mod org;
 pub mod plans;

@@ -12,7 +12,8 @@ use rand::rngs::StdRng;
 pub struct Bench {
     /// Its share of the generated items, relative to the other modules' weights.
     pub weight: u32,
-    /// Its item table, whose indexes a fresh load drops and rebuilds.
+    /// Its item table (`id`, `title`), whose indexes a fresh load drops and rebuilds; the
+    /// burden ledger takes the titles of the items behind its figures from it.
     pub table: &'static str,
     /// A new loader for one county's items.
     pub loader: fn() -> Box<dyn BenchLoader>,

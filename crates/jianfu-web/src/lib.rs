@@ -4,6 +4,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod bench;
+pub mod burden_xlsx;
 pub mod error;
 pub mod extract;
 pub mod module;

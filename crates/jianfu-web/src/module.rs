@@ -144,6 +144,13 @@ pub fn install(modules: Vec<Module>) -> Result<(), String> {
     policy::install(&module_grants(&modules))?;
     let channels: Vec<&'static Channel> = modules.iter().filter_map(|m| m.channel).collect();
     burden::install(&channels)?;
+    // Each channel's item table, for the titles of the items behind the ledger's figures.
+    jianfu_domain::ledger_items::install_tables(
+        modules
+            .iter()
+            .filter_map(|m| Some((m.channel?.name, m.bench?.table)))
+            .collect(),
+    );
     jianfu_core::labels::install(field_labels(&modules));
     jianfu_core::labels::install_values(modules.iter().filter_map(|m| m.value_labels).collect());
     migrate::install(migration_sets(&modules))?;

@@ -6,6 +6,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod browser;
+mod burden_items;
 mod cli;
 mod dashboard;
 mod demo;

@@ -122,6 +122,23 @@ const ROWS: &[Row] = &[
         "/api/v1/burden/issuers",
         [200, 200, 200, 200, 200, 200, 200],
     ),
+    // What lies behind the ledger's figures, its months and its workbook: each account's own
+    // unit by default.
+    row(
+        "GET",
+        "/api/v1/burden/items",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    row(
+        "GET",
+        "/api/v1/burden/months",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    row(
+        "GET",
+        "/api/v1/burden.xlsx",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
     row("GET", "/api/v1/plans", [200, 200, 200, 200, 200, 200, 200]),
     row("PUT", "/api/v1/plans", [200, 200, 403, 403, 403, 403, 403]),
     row("GET", "/api/v1/rules", [200, 200, 200, 200, 200, 200, 200]),
