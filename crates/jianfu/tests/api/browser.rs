@@ -347,16 +347,24 @@ async fn pages_fit_a_phone_390_px_wide() {
         width.as_i64().is_some_and(|w| w <= 390),
         "the window is a phone's: {width}"
     );
+    // The side-by-side copy view: a township's notice that copies the county's, whose long
+    // title heads a column.
+    let copy = copied_notice(&app).await;
+    let copy_page = format!("/documents/{copy}");
     for (path, text) in [
         ("/plans", "年度计划"),
         ("/", "快捷入口"),
         ("/warnings", "筛选"),
         ("/burden", "负担台账"),
+        (copy_page.as_str(), "重合"),
     ] {
         driver.goto(&app.url(path)).await;
         driver.wait_for_text(text).await;
         let scroll = driver
-            .script("return document.documentElement.scrollWidth;")
+            .script(
+                "document.querySelectorAll('details').forEach(function (d) { d.open = true; }); \
+                 return document.documentElement.scrollWidth;",
+            )
             .await;
         driver
             .screenshot(&format!("phone{}.png", path.replace('/', "-")))
@@ -366,4 +374,64 @@ async fn pages_fit_a_phone_390_px_wide() {
             "{path} scrolls sideways on a phone: scrollWidth {scroll}"
         );
     }
+}
+
+/// A county notice with a long title and a township notice copying it, once the copy's reading
+/// has found the match: the copy's id.
+async fn copied_notice(app: &crate::helpers::TestApp) -> i64 {
+    let county = app.unit_id("示例县").await;
+    let town = app.unit_id("青石镇").await;
+    let notice = "为深入贯彻落实上级关于冬春农田水利建设的决策部署，切实做好今冬明春全县农田水利基本建设工作，现将有关事项通知如下。\n\
+一、明确建设任务。今冬明春全县计划新建和改造高标准农田一万二千亩，整治山塘水库四十座，清淤疏浚灌溉渠道八十公里，各乡镇要按照分解下达的任务，逐项落实到村到地块。\n\
+二、加强资金保障。县财政统筹安排农田水利建设专项资金，实行项目化管理，专款专用，严禁截留挪用；各乡镇要积极争取社会资本参与小型水利工程建设和管护。\n\
+三、严格质量管理。项目建设严格执行招标投标、工程监理和竣工验收制度，县水利局组织技术人员分片包干，对渠道衬砌、泵站改造等关键环节开展现场技术指导。\n\
+四、落实管护责任。工程建成后及时明确管护主体，落实管护经费，建立健全小型水利工程长效管护机制，确保工程建得成、管得好、长受益。";
+    let file = |issuer: i64,
+                target: Value,
+                title: &'static str,
+                body: String,
+                date: &'static str| {
+        let body = json!({"issuer_id": issuer, "title": title, "kind": "通知", "carrier": "formal", "issued_on": date,
+                          "targets": [target], "body": body});
+        async move {
+            let (status, d) = app
+                .send("supervisor", "POST", "/api/v1/documents", &body)
+                .await;
+            assert_eq!(status, reqwest::StatusCode::CREATED, "{d}");
+            d["id"].as_i64().unwrap()
+        }
+    };
+    file(
+        county,
+        json!({"unit_id": county, "level": "township"}),
+        "关于认真做好二〇二六年今冬明春全县农田水利基本建设和高标准农田建设工作的通知",
+        notice.to_string(),
+        "2026-10-08",
+    )
+    .await;
+    let copy = file(
+        town,
+        json!({"unit_id": town, "level": "village"}),
+        "关于做好全镇农田水利基本建设工作的通知",
+        format!(
+            "各村（社区）：\n{}",
+            notice.replace("全县", "全镇").replace("各乡镇", "各村")
+        ),
+        "2026-10-15",
+    )
+    .await;
+    for _ in 0..120 {
+        let (_, a) = app
+            .get("supervisor", &format!("/api/v1/documents/{copy}/analysis"))
+            .await;
+        if a["status"] == "done" {
+            assert!(
+                !a["analysis"]["copy_matches"].as_array().unwrap().is_empty(),
+                "{a}"
+            );
+            return copy;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("the copy was not read within 30 s");
 }
