@@ -64,6 +64,7 @@ fn platform_label(field: &str) -> Option<&'static str> {
         "page" => "页码",
         "per_page" => "每页条数",
         "q" => "搜索词",
+        "reason" => "理由",
         "id" => "编号",
         "subtree" => "下级范围",
         "csrf_token" => "安全令牌",

@@ -122,6 +122,39 @@ pub struct BurdenLedger {
     pub by_issuer: Vec<IssuerLine>,
 }
 
+/// Whether the actor may read an item of a channel: it was issued within the subtree whose
+/// records the actor reads ([`policy::records_root`]), or it reached a unit of that subtree (以下看上: a township reads what was sent to 各乡镇,
+/// a village what was sent to 各村).
+pub async fn readable(
+    conn: &mut jianfu_store::Conn,
+    actor: &Actor,
+    channel: &str,
+    item_id: i64,
+    issuer_id: i64,
+) -> AppResult<bool> {
+    let root = policy::records_root(actor);
+    Ok(actor.is_system()
+        || org::is_within(conn, root, issuer_id).await?
+        || store::reaches_within(conn, channel, item_id, root).await?)
+}
+
+/// [`readable`], or a refusal.
+pub async fn ensure_readable(
+    conn: &mut jianfu_store::Conn,
+    actor: &Actor,
+    channel: &str,
+    item_id: i64,
+    issuer_id: i64,
+) -> AppResult<()> {
+    if readable(conn, actor, channel, item_id, issuer_id).await? {
+        return Ok(());
+    }
+    Err(AppError::Forbidden {
+        message: "该记录不在您的查阅范围内（仅可查阅本单位登记的和送达本单位的）".into(),
+        field: None,
+    })
+}
+
 /// The same calendar day a year earlier (29 February becomes the 28th).
 pub fn year_before(d: NaiveDate) -> NaiveDate {
     d.with_year(d.year() - 1)

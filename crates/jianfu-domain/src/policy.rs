@@ -245,6 +245,21 @@ pub fn scope_filter(actor: &Actor) -> Option<i64> {
     (!actor.is_system()).then_some(actor.scope_root)
 }
 
+/// The subtree whose records (documents, meetings, …) the actor reads in full: a department's
+/// filer files for the whole county (its scope) but reads only its own unit's records, not
+/// its sibling departments' (SPEC §1), beside what reached it.
+pub fn records_root(actor: &Actor) -> i64 {
+    match actor.role {
+        Role::Filer => actor.unit_id,
+        _ => actor.scope_root,
+    }
+}
+
+/// [`records_root`] as a list filter: `None` means everything (only the system actor).
+pub fn records_filter(actor: &Actor) -> Option<i64> {
+    (!actor.is_system()).then_some(records_root(actor))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

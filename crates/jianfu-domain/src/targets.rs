@@ -218,6 +218,85 @@ pub async fn store_reach_and_audit<T: Serialize>(
     })
 }
 
+/// Of a withdrawn record (作废): when, by whom, why.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Withdrawn {
+    pub at: String,
+    /// Name and unit of who withdrew it, as they were then.
+    pub by: String,
+    pub reason: String,
+}
+
+impl Withdrawn {
+    /// From the three columns a record keeps (all set, or none).
+    pub fn of(at: Option<String>, by: Option<String>, reason: Option<String>) -> Option<Self> {
+        Some(Withdrawn {
+            at: at?,
+            by: by.unwrap_or_default(),
+            reason: reason.unwrap_or_default(),
+        })
+    }
+}
+
+/// 作废: the reason a record is withdrawn, as the API takes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawInput {
+    /// 作废理由
+    pub reason: String,
+}
+
+/// An item being withdrawn (作废), for [`withdraw`].
+pub struct Withdrawal<'a> {
+    pub channel: &'static str,
+    /// `document` or `meeting`: the audit entity, and the action's prefix.
+    pub entity: &'static str,
+    pub item_id: i64,
+    pub region_id: i64,
+    pub issuer_id: i64,
+    pub on_date: &'a str,
+    /// The group the item belonged to, in its module's terms (see [`Focus::groups`]).
+    pub group: Option<String>,
+    /// Why, as the one withdrawing wrote it (checked by [`withdraw_reason`]).
+    pub reason: &'a str,
+    /// The audit summary.
+    pub summary: String,
+}
+
+/// The reason of a withdrawal (field `reason`): required, at most 500 characters.
+pub fn withdraw_reason(reason: &str) -> AppResult<String> {
+    jianfu_core::validate::required_text("reason", reason, 500)
+}
+
+/// The common part of every channel's withdrawal (作废), in its transaction, after the module
+/// marked its record: who may withdraw is who may file for the issuer (the filer its own unit's
+/// records, the office any in its scope); the item leaves the spine, so it leaves every count,
+/// ledger and plan, while its record stays readable with its history; the audit entry keeps the
+/// reason. Returns what the rules must look at again.
+pub async fn withdraw(tx: &mut Tx, actor: &Actor, w: Withdrawal<'_>) -> AppResult<Written> {
+    ledger::unindex_item(tx, w.channel, w.item_id).await?;
+    audit::record(
+        tx,
+        actor,
+        Change {
+            action: &format!("{}.withdraw", w.entity),
+            entity: w.entity,
+            entity_id: w.item_id.to_string(),
+            region_id: Some(w.region_id),
+            before: None,
+            after: Some(&serde_json::json!({ "reason": w.reason })),
+            summary: w.summary,
+        },
+    )
+    .await?;
+    let focus = Focus::new(w.channel).touch(w.item_id, w.issuer_id, w.group, Some(w.on_date));
+    Ok(Written {
+        id: w.item_id,
+        region_id: w.region_id,
+        focus,
+    })
+}
+
 /// Dates the ledger accepts: nothing from before 2000 or more than a year ahead.
 pub fn parse_date(field: &str, d: NaiveDate) -> AppResult<NaiveDate> {
     let today = jianfu_core::time::today();
@@ -307,6 +386,8 @@ pub struct ListItems {
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
     pub q: Option<String>,
+    /// The withdrawn items (已作废) instead of those in force.
+    pub withdrawn: bool,
 }
 
 impl ListItems {
@@ -321,7 +402,7 @@ impl ListItems {
             policy::ensure_in_scope(conn, actor, i, Some("issuer")).await?;
         }
         Ok(ledger::ItemFilter {
-            scope_root: policy::scope_filter(actor),
+            scope_root: policy::records_filter(actor),
             issuer: self.issuer,
             from: self.from.map(|d| d.to_string()),
             to: self.to.map(|d| d.to_string()),

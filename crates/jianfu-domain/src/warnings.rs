@@ -599,8 +599,9 @@ async fn record_links(
     let mut out = Vec::new();
     for RecordRef { channel, id } in records.iter().take(MAX_RECORD_LINKS).cloned() {
         let unit = jianfu_store::burden::issuer_of(conn, &channel, id).await?;
+        // A source that reached the viewer opens for it, as what it issued does.
         let openable = match unit {
-            Some(u) => actor.is_system() || org::is_within(conn, actor.scope_root, u).await?,
+            Some(u) => crate::burden::readable(conn, actor, &channel, id, u).await?,
             None => false,
         };
         out.push(RecordLink {

@@ -55,8 +55,10 @@ pub struct IndexedDoc {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery {
     pub text: String,
-    /// Only documents whose issuer is this unit or one of its descendants.
+    /// Only documents whose issuer is this unit or one of its descendants…
     pub scope_root: Option<i64>,
+    /// …or that are one of these (documents sent to the viewer from outside its scope).
+    pub also_ids: Vec<i64>,
     /// Only documents of exactly this issuer.
     pub issuer: Option<i64>,
     pub year: Option<i32>,

@@ -2,7 +2,7 @@
 //! reaches tantivy's query parser, so its syntax characters mean nothing.
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -81,8 +81,22 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 /// The query's filters, each required and adding nothing to the score.
 pub(crate) fn filter_clauses(fields: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
     let mut terms = Vec::new();
+    let mut scope: Option<Box<dyn Query>> = None;
     if let Some(root) = q.scope_root {
-        terms.push(Term::from_field_i64(fields.issuer_path, root));
+        let issued = TermQuery::new(
+            Term::from_field_i64(fields.issuer_path, root),
+            IndexRecordOption::Basic,
+        );
+        scope = Some(if q.also_ids.is_empty() {
+            Box::new(issued)
+        } else {
+            let sent = TermSetQuery::new(
+                q.also_ids
+                    .iter()
+                    .map(|id| Term::from_field_i64(fields.id, *id)),
+            );
+            Box::new(BooleanQuery::union(vec![Box::new(issued), Box::new(sent)]))
+        });
     }
     if let Some(issuer) = q.issuer {
         terms.push(Term::from_field_i64(fields.issuer_id, issuer));
@@ -96,11 +110,15 @@ pub(crate) fn filter_clauses(fields: &Fields, q: &SearchQuery) -> Vec<(Occur, Bo
     if let Some(kind) = &q.kind {
         terms.push(Term::from_field_text(fields.kind, kind));
     }
-    terms
+    scope
         .into_iter()
-        .map(|term| {
-            let filter = TermQuery::new(term, IndexRecordOption::Basic);
-            let query: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(filter), 0.0));
+        .chain(
+            terms.into_iter().map(|term| {
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
+            }),
+        )
+        .map(|filter| {
+            let query: Box<dyn Query> = Box::new(ConstScoreQuery::new(filter, 0.0));
             (Occur::Must, query)
         })
         .collect()

@@ -260,6 +260,14 @@ fn filters_exclude_documents_outside_them() {
     assert_eq!(with("防汛", |q| q.scope_root = Some(20)), set(&[7]));
     assert_eq!(with("防火", |q| q.scope_root = Some(10)), set(&[]));
     assert_eq!(with("防火", |q| q.scope_root = Some(1)), set(&[6]));
+    // Documents sent to the viewer from outside its scope are found beside its own.
+    let sent = |q: &mut SearchQuery| {
+        q.scope_root = Some(20);
+        q.also_ids = vec![3, 6];
+    };
+    assert_eq!(with("防汛", sent), set(&[3, 7]));
+    assert_eq!(with("防火", sent), set(&[6]));
+    assert_eq!(with("安全生产", sent), set(&[5]), "no other document opens");
     assert_eq!(with("安全生产", |q| q.issuer = Some(201)), set(&[5]));
     assert_eq!(with("安全生产", |q| q.issuer = Some(20)), set(&[]));
     assert_eq!(

@@ -75,6 +75,21 @@ pub async fn index_item(
     Ok(())
 }
 
+/// Takes an item out of the spine (作废): it no longer counts anywhere.
+pub async fn unindex_item(tx: &mut Tx, channel: &str, item_id: i64) -> Result<(), StoreError> {
+    for table in ["burden_targets", "burden_items"] {
+        tx.execute(
+            &Q::new(format!(
+                "DELETE FROM {table} WHERE channel = $1 AND item_id = $2"
+            ))
+            .bind(channel)
+            .bind(item_id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn targets_of(
     conn: &mut Conn,
     channel: &str,
@@ -147,6 +162,65 @@ pub async fn reaches(
         )
         .await?;
     Ok(n > 0)
+}
+
+/// Whether an item reached a unit of the subtree under `root` (the root included): a target names
+/// such a unit, or every unit of a level below one of its ancestors and the subtree holds one.
+pub async fn reaches_within(
+    conn: &mut Conn,
+    channel: &str,
+    item_id: i64,
+    root: i64,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .scalar(
+            &Q::new(
+                "SELECT COUNT(*) FROM burden_targets t WHERE t.channel = $1 AND t.item_id = $2 AND ( \
+                   (t.target_level = '' AND EXISTS (SELECT 1 FROM org_closure s \
+                       WHERE s.ancestor_id = $3 AND s.descendant_id = t.target_unit_id)) \
+                   OR (t.target_level <> '' AND EXISTS (SELECT 1 FROM org_closure s \
+                       JOIN org_units u ON u.id = s.descendant_id AND u.level = t.target_level \
+                       JOIN org_closure c ON c.descendant_id = u.id AND c.ancestor_id = t.target_unit_id AND c.depth > 0 \
+                       WHERE s.ancestor_id = $3)))",
+            )
+            .bind(channel)
+            .bind(item_id)
+            .bind(root),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// At most this many items reaching a unit are read for a filter (newest first).
+pub const MAX_REACHED_IDS: i64 = 100_000;
+
+/// Ids of a channel's items that reached a unit (as [`ledger`] counts them), newest first, at
+/// most [`MAX_REACHED_IDS`].
+pub async fn items_reaching(
+    conn: &mut Conn,
+    channel: &str,
+    unit_id: i64,
+    unit_level: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(
+            &Q::new(
+                "SELECT u.item_id FROM ( \
+                   SELECT t.item_id, t.on_date FROM burden_targets t \
+                   WHERE t.target_unit_id = $2 AND t.target_level = '' AND t.channel = $1 \
+                   UNION \
+                   SELECT t.item_id, t.on_date FROM org_closure a \
+                   JOIN burden_targets t ON t.target_unit_id = a.ancestor_id AND t.target_level = $3 \
+                   WHERE a.descendant_id = $2 AND a.depth > 0 AND t.channel = $1) u \
+                 ORDER BY u.on_date DESC, u.item_id DESC LIMIT $4",
+            )
+            .bind(channel)
+            .bind(unit_id)
+            .bind(unit_level)
+            .bind(MAX_REACHED_IDS),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// One line of a unit's ledger: per channel and issuer, items and their summed measure.

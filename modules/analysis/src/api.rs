@@ -175,7 +175,7 @@ pub async fn search_documents(
 ) -> Result<Json<SearchPage>, ApiError> {
     Ok(Json(
         crate::intelligence(&s)?
-            .search(&actor, q.into_input())
+            .search(&s.db, &actor, q.into_input())
             .await?,
     ))
 }

@@ -539,7 +539,6 @@ impl Intelligence {
                     SourceAccess::Open => {
                         openable.insert(s.id);
                     }
-                    SourceAccess::Read => {}
                     SourceAccess::None => {
                         hidden.insert(s.id);
                     }
@@ -721,7 +720,14 @@ impl Intelligence {
         let d = jianfu_documents::store::get_document(&mut conn, document_id)
             .await?
             .ok_or(AppError::NotFound("文件"))?;
-        policy::ensure_in_scope(&mut conn, actor, d.issuer_id, None).await?;
+        jianfu_domain::burden::ensure_readable(
+            &mut conn,
+            actor,
+            jianfu_documents::model::CHANNEL.name,
+            d.id,
+            d.issuer_id,
+        )
+        .await?;
         let Some(a) = store::get(&mut conn, document_id).await? else {
             return Ok(None);
         };
@@ -736,7 +742,6 @@ impl Intelligence {
             };
             match source_access(&mut conn, actor, source.id, source.issuer_id).await? {
                 SourceAccess::Open => m.openable = true,
-                SourceAccess::Read => m.openable = false,
                 SourceAccess::None => continue,
             }
             copy_matches.push(m);
@@ -757,6 +762,7 @@ impl Intelligence {
     /// 全文检索 of the documents the actor may see.
     pub async fn search(
         self: &Arc<Self>,
+        db: &Db,
         actor: &Actor,
         input: SearchInput,
     ) -> AppResult<SearchPage> {
@@ -768,9 +774,30 @@ impl Intelligence {
             n => n,
         };
         let page = jianfu_core::paging::Page::parse(Some(input.page.max(1)), Some(per_page))?;
+        let scope_root = policy::records_filter(actor);
+        // What was sent to the viewer's unit from outside its scope is found too (以下看上).
+        let also_ids = match scope_root {
+            Some(_) => {
+                let mut conn = db.reader();
+                match org::get(&mut conn, actor.unit_id).await? {
+                    Some(unit) => {
+                        jianfu_store::burden::items_reaching(
+                            &mut conn,
+                            jianfu_documents::model::CHANNEL.name,
+                            unit.id,
+                            &unit.level,
+                        )
+                        .await?
+                    }
+                    None => Vec::new(),
+                }
+            }
+            None => Vec::new(),
+        };
         let query = SearchQuery {
             text: q,
-            scope_root: policy::scope_filter(actor),
+            scope_root,
+            also_ids,
             issuer: input.issuer,
             year: input.year,
             carrier: input.carrier.filter(|c| !c.is_empty()),
@@ -868,11 +895,8 @@ impl StoredBurden {
 /// What a viewer may do with a document found as a copy source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceAccess {
-    /// Issued in the viewer's scope: shown and opened.
+    /// Issued in the viewer's scope, or sent to a unit of it: shown and opened.
     Open,
-    /// Sent to the viewer's unit from outside its scope (by a government above it or its
-    /// departments): shown with its passages, its page not opened here.
-    Read,
     /// Neither: counted, not named.
     None,
 }
@@ -885,13 +909,10 @@ async fn source_access(
     document_id: i64,
     issuer_id: i64,
 ) -> AppResult<SourceAccess> {
-    if actor.is_system() || org::is_within(conn, actor.scope_root, issuer_id).await? {
-        return Ok(SourceAccess::Open);
-    }
     let channel = jianfu_documents::model::CHANNEL.name;
     Ok(
-        match jianfu_store::burden::reaches(conn, channel, document_id, actor.unit_id).await? {
-            true => SourceAccess::Read,
+        match jianfu_domain::burden::readable(conn, actor, channel, document_id, issuer_id).await? {
+            true => SourceAccess::Open,
             false => SourceAccess::None,
         },
     )

@@ -210,7 +210,7 @@ pub struct ReadFact {
 
 const READ_FACT_COLS: &str = "SELECT d.id, d.issuer_id, d.title, d.issued_on, a.copy_source_id, s.title AS copy_source_title, \
      a.copy_share, a.copy_class, a.report_demands, a.burdens \
-     FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id";
+     FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id WHERE d.withdrawn_at IS NULL";
 
 pub async fn read_facts(
     conn: &mut Conn,
@@ -220,7 +220,7 @@ pub async fn read_facts(
 ) -> Result<Vec<ReadFact>, StoreError> {
     conn.fetch_all(
         &Q::new(format!(
-            "{READ_FACT_COLS} WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id"
+            "{READ_FACT_COLS} AND d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id"
         ))
         .bind(region)
         .bind(from)
@@ -234,7 +234,7 @@ pub async fn read_facts_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ReadFact>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Q::new(format!("{READ_FACT_COLS} WHERE d.id IN ("));
+    let mut q = Q::new(format!("{READ_FACT_COLS} AND d.id IN ("));
     q.push_list(ids.iter().copied());
     q.push(") ORDER BY d.issued_on, d.id");
     conn.fetch_all(&q).await

@@ -252,6 +252,7 @@ pub async fn search_page(
         Some(
             crate::intelligence(&s)?
                 .search(
+                    &s.db,
                     &id.actor,
                     SearchInput {
                         q: text.clone(),

@@ -677,7 +677,15 @@ async fn the_ledger_is_searched_in_chinese(backend: Backend) {
         )
         .await;
     assert_eq!(r["total"], 0);
-    // A village sees nothing issued above it; query syntax is plain text.
+    // A town finds what was sent to 各乡镇 (以下看上) and opens it; a village, which it did not
+    // reach, finds nothing issued above it; query syntax is plain text.
+    let (_, r) = app
+        .get("township", "/api/v1/search/documents?q=%E7%A7%8B%E7%B2%AE")
+        .await;
+    assert_eq!(r["total"], 1, "{r}");
+    assert_eq!(r["hits"][0]["id"], a, "{r}");
+    let (status, _) = app.get("township", &format!("/api/v1/documents/{a}")).await;
+    assert_eq!(status, StatusCode::OK);
     let (_, r) = app
         .get("village", "/api/v1/search/documents?q=%E7%A7%8B%E7%B2%AE")
         .await;

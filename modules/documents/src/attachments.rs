@@ -118,7 +118,8 @@ fn content_type_of(name: &str) -> AppResult<&'static str> {
         })
 }
 
-async fn document_in_scope(
+/// The document, when the actor may read it (issued in its scope, or sent to it).
+async fn readable_document(
     conn: &mut jianfu_store::Conn,
     actor: &Actor,
     document_id: i64,
@@ -126,14 +127,21 @@ async fn document_in_scope(
     let d = ledger_store::get_document(conn, document_id)
         .await?
         .ok_or(AppError::NotFound("文件"))?;
-    policy::ensure_in_scope(conn, actor, d.issuer_id, None).await?;
+    jianfu_domain::burden::ensure_readable(
+        conn,
+        actor,
+        crate::model::CHANNEL.name,
+        d.id,
+        d.issuer_id,
+    )
+    .await?;
     Ok(d)
 }
 
 pub async fn list(db: &Db, actor: &Actor, document_id: i64) -> AppResult<Vec<Attachment>> {
     policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
-    document_in_scope(&mut conn, actor, document_id).await?;
+    readable_document(&mut conn, actor, document_id).await?;
     Ok(store::list(&mut conn, document_id)
         .await?
         .into_iter()
@@ -251,7 +259,7 @@ pub async fn download(
 ) -> AppResult<(Attachment, Vec<u8>)> {
     policy::ensure(actor, crate::permissions::READ)?;
     let mut conn = db.reader();
-    document_in_scope(&mut conn, actor, document_id).await?;
+    readable_document(&mut conn, actor, document_id).await?;
     let a = store::get(&mut conn, document_id, id)
         .await?
         .map(Attachment::from)

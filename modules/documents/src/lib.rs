@@ -32,11 +32,18 @@ use utoipa_axum::routes;
 const RULES: &[&RulePack] = &[&PACK];
 
 /// Its migrations, in order.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 2,
-    name: "ocr",
-    sql: include_str!("../migrations/0002_ocr.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "withdrawal",
+        sql: include_str!("../migrations/0001_withdrawal.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "ocr",
+        sql: include_str!("../migrations/0002_ocr.sql"),
+    },
+];
 
 /// Labels of the fields of its forms and API, for the errors that name them.
 const LABELS: &[(&str, &str)] = &[
@@ -78,6 +85,7 @@ pub fn module() -> Module {
             OpenApiRouter::new()
                 .routes(routes!(api::list_documents, api::create_document))
                 .routes(routes!(api::get_document, api::replace_document))
+                .routes(routes!(api::withdraw_document))
                 .routes(routes!(
                     api_attachments::download_attachment,
                     api_attachments::delete_attachment
@@ -113,6 +121,7 @@ fn pages() -> Router<AppState> {
         .route("/documents/template.xlsx", get(ui::ledger_template))
         .route("/documents/import", post(ui::import_ledger).layer(upload()))
         .route("/documents/{id}", get(ui::document_detail))
+        .route("/documents/{id}/withdraw", post(ui::withdraw_document))
         .route(
             "/documents/{id}/attachments",
             post(ui_attachments::upload).layer(upload()),

@@ -6,11 +6,12 @@ use axum::body::Bytes;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
-use jianfu_domain::burden::{Channel, PlanFields};
+use jianfu_domain::burden::{self, Channel, PlanFields};
 use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
-    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched,
+    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched, Withdrawal,
+    Withdrawn,
 };
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::{Db, Tx};
@@ -151,9 +152,10 @@ pub async fn list(
     page: Page,
 ) -> AppResult<Paged<ListedDocument>> {
     let mut conn = db.reader();
+    let withdrawn = f.withdrawn;
     let filter = f.scoped(&mut conn, actor).await?;
     let (docs, total) =
-        store::list_documents(&mut conn, &filter, page.limit(), page.offset()).await?;
+        store::list_documents(&mut conn, &filter, withdrawn, page.limit(), page.offset()).await?;
     let mut read = match reading::reader() {
         Some(r) => {
             let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
@@ -203,6 +205,8 @@ pub struct Document {
     pub attachment_count: i64,
     /// Townships and villages reached.
     pub reach: i64,
+    /// 作废: when it was withdrawn (it no longer counts), by whom, why.
+    pub withdrawn: Option<Withdrawn>,
 }
 
 impl From<DocumentRow> for Document {
@@ -228,6 +232,7 @@ impl From<DocumentRow> for Document {
             char_count: r.char_count,
             attachment_count: r.attachment_count,
             reach: r.reach,
+            withdrawn: Withdrawn::of(r.withdrawn_at, r.withdrawn_by, r.withdrawn_reason),
         }
     }
 }
@@ -266,7 +271,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
     let document = store::get_document(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound("文件"))?;
-    policy::ensure_in_scope(&mut conn, actor, document.issuer_id, None).await?;
+    burden::ensure_readable(&mut conn, actor, CHANNEL.name, id, document.issuer_id).await?;
     let body = store::document_body(&mut conn, id).await?;
     let targets = targets::of_item(&mut conn, CHANNEL.name, id).await?;
     let attachments = crate::store::attachments::list(&mut conn, id)
@@ -353,6 +358,12 @@ pub async fn write(
         ),
         None => None,
     };
+    if before.as_ref().is_some_and(|d| d.withdrawn.is_some()) {
+        return Err(AppError::conflict(
+            "document_id",
+            "该文件已作废，不能修改；如需登记，请重新登记一份",
+        ));
+    }
     let old_issuer = before.as_ref().map(|d| d.issuer_id);
     let Filing {
         issuer,
@@ -444,6 +455,55 @@ pub async fn write(
         summary,
     };
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
+}
+
+/// 作废: withdraws a document with a reason. Its issuer's filer or the office may; it leaves every
+/// count and rule (its warnings resolve themselves) and stays readable, marked, with its history.
+pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResult<DocumentDetail> {
+    policy::ensure(actor, crate::permissions::FILE)?;
+    let reason = targets::withdraw_reason(reason)?;
+    let mut tx = db.begin().await?;
+    let d = store::get_document(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("文件"))?;
+    policy::ensure_issuer(&mut tx, actor, d.issuer_id, "document_id").await?;
+    if d.withdrawn_at.is_some() {
+        return Err(AppError::conflict("document_id", "该文件已作废"));
+    }
+    let by = format!("{}（{}）", actor.display_name, actor.unit_name);
+    let now = jianfu_core::time::now();
+    store::withdraw_document(&mut tx, id, &by, &reason, &now).await?;
+    let written = targets::withdraw(
+        &mut tx,
+        actor,
+        Withdrawal {
+            channel: CHANNEL.name,
+            entity: "document",
+            item_id: id,
+            region_id: d.region_id,
+            issuer_id: d.issuer_id,
+            on_date: &d.issued_on,
+            group: crate::rules::forward_group(d.forwards_upper, d.upper_doc_number.as_deref()),
+            reason: &reason,
+            summary: format!("作废文件《{}》（{}）：{reason}", d.title, d.issuer_name),
+        },
+    )
+    .await?;
+    let dates = written.focus.dates.clone();
+    jianfu_domain::warnings::evaluate_after_write(
+        &mut tx,
+        CHANNEL.name,
+        written.region_id,
+        &dates,
+        Some(written.focus),
+    )
+    .await?;
+    // Read again: the rules on what reading found drop it as they re-run.
+    if let Some(r) = reading::reader() {
+        (r.written)(&mut tx, id, &now).await?;
+    }
+    tx.commit().await?;
+    get(db, actor, id).await
 }
 
 /// The text of an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt, read by the

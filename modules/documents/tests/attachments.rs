@@ -221,7 +221,8 @@ async fn attachments_refuse_bad_files_and_other_units(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_error(&body, "unsupported_media_type", Some("file"));
-    // A township cannot attach to, read or remove a county department's document's files.
+    // A township, to which the notice was sent, downloads its files (以下看上) but cannot attach
+    // or remove any; a village, which it did not reach, cannot read them.
     let (status, _) = app
         .upload(
             "township",
@@ -231,15 +232,30 @@ async fn attachments_refuse_bad_files_and_other_units(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    for user in ["township", "village"] {
-        let (status, _) = app
-            .get(
-                user,
-                &format!("/api/v1/documents/{doc}/attachments/{}", c["id"]),
-            )
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
-    }
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/documents/{doc}/attachments/{}", c["id"])))
+        .bearer_auth(app.token("township"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), b"PK\x03\x04broken");
+    let r = app
+        .client
+        .delete(app.url(&format!("/api/v1/documents/{doc}/attachments/{}", c["id"])))
+        .bearer_auth(app.token("township"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .get(
+            "village",
+            &format!("/api/v1/documents/{doc}/attachments/{}", c["id"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "village");
     // Another document's id with this attachment's id: not found.
     let other = document(&app).await;
     let (status, _) = app

@@ -65,6 +65,7 @@ impl InspectionQuery {
                     from: self.from,
                     to: self.to,
                     q: self.q,
+                    withdrawn: false,
                 },
                 status: self.status,
                 category: self.category,

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use jianfu_core::Paged;
+use jianfu_domain::targets::WithdrawInput;
 use jianfu_web::api::ledger::ItemQuery;
 use jianfu_web::auth::ApiActor;
 use jianfu_web::error::{ApiError, ErrorBody};
@@ -61,4 +62,20 @@ pub async fn replace_meeting(
     JsonBody(input): JsonBody<MeetingInput>,
 ) -> Result<Json<MeetingDetail>, ApiError> {
     Ok(Json(model::save(&s.db, &actor, Some(id), input).await?))
+}
+
+/// Withdraw a meeting (作废) with a reason: it leaves every count and rule, its warnings resolve,
+/// and it stays readable with its history. Its organizer's filer or the office may.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/withdraw", tag = "ledger", params(("id" = i64, Path, description = "会议编号")), request_body = WithdrawInput,
+    responses((status = 200, body = MeetingDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn withdraw_meeting(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    JsonBody(input): JsonBody<WithdrawInput>,
+) -> Result<Json<MeetingDetail>, ApiError> {
+    Ok(Json(
+        model::withdraw(&s.db, &actor, id, &input.reason).await?,
+    ))
 }

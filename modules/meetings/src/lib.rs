@@ -10,7 +10,7 @@ pub mod rules;
 pub mod store;
 pub mod ui;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use jianfu_domain::burden::{Channel, PlanFields};
 use jianfu_domain::rules::RulePack;
@@ -40,11 +40,18 @@ pub const CHANNEL: Channel = Channel {
 const RULES: &[&RulePack] = &[&rules::PACK];
 
 /// Its migrations, in order.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "burden_items",
-    sql: include_str!("../migrations/0001_burden_items.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "burden_items",
+        sql: include_str!("../migrations/0001_burden_items.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "withdrawal",
+        sql: include_str!("../migrations/0002_withdrawal.sql"),
+    },
+];
 
 /// Labels of the fields of its forms and API, for the errors that name them.
 const LABELS: &[(&str, &str)] = &[
@@ -81,6 +88,7 @@ pub fn module() -> Module {
             OpenApiRouter::new()
                 .routes(routes!(api::list_meetings, api::create_meeting))
                 .routes(routes!(api::get_meeting, api::replace_meeting))
+                .routes(routes!(api::withdraw_meeting))
         },
         ui: pages,
         nav: NAV,
@@ -104,4 +112,5 @@ fn pages() -> Router<AppState> {
             get(ui::new_meeting).post(ui::create_meeting),
         )
         .route("/meetings/{id}", get(ui::meeting_detail))
+        .route("/meetings/{id}/withdraw", post(ui::withdraw_meeting))
 }

@@ -4,11 +4,12 @@ use crate::store::{self, NewMeeting};
 use chrono::NaiveDateTime;
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
-use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
-    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched,
+    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched, Withdrawal,
+    Withdrawn,
 };
+use jianfu_domain::{burden, policy};
 use jianfu_store::burden::LedgerItem;
 use jianfu_store::{Db, Tx};
 use serde::{Deserialize, Serialize};
@@ -158,6 +159,8 @@ pub struct Meeting {
     pub approved: bool,
     pub relays_meeting_id: Option<i64>,
     pub reach: i64,
+    /// 作废: when it was withdrawn (it no longer counts), by whom, why.
+    pub withdrawn: Option<Withdrawn>,
 }
 
 impl From<MeetingRow> for Meeting {
@@ -186,14 +189,17 @@ impl From<MeetingRow> for Meeting {
             approved: r.approved,
             relays_meeting_id: r.relays_meeting_id,
             reach: r.reach,
+            withdrawn: Withdrawn::of(r.withdrawn_at, r.withdrawn_by, r.withdrawn_reason),
         }
     }
 }
 
 pub async fn list(db: &Db, actor: &Actor, f: ListItems, page: Page) -> AppResult<Paged<Meeting>> {
     let mut conn = db.reader();
+    let withdrawn = f.withdrawn;
     let filter = f.scoped(&mut conn, actor).await?;
-    let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
+    let (items, total) =
+        store::list(&mut conn, &filter, withdrawn, page.limit(), page.offset()).await?;
     Ok(Paged::new(
         items.into_iter().map(Meeting::from).collect(),
         total,
@@ -214,7 +220,14 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
     let meeting = store::get(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound("会议"))?;
-    policy::ensure_in_scope(&mut conn, actor, meeting.organizer_id, None).await?;
+    burden::ensure_readable(
+        &mut conn,
+        actor,
+        crate::CHANNEL.name,
+        id,
+        meeting.organizer_id,
+    )
+    .await?;
     let targets = targets::of_item(&mut conn, crate::CHANNEL.name, id).await?;
     Ok(MeetingDetail {
         meeting: meeting.into(),
@@ -296,6 +309,12 @@ pub async fn write(
         ),
         None => None,
     };
+    if before.as_ref().is_some_and(|m| m.withdrawn.is_some()) {
+        return Err(AppError::conflict(
+            "meeting_id",
+            "该会议已作废，不能修改；如需登记，请重新登记一次",
+        ));
+    }
     let old_organizer = before.as_ref().map(|m| m.organizer_id);
     let Filing {
         issuer: organizer,
@@ -383,4 +402,57 @@ pub async fn write(
         summary,
     };
     targets::store_reach_and_audit(tx, actor, &item, &rows, change).await
+}
+
+/// 作废: withdraws a meeting with a reason. Its organizer's filer or the office may; it leaves
+/// every count and rule (its warnings resolve themselves) and stays readable, marked, with its
+/// history.
+pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResult<MeetingDetail> {
+    policy::ensure(actor, crate::permissions::FILE)?;
+    let reason = targets::withdraw_reason(reason)?;
+    let mut tx = db.begin().await?;
+    let m = store::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("会议"))?;
+    policy::ensure_issuer(&mut tx, actor, m.organizer_id, "meeting_id").await?;
+    if m.withdrawn_at.is_some() {
+        return Err(AppError::conflict("meeting_id", "该会议已作废"));
+    }
+    let by = format!("{}（{}）", actor.display_name, actor.unit_name);
+    store::withdraw(&mut tx, id, &by, &reason, &jianfu_core::time::now()).await?;
+    let written = targets::withdraw(
+        &mut tx,
+        actor,
+        Withdrawal {
+            channel: crate::CHANNEL.name,
+            entity: crate::CHANNEL.entity,
+            item_id: id,
+            region_id: m.region_id,
+            issuer_id: m.organizer_id,
+            on_date: &m.held_on,
+            group: None,
+            reason: &reason,
+            summary: format!("作废会议“{}”（{}）：{reason}", m.title, m.organizer_name),
+        },
+    )
+    .await?;
+    let dates = written.focus.dates.clone();
+    jianfu_domain::warnings::evaluate_after_write(
+        &mut tx,
+        crate::CHANNEL.name,
+        written.region_id,
+        &dates,
+        Some(written.focus),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// Whether the actor may withdraw (or change) the meeting: it may file for its organizer.
+pub async fn may_withdraw(db: &Db, actor: &Actor, organizer_id: i64) -> bool {
+    policy::can(actor, crate::permissions::FILE)
+        && policy::ensure_issuer(&mut db.reader(), actor, organizer_id, "meeting_id")
+            .await
+            .is_ok()
 }

@@ -33,11 +33,16 @@ pub struct MeetingRow {
     pub approved: bool,
     pub relays_meeting_id: Option<i64>,
     pub reach: i64,
+    /// 作废: when, by whom (name and unit as they were), why.
+    pub withdrawn_at: Option<String>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_reason: Option<String>,
 }
 
 const MEETING_COLS: &str = "m.id, m.region_id, m.organizer_id, o.name AS organizer_name, m.title, m.topic, m.kind, m.held_on, m.starts_at, \
      m.planned_minutes, m.actual_minutes, m.reach_level, m.attendee_count, m.heads_required, m.heads_approved, m.reach_approved, \
-     m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, m.approved, m.relays_meeting_id, m.reach";
+     m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, m.approved, m.relays_meeting_id, m.reach, \
+     m.withdrawn_at, m.withdrawn_by, m.withdrawn_reason";
 
 pub struct NewMeeting<'a> {
     pub region_id: i64,
@@ -115,6 +120,27 @@ pub async fn replace(
     Ok(())
 }
 
+/// Marks a meeting withdrawn (作废).
+pub async fn withdraw(
+    tx: &mut Tx,
+    id: i64,
+    by: &str,
+    reason: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new(
+            "UPDATE meetings SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_reason = $3, updated_at = $1 WHERE id = $4",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(reason)
+        .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<MeetingRow>, StoreError> {
     conn.fetch_optional(
         &Q::new(format!("SELECT {MEETING_COLS} FROM meetings m JOIN org_units o ON o.id = m.organizer_id WHERE m.id = $1")).bind(id),
@@ -122,15 +148,22 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<MeetingRow>, StoreEr
     .await
 }
 
+/// A page of the ledger: the meetings in force, or (`withdrawn`) those withdrawn.
 pub async fn list(
     conn: &mut Conn,
     f: &ItemFilter,
+    withdrawn: bool,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<MeetingRow>, i64), StoreError> {
     let from_where = |q: &mut Q| {
         q.push(" FROM meetings m JOIN org_units o ON o.id = m.organizer_id");
         item_where(q, f, "m", "organizer_id", "held_on");
+        q.push(if withdrawn {
+            " AND m.withdrawn_at IS NOT NULL"
+        } else {
+            " AND m.withdrawn_at IS NULL"
+        });
     };
     conn.page(
         MEETING_COLS,
@@ -174,7 +207,8 @@ const FACT_COLS: &str = "SELECT m.id, m.region_id, m.organizer_id, o.name AS org
      m.title, m.topic, m.kind, m.held_on, m.starts_at, m.planned_minutes, m.actual_minutes, m.reach_level, m.heads_required, \
      m.heads_approved, m.reach_approved, m.leader_speech_minutes, m.exchange_speeches, m.exchange_speech_minutes, m.in_plan, \
      m.approved, m.relays_meeting_id \
-     FROM meetings m JOIN org_units o ON o.id = m.organizer_id LEFT JOIN org_units p ON p.id = o.parent_id";
+     FROM meetings m JOIN org_units o ON o.id = m.organizer_id LEFT JOIN org_units p ON p.id = o.parent_id \
+     WHERE m.withdrawn_at IS NULL";
 
 /// Meetings of the given regions in a period, as the rules read them.
 pub async fn facts(
@@ -183,7 +217,7 @@ pub async fn facts(
     from: &str,
     to: &str,
 ) -> Result<Vec<MeetingFact>, StoreError> {
-    let mut q = Q::new(format!("{FACT_COLS} WHERE m.region_id IN ("));
+    let mut q = Q::new(format!("{FACT_COLS} AND m.region_id IN ("));
     q.push_list(regions.iter().copied());
     let a = q.arg(from);
     let b = q.arg(to);
@@ -205,7 +239,7 @@ pub async fn plenaries(
         return Ok(Vec::new());
     }
     let mut q = Q::new(format!(
-        "{FACT_COLS} WHERE m.region_id = $1 AND m.kind = 'plenary' AND m.organizer_id IN ("
+        "{FACT_COLS} AND m.region_id = $1 AND m.kind = 'plenary' AND m.organizer_id IN ("
     ))
     .bind(region);
     q.push_list(organizers.iter().copied());
@@ -244,7 +278,7 @@ pub async fn year_counts(
 ) -> Result<Vec<YearCount>, StoreError> {
     let mut q = Q::new(
         "SELECT organizer_id AS issuer_id, SUBSTR(held_on, 1, 4) AS year, COUNT(*) AS total, CAST(0 AS BIGINT) AS informal \
-         FROM meetings WHERE region_id = $1",
+         FROM meetings WHERE region_id = $1 AND withdrawn_at IS NULL",
     )
     .bind(region);
     if let Some(organizers) = organizers {

@@ -3,7 +3,7 @@ use crate::model::{self, MeetingInput, MeetingKind};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDateTime;
 use jianfu_core::{AppError, Level};
 use jianfu_web::auth::{Identity, PageUser};
@@ -11,7 +11,7 @@ use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
     fields, file, filing_units, item_warnings, list_query, mark, target_options, targets_text,
-    yes_no, ItemPage, ItemRow, ItemsPage,
+    yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm, WithdrawPanel,
 };
 use jianfu_web::ui::{render, Chrome, FormBody};
 use jianfu_web::AppState;
@@ -37,7 +37,7 @@ pub async fn meetings_page(
         "类型 · 时长",
         "覆盖乡镇、村",
     ];
-    render(&ItemsPage::of(
+    let mut list = ItemsPage::of(
         &id,
         &crate::CHANNEL,
         crate::permissions::FILE,
@@ -58,7 +58,9 @@ pub async fn meetings_page(
             reach: m.reach,
             reading: None,
         },
-    ))
+    );
+    list.withdrawable = true;
+    render(&list)
 }
 
 pub async fn meeting_detail(
@@ -66,6 +68,34 @@ pub async fn meeting_detail(
     PageUser(id): PageUser,
     IdPath(mid): IdPath,
     uri: Uri,
+) -> Result<Response, PageError> {
+    let saved = uri.query().is_some_and(|q| q.contains("saved=1"));
+    meeting_page(&s, &id, mid, saved, None).await
+}
+
+/// `POST /meetings/{id}/withdraw`: 作废 with a reason, then back to the page.
+pub async fn withdraw_meeting(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(mid): IdPath,
+    FormBody(form): FormBody<WithdrawForm>,
+) -> Result<Response, PageError> {
+    match model::withdraw(&s.db, &id.actor, mid, &form.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{mid}#withdrawal")).into_response()),
+        Err(e) if matches!(e.status(), 400 | 409 | 422) => {
+            meeting_page(&s, &id, mid, false, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// A meeting's page; `withdraw_error` is shown in its 作废 panel (and answered as 422).
+async fn meeting_page(
+    s: &AppState,
+    id: &Identity,
+    mid: i64,
+    saved: bool,
+    withdraw_error: Option<String>,
 ) -> Result<Response, PageError> {
     let d = model::get(&s.db, &id.actor, mid).await?;
     let m = &d.meeting;
@@ -117,18 +147,33 @@ pub async fn meeting_detail(
             ),
         ),
     ];
-    render(&ItemPage {
-        chrome: Chrome::new(&id, "/meetings", m.title.clone()),
+    let withdrawal = WithdrawPanel::of(
+        id,
+        "/meetings",
+        m.id,
+        "会议",
+        m.withdrawn.as_ref(),
+        model::may_withdraw(&s.db, &id.actor, m.organizer_id).await,
+        withdraw_error.clone(),
+    );
+    let page = ItemPage {
+        chrome: Chrome::new(id, "/meetings", m.title.clone()),
         base: "/meetings",
         list_title: "会议台账",
         title: m.title.clone(),
-        saved: uri.query().is_some_and(|q| q.contains("saved=1")),
+        saved,
         warnings: item_warnings(&s.db, &id.actor, m.organizer_id, "meetings", m.id).await?,
         facts,
         body: String::new(),
-        panels: Vec::new(),
+        panels: vec![withdrawal.render().map_err(AppError::internal)?],
         pending_checks: None,
-    })
+    };
+    let status = if withdraw_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 /// The filing form's fields as the filer typed them; [`parse_meeting`] makes a [`MeetingInput`].

@@ -36,6 +36,9 @@ pub struct ItemQuery {
     pub page: Option<u32>,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub per_page: Option<u32>,
+    /// The withdrawn items (已作废) instead of those in force.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub withdrawn: Option<bool>,
 }
 
 impl ItemQuery {
@@ -47,6 +50,7 @@ impl ItemQuery {
             from: self.from,
             to: self.to,
             q: self.q,
+            withdrawn: self.withdrawn.unwrap_or(false),
         };
         Ok((f, page))
     }

@@ -33,6 +33,9 @@ pub struct PeriodQuery {
     pub q: Option<String>,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub page: Option<u32>,
+    /// The withdrawn items (已作废) instead of those in force.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub withdrawn: Option<bool>,
 }
 
 impl PeriodQuery {
@@ -43,6 +46,7 @@ impl PeriodQuery {
             from: self.from,
             to: self.to,
             q: self.q.clone(),
+            withdrawn: self.withdrawn.unwrap_or(false),
         }
     }
 }
@@ -75,6 +79,10 @@ pub struct ItemsPage {
     pub from: String,
     pub to: String,
     pub can_file: bool,
+    /// The channel's records can be withdrawn (作废): the page links the two lists.
+    pub withdrawable: bool,
+    /// This is the list of the withdrawn ones.
+    pub withdrawn: bool,
     /// Panels the module adds above the list (an import form, …), as HTML.
     pub panels: Vec<String>,
 }
@@ -115,6 +123,8 @@ impl ItemsPage {
             from: q.from.map(|d| d.to_string()).unwrap_or_default(),
             to: q.to.map(|d| d.to_string()).unwrap_or_default(),
             can_file: can(&id.actor, file),
+            withdrawable: false,
+            withdrawn: q.withdrawn.unwrap_or(false),
             panels: Vec::new(),
             base,
         }
@@ -139,6 +149,57 @@ pub struct ItemPage {
     /// Checks of the item still running (its text is being read), said instead of "no rule
     /// broken".
     pub pending_checks: Option<&'static str>,
+}
+
+/// The 作废 panel of an item's page: the withdrawal (when, by whom, why) of a withdrawn item, or,
+/// for who may withdraw it, the form that asks why.
+#[derive(Template)]
+#[template(path = "withdraw_panel.html")]
+pub struct WithdrawPanel {
+    pub csrf: String,
+    /// Where the form posts: `/documents/12/withdraw`.
+    pub action: String,
+    /// 文件, 会议, …
+    pub noun: &'static str,
+    /// (when, by whom, why) once withdrawn.
+    pub withdrawn: Option<(String, String, String)>,
+    pub can_withdraw: bool,
+    pub error: Option<String>,
+}
+
+impl WithdrawPanel {
+    /// The panel of an item at `base/id` (`/documents/12`); `may` when the viewer may withdraw it.
+    pub fn of(
+        id: &Identity,
+        base: &str,
+        item: i64,
+        noun: &'static str,
+        withdrawn: Option<&targets::Withdrawn>,
+        may: bool,
+        error: Option<String>,
+    ) -> Self {
+        WithdrawPanel {
+            csrf: id.csrf.clone().unwrap_or_default(),
+            action: format!("{base}/{item}/withdraw"),
+            noun,
+            withdrawn: withdrawn.map(|w| {
+                (
+                    w.at.chars().take(16).collect(),
+                    w.by.clone(),
+                    w.reason.clone(),
+                )
+            }),
+            can_withdraw: withdrawn.is_none() && may,
+            error,
+        }
+    }
+}
+
+/// The reason a 作废 form sends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WithdrawForm {
+    pub reason: String,
 }
 
 /// Live warnings whose records include this item.

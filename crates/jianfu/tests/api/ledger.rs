@@ -2,7 +2,7 @@
 //! appear at once, the office changes a threshold and the warnings follow, the grassroots
 //! unit reads what landed on it, with last year beside it.
 use crate::both_backends;
-use crate::helpers::{assert_error, open_warnings, spawn_app, Backend};
+use crate::helpers::{assert_error, csrf_of, open_warnings, spawn_app, Backend};
 use crate::meetings::ledger::meeting;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -14,7 +14,8 @@ both_backends!(
     burden_ledger_from_below,
     plans_quotas_and_forwarding,
     bad_ledger_input_changes_nothing,
-    reach_counts_each_unit_once
+    reach_counts_each_unit_once,
+    a_withdrawn_document_leaves_the_counts
 );
 
 /// The grassroots units an item reaches are counted once each, however many targets name them:
@@ -216,15 +217,48 @@ async fn documents_raise_and_clear_warnings(backend: Backend) {
     assert_eq!(all["total"], 1, "{all}");
     assert_eq!(all["items"][0]["status"], "open", "{all}");
 
-    // The document page data: body, targets, elements.
+    // Seen from below: a town reads what was sent to 各乡镇, attachments included; a village,
+    // which it did not reach, does not.
     let (status, got) = app
         .get("township", &format!("/api/v1/documents/{id}"))
         .await;
     assert_eq!(
         status,
-        StatusCode::FORBIDDEN,
-        "a town does not read the county's filing ledger: {got}"
+        StatusCode::OK,
+        "a town reads what reached it: {got}"
     );
+    assert_eq!(got["title"], "关于开展秋冬季农田水利建设的通知");
+    let c = app.browser_login("township").await;
+    let page = app.page(&c, &format!("/documents/{id}")).await;
+    assert!(page.contains("关于开展秋冬季农田水利建设的通知"), "{page}");
+    assert!(
+        !page.contains("上传附件"),
+        "a town may not attach to another's document"
+    );
+    let (status, got) = app.get("village", &format!("/api/v1/documents/{id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not sent to villages: {got}");
+    // Sent to 各村 of 青石镇: 李家庄村 reads it and its page; the township above reads it too.
+    let qingshi = app.unit_id("青石镇").await;
+    let mut to_villages = notice(
+        agri,
+        county,
+        "关于开展村级河道保洁的通知",
+        300,
+        "2026-10-11",
+    );
+    to_villages["targets"] = json!([{"unit_id": qingshi, "level": "village"}]);
+    let (status, d) = app
+        .send("filer", "POST", "/api/v1/documents", &to_villages)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let vid = d["id"].as_i64().unwrap();
+    for user in ["village", "township"] {
+        let (status, got) = app.get(user, &format!("/api/v1/documents/{vid}")).await;
+        assert_eq!(status, StatusCode::OK, "{user}: {got}");
+    }
+    let c = app.browser_login("village").await;
+    let page = app.page(&c, &format!("/documents/{vid}")).await;
+    assert!(page.contains("关于开展村级河道保洁的通知"), "{page}");
     let (_, got) = app
         .get("supervisor", &format!("/api/v1/documents/{id}"))
         .await;
@@ -1432,4 +1466,165 @@ async fn the_excel_ledger_imports_row_by_row(backend: Backend) {
     assert!(r.text().await.unwrap().contains("无法读取该文件"));
     let (_, docs) = app.get("filer", "/api/v1/documents").await;
     assert_eq!(docs["total"], 4, "nothing more was stored");
+}
+
+/// 作废: the filer withdraws its own document with a reason; it leaves the town's ledger and the
+/// rules (its warning resolves), stays readable and marked, and can be neither changed nor
+/// withdrawn twice. Others' records and a missing reason are refused by name.
+async fn a_withdrawn_document_leaves_the_counts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let agri = app.unit_id("县农业农村局").await;
+    let county = app.unit_id("示例县").await;
+    let town = app.unit_id("青石镇").await;
+    let (status, doc) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/documents",
+            &notice(agri, county, "关于重复登记的通知", 6000, "2026-10-12"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    let id = doc["id"].as_i64().unwrap();
+    assert_eq!(
+        open_warnings(&app, "filer", "rule=doc.length").await.len(),
+        1
+    );
+    let ledger = format!("/api/v1/burden?unit={town}&from=2026-01-01&to=2026-12-31");
+    let (_, before) = app.get("township", &ledger).await;
+    let items = |l: &Value| l["channels"]["documents"]["items"].as_i64().unwrap_or(0);
+    let counted = items(&before);
+    assert!(counted >= 1, "{before}");
+
+    let withdraw = format!("/api/v1/documents/{id}/withdraw");
+    for user in ["village", "township", "filer_edu"] {
+        let (status, body) = app
+            .send(user, "POST", &withdraw, &json!({"reason": "登记有误"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {body}");
+    }
+    let (status, body) = app
+        .send("filer", "POST", &withdraw, &json!({"reason": "  "}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "reason", "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("理由"),
+        "{body}"
+    );
+    let (status, body) = app
+        .send(
+            "filer",
+            "POST",
+            &withdraw,
+            &json!({"reason": "与示农发〔2026〕8号重复登记"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["withdrawn"]["reason"], "与示农发〔2026〕8号重复登记");
+
+    // Out of the counts and the rules; still readable, marked, in its own list.
+    let (_, after) = app.get("township", &ledger).await;
+    assert_eq!(items(&after), counted - 1, "{after}");
+    assert!(open_warnings(&app, "filer", "rule=doc.length")
+        .await
+        .is_empty());
+    let (_, listed) = app.get("filer", "/api/v1/documents?per_page=100").await;
+    assert!(
+        !listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == id),
+        "{listed}"
+    );
+    let (_, gone) = app.get("filer", "/api/v1/documents?withdrawn=true").await;
+    assert_eq!(gone["total"], 1, "{gone}");
+    assert_eq!(gone["items"][0]["id"], id);
+    let (status, got) = app
+        .get("township", &format!("/api/v1/documents/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert!(got["withdrawn"]["at"].is_string(), "{got}");
+    let c = app.browser_login("filer").await;
+    let page = app.page(&c, &format!("/documents/{id}")).await;
+    assert!(
+        page.contains("已作废") && page.contains("与示农发〔2026〕8号重复登记"),
+        "{page}"
+    );
+    let list = app.page(&c, "/documents?withdrawn=true").await;
+    assert!(list.contains("关于重复登记的通知"), "{list}");
+
+    // Neither changed nor withdrawn again; the audit trail keeps the reason.
+    let (status, body) = app
+        .send(
+            "filer",
+            "PUT",
+            &format!("/api/v1/documents/{id}"),
+            &notice(agri, county, "关于重复登记的通知", 100, "2026-10-12"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _) = app
+        .send(
+            "supervisor",
+            "POST",
+            &withdraw,
+            &json!({"reason": "再次作废"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, log) = app.get("admin", "/api/v1/audit?per_page=20").await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "document.withdraw"
+                && e["summary"].as_str().unwrap_or("").contains("重复登记")),
+        "{log}"
+    );
+    // The office withdraws another unit's document from the page's form.
+    let (_, other) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/documents",
+            &notice(agri, county, "关于另一项工作的通知", 300, "2026-10-13"),
+        )
+        .await;
+    let other = other["id"].as_i64().unwrap();
+    let office = app.browser_login("supervisor").await;
+    let page = app.page(&office, &format!("/documents/{other}")).await;
+    assert!(page.contains("作废此文件"), "{page}");
+    let csrf = csrf_of(&page);
+    let r = office
+        .post(app.url(&format!("/documents/{other}/withdraw")))
+        .form(&[("csrf_token", csrf.as_str()), ("reason", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("理由"));
+    let r = office
+        .post(app.url(&format!("/documents/{other}/withdraw")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("reason", "乡镇反映未收到，撤回重发"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    let (_, got) = app
+        .get("supervisor", &format!("/api/v1/documents/{other}"))
+        .await;
+    assert_eq!(
+        got["withdrawn"]["reason"], "乡镇反映未收到，撤回重发",
+        "{got}"
+    );
 }

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use jianfu_core::Paged;
+use jianfu_domain::targets::WithdrawInput;
 use jianfu_web::api::ledger::ItemQuery;
 use jianfu_web::auth::ApiActor;
 use jianfu_web::error::{ApiError, ErrorBody};
@@ -62,4 +63,20 @@ pub async fn replace_document(
     JsonBody(input): JsonBody<DocumentInput>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
     Ok(Json(documents::save(&s.db, &actor, Some(id), input).await?))
+}
+
+/// Withdraw a document (作废) with a reason: it leaves every count and rule, its warnings resolve,
+/// and it stays readable with its history. Its issuer's filer or the office may.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/withdraw", tag = "ledger", params(("id" = i64, Path, description = "文件编号")), request_body = WithdrawInput,
+    responses((status = 200, body = DocumentDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn withdraw_document(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    JsonBody(input): JsonBody<WithdrawInput>,
+) -> Result<Json<DocumentDetail>, ApiError> {
+    Ok(Json(
+        documents::withdraw(&s.db, &actor, id, &input.reason).await?,
+    ))
 }

@@ -22,7 +22,7 @@ pub struct DocFact {
 
 const FACT_COLS: &str = "SELECT d.id, d.issuer_id, o.name AS issuer_name, d.title, d.kind, d.carrier, d.issued_on, \
      d.char_count, d.single_task, d.to_schools_hospitals, d.head_signed, d.forwards_upper, d.upper_doc_number \
-     FROM documents d JOIN org_units o ON o.id = d.issuer_id";
+     FROM documents d JOIN org_units o ON o.id = d.issuer_id WHERE d.withdrawn_at IS NULL";
 
 /// A region's documents issued in `[from, to]`.
 pub async fn documents(
@@ -33,7 +33,7 @@ pub async fn documents(
 ) -> Result<Vec<DocFact>, StoreError> {
     conn.fetch_all(
         &Q::new(format!(
-            "{FACT_COLS} WHERE d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id"
+            "{FACT_COLS} AND d.region_id = $1 AND d.issued_on >= $2 AND d.issued_on <= $3 ORDER BY d.issued_on, d.id"
         ))
         .bind(region)
         .bind(from)
@@ -47,7 +47,7 @@ pub async fn documents_by_id(conn: &mut Conn, ids: &[i64]) -> Result<Vec<DocFact
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Q::new(format!("{FACT_COLS} WHERE d.id IN ("));
+    let mut q = Q::new(format!("{FACT_COLS} AND d.id IN ("));
     q.push_list(ids.iter().copied());
     q.push(") ORDER BY d.issued_on, d.id");
     conn.fetch_all(&q).await
@@ -65,7 +65,7 @@ pub async fn forwarding(
         return Ok(Vec::new());
     }
     let mut q = Q::new(format!(
-        "{FACT_COLS} WHERE d.region_id = $1 AND d.upper_doc_number IN ("
+        "{FACT_COLS} AND d.region_id = $1 AND d.upper_doc_number IN ("
     ))
     .bind(region);
     q.push_list(numbers.iter().map(String::as_str));
@@ -85,7 +85,7 @@ pub async fn document_year_counts(
     let mut q = Q::new(
         "SELECT issuer_id, SUBSTR(issued_on, 1, 4) AS year, COUNT(*) AS total, \
          CAST(SUM(CASE WHEN carrier <> 'formal' THEN 1 ELSE 0 END) AS BIGINT) AS informal \
-         FROM documents WHERE region_id = $1",
+         FROM documents WHERE region_id = $1 AND withdrawn_at IS NULL",
     )
     .bind(region);
     if let Some(issuers) = issuers {

@@ -31,11 +31,15 @@ pub struct DocumentRow {
     pub attachment_count: i64,
     /// Townships and villages reached.
     pub reach: i64,
+    /// 作废: when, by whom (name and unit as they were), why.
+    pub withdrawn_at: Option<String>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_reason: Option<String>,
 }
 
 const DOC_COLS: &str = "d.id, d.region_id, d.issuer_id, o.name AS issuer_name, d.doc_number, d.title, d.kind, d.carrier, d.issued_on, \
      d.main_recipients, d.cc_recipients, d.single_task, d.forwards_upper, d.upper_doc_number, d.to_schools_hospitals, d.head_signed, \
-     d.in_plan, d.char_count, d.attachment_count, d.reach";
+     d.in_plan, d.char_count, d.attachment_count, d.reach, d.withdrawn_at, d.withdrawn_by, d.withdrawn_reason";
 
 pub struct NewDocument<'a> {
     pub region_id: i64,
@@ -113,6 +117,27 @@ pub async fn replace_document(
     Ok(())
 }
 
+/// Marks a document withdrawn (作废).
+pub async fn withdraw_document(
+    tx: &mut Tx,
+    id: i64,
+    by: &str,
+    reason: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &Q::new(
+            "UPDATE documents SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_reason = $3, updated_at = $1 WHERE id = $4",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(reason)
+        .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn get_document(conn: &mut Conn, id: i64) -> Result<Option<DocumentRow>, StoreError> {
     conn.fetch_optional(&Q::new(format!("SELECT {DOC_COLS} FROM documents d JOIN org_units o ON o.id = d.issuer_id WHERE d.id = $1")).bind(id))
         .await
@@ -154,15 +179,22 @@ pub async fn document_body(conn: &mut Conn, id: i64) -> Result<String, StoreErro
     Ok(b)
 }
 
+/// A page of the ledger: the documents in force, or (`withdrawn`) those withdrawn.
 pub async fn list_documents(
     conn: &mut Conn,
     f: &jianfu_store::burden::ItemFilter,
+    withdrawn: bool,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DocumentRow>, i64), StoreError> {
     let from_where = |q: &mut Q| {
         q.push(" FROM documents d JOIN org_units o ON o.id = d.issuer_id");
         jianfu_store::burden::item_where(q, f, "d", "issuer_id", "issued_on");
+        q.push(if withdrawn {
+            " AND d.withdrawn_at IS NOT NULL"
+        } else {
+            " AND d.withdrawn_at IS NULL"
+        });
     };
     conn.page(
         DOC_COLS,

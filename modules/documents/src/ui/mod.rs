@@ -6,16 +6,15 @@ use crate::reading;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use jianfu_core::AppError;
-use jianfu_domain::policy::can;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
     fields, file, filing_units, item_warnings, list_query, mark, target_options, targets_text,
-    yes_no, ItemPage, ItemRow, ItemsPage,
+    yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm, WithdrawPanel,
 };
 use jianfu_web::ui::{render, Chrome, FormBody};
 use jianfu_web::AppState;
@@ -71,7 +70,8 @@ pub async fn documents_page(
             }
         },
     );
-    if list.can_file {
+    list.withdrawable = true;
+    if list.can_file && !list.withdrawn {
         let csrf = id.csrf.clone().unwrap_or_default();
         let import = ImportPanel { csrf }.render().map_err(AppError::internal)?;
         list.panels.push(import);
@@ -103,6 +103,18 @@ pub async fn document_page(
     doc: i64,
     saved: bool,
     attach_error: Option<String>,
+) -> Result<Response, PageError> {
+    document_page_with(s, id, doc, saved, attach_error, None).await
+}
+
+/// [`document_page`], with an error of the 作废 form (answered as 422).
+async fn document_page_with(
+    s: &AppState,
+    id: &Identity,
+    doc: i64,
+    saved: bool,
+    attach_error: Option<String>,
+    withdraw_error: Option<String>,
 ) -> Result<Response, PageError> {
     let d = documents::get(&s.db, &id.actor, doc).await?;
     let x = &d.document;
@@ -141,7 +153,7 @@ pub async fn document_page(
     if let Some(c) = crate::scan::confidence(&s.db, x.id).await? {
         facts.push(("正文来源", crate::scan::source_fact(c)));
     }
-    let status = if attach_error.is_some() {
+    let status = if attach_error.is_some() || withdraw_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -162,7 +174,10 @@ pub async fn document_page(
                 (a.id, a.name.clone(), format!("{size}{chars}"))
             })
             .collect(),
-        can_attach: can(&id.actor, crate::permissions::FILE),
+        // Only who may attach sees the control (a town reading what reached it may not).
+        can_attach: crate::attachments::may_attach(&s.db, &id.actor, x.id)
+            .await
+            .is_ok(),
         error: attach_error,
     };
     let mut panels = Vec::new();
@@ -172,6 +187,20 @@ pub async fn document_page(
         unread = (r.unread)(&mut s.db.reader(), doc).await?;
     }
     panels.push(attachments.render().map_err(AppError::internal)?);
+    // Whoever may file for the issuer may withdraw (the filer its own unit's, the office any).
+    let may = crate::attachments::may_attach(&s.db, &id.actor, x.id)
+        .await
+        .is_ok();
+    let withdrawal = WithdrawPanel::of(
+        id,
+        "/documents",
+        x.id,
+        "文件",
+        x.withdrawn.as_ref(),
+        may,
+        withdraw_error,
+    );
+    panels.push(withdrawal.render().map_err(AppError::internal)?);
     let page = ItemPage {
         chrome: Chrome::new(id, "/documents", x.title.clone()),
         base: "/documents",
@@ -185,6 +214,22 @@ pub async fn document_page(
         pending_checks: unread.then_some(reading::UNREAD_NOTE),
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// `POST /documents/{id}/withdraw`: 作废 with a reason, then back to the page.
+pub async fn withdraw_document(
+    State(s): State<AppState>,
+    PageUser(id): PageUser,
+    IdPath(doc): IdPath,
+    FormBody(form): FormBody<WithdrawForm>,
+) -> Result<Response, PageError> {
+    match documents::withdraw(&s.db, &id.actor, doc, &form.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/documents/{doc}#withdrawal")).into_response()),
+        Err(e) if matches!(e.status(), 400 | 409 | 422) => {
+            document_page_with(&s, &id, doc, false, None, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }
 
 /// The 附件 panel of a document's page.
