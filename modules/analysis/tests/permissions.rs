@@ -8,7 +8,8 @@ pub const ROWS: &[Row] = &[
     row(
         "GET",
         "/api/v1/documents/{id}/analysis",
-        [200, 200, 200, 403, 403, 200, 200],
+        // Sent to 各乡镇: the town reads it; a sibling department does not (SPEC §1).
+        [200, 200, 200, 200, 403, 200, 403],
     ),
     row(
         "POST",

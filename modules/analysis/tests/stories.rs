@@ -162,7 +162,8 @@ async fn copy_matches_name_only_what_reached_the_viewer(backend: Backend) {
     })
     .await;
     assert_eq!(named["copy_matches"][0]["document_id"], sent, "{named}");
-    assert_eq!(named["copy_matches"][0]["openable"], false);
+    // Sent to the village: it opens for it (以下看上).
+    assert_eq!(named["copy_matches"][0]["openable"], true);
     assert_eq!(named["hidden_copy_matches"], 1, "{named}");
     assert_ne!(elsewhere, sent);
 }
@@ -514,15 +515,15 @@ async fn stored_documents_are_read_and_warned(backend: Backend) {
         ledger.contains("审读") && ledger.contains("照抄上级文件") && ledger.contains("负担事项"),
         "{ledger}"
     );
-    // The county's notice was sent down to the town: the town sees it as the source, with
-    // its passages, but does not open the county's page; the office does.
-    assert_eq!(a["copy_matches"][0]["openable"], false, "{a}");
+    // The county's notice was sent down to the town: the town sees it as the source, with its
+    // passages, and opens it (以下看上), as the office does.
+    assert_eq!(a["copy_matches"][0]["openable"], true, "{a}");
     let office = wait_analysed(&app, "supervisor", copy).await;
     assert_eq!(office["copy_matches"][0]["openable"], true, "{office}");
     let page = app.page(&c, &format!("/documents/{copy}")).await;
     assert!(
         page.contains("关于做好今冬明春农田水利基本建设工作的通知")
-            && !page.contains(&format!("href=\"/documents/{source}\"")),
+            && page.contains(&format!("href=\"/documents/{source}\"")),
         "{page}"
     );
     // The warning's page speaks Chinese: labelled figures, the kind of copy, Beijing time.
@@ -756,11 +757,11 @@ async fn analysis_and_search_pages(backend: Backend) {
         page.contains("零报告") && page.contains("照抄上级文件"),
         "{page}"
     );
-    // The county's source is named, not linked: the town cannot open the county's page.
+    // The county's source was sent to the town: named and linked (以下看上).
     assert!(
         page.contains("关于做好今冬明春农田水利基本建设工作的通知")
-            && !page.contains(&format!("/documents/{source}")),
-        "names the source without a link it could not follow"
+            && page.contains(&format!("/documents/{source}")),
+        "names and links the source that reached the town"
     );
     assert!(!page.contains("<script>alert(1)</script>"), "escaped");
     // An empty draft: the form again with the reason.

@@ -18,11 +18,17 @@ pub const ROWS: &[Row] = &[
     row(
         "GET",
         "/api/v1/meetings/{id}",
-        [200, 200, 200, 403, 403, 200, 200],
+        // Sent to 各乡镇: the town reads it; a sibling department does not (SPEC §1).
+        [200, 200, 200, 200, 403, 200, 403],
     ),
     row(
         "PUT",
         "/api/v1/meetings/{id}",
+        [200, 200, 200, 403, 403, 403, 403],
+    ),
+    row(
+        "POST",
+        "/api/v1/meetings/{id}/withdraw",
         [200, 200, 200, 403, 403, 403, 403],
     ),
 ];
@@ -54,6 +60,23 @@ pub fn body(row: &Row, a: &Ask) -> Option<Value> {
             json!({"unit_id": a.county, "level": "township"}),
             a.n,
         )),
+        ("POST", "/api/v1/meetings/{id}/withdraw") => {
+            Some(json!({"reason": format!("矩阵测试作废{}", a.n)}))
+        }
         _ => None,
+    }
+}
+
+/// A withdrawal acts on a fresh meeting of 县农业农村局 in each cell, so that one account's
+/// withdrawal does not decide the answer to the next.
+pub async fn withdraw_path(app: &TestApp, agri: i64, target: Value, path: String) -> String {
+    match path.strip_suffix("/withdraw") {
+        Some(_) if path.starts_with("/api/v1/meetings/") => {
+            format!(
+                "/api/v1/meetings/{}/withdraw",
+                fixture(app, agri, target).await
+            )
+        }
+        _ => path,
     }
 }

@@ -233,8 +233,12 @@ async fn bench_ledger_loads_evaluates_and_queries(backend: Backend) {
         .unwrap()
         + db.scalar(&q("SELECT COUNT(*) FROM meetings"))
             .await
+            .unwrap()
+        + db.scalar(&q("SELECT COUNT(*) FROM inspections"))
+            .await
             .unwrap();
-    // The bulk load's 3,000 items and the 20 documents written one by one, each in the spine.
+    // The bulk load's 3,000 items (documents, meetings, inspections) and the 20 documents written
+    // one by one, each in the spine.
     assert_eq!(items, 3020);
     for spine in ["burden_items", "burden_targets"] {
         let n = db

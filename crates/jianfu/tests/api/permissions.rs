@@ -286,6 +286,9 @@ async fn request_for(
     };
     let path = row.template.replace("{id}", &id);
     let path = crate::documents::permissions::attachment_path(app, fx.document, path, n).await;
+    let target = json!({"unit_id": county, "level": "township"});
+    let path = crate::documents::permissions::withdraw_path(app, agri, target.clone(), path).await;
+    let path = crate::meetings::permissions::withdraw_path(app, agri, target, path).await;
     (path, body)
 }
 
