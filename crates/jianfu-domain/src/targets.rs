@@ -272,8 +272,8 @@ pub fn withdraw_reason(reason: &str) -> AppResult<String> {
 /// marked its record: who may withdraw is who may file for the issuer (the filer its own unit's
 /// records, the office any in its scope); the item leaves the spine, so it leaves every count,
 /// ledger and plan, while its record stays readable with its history; the audit entry keeps the
-/// reason. Returns what the rules must look at again.
-pub async fn withdraw(tx: &mut Tx, actor: &Actor, w: Withdrawal<'_>) -> AppResult<Written> {
+/// reason; the channel's rules re-run over what the item touched, so its warnings resolve.
+pub async fn withdraw(tx: &mut Tx, actor: &Actor, w: Withdrawal<'_>) -> AppResult<()> {
     ledger::unindex_item(tx, w.channel, w.item_id).await?;
     audit::record(
         tx,
@@ -290,11 +290,14 @@ pub async fn withdraw(tx: &mut Tx, actor: &Actor, w: Withdrawal<'_>) -> AppResul
     )
     .await?;
     let focus = Focus::new(w.channel).touch(w.item_id, w.issuer_id, w.group, Some(w.on_date));
-    Ok(Written {
-        id: w.item_id,
-        region_id: w.region_id,
-        focus,
-    })
+    let dates = focus.dates.clone();
+    crate::warnings::evaluate_after_write(tx, w.channel, w.region_id, &dates, Some(focus)).await?;
+    Ok(())
+}
+
+/// Who withdrew a record, as the record keeps it: name and unit as they are now.
+pub fn withdrawer(actor: &Actor) -> String {
+    format!("{}（{}）", actor.display_name, actor.unit_name)
 }
 
 /// Dates the ledger accepts: nothing from before 2000 or more than a year ahead.

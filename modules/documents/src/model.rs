@@ -470,10 +470,10 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResul
     if d.withdrawn_at.is_some() {
         return Err(AppError::conflict("document_id", "该文件已作废"));
     }
-    let by = format!("{}（{}）", actor.display_name, actor.unit_name);
+    let by = targets::withdrawer(actor);
     let now = jianfu_core::time::now();
     store::withdraw_document(&mut tx, id, &by, &reason, &now).await?;
-    let written = targets::withdraw(
+    targets::withdraw(
         &mut tx,
         actor,
         Withdrawal {
@@ -487,15 +487,6 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResul
             reason: &reason,
             summary: format!("作废文件《{}》（{}）：{reason}", d.title, d.issuer_name),
         },
-    )
-    .await?;
-    let dates = written.focus.dates.clone();
-    jianfu_domain::warnings::evaluate_after_write(
-        &mut tx,
-        CHANNEL.name,
-        written.region_id,
-        &dates,
-        Some(written.focus),
     )
     .await?;
     // Read again: the rules on what reading found drop it as they re-run.

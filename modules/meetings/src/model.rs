@@ -418,9 +418,9 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResul
     if m.withdrawn_at.is_some() {
         return Err(AppError::conflict("meeting_id", "该会议已作废"));
     }
-    let by = format!("{}（{}）", actor.display_name, actor.unit_name);
+    let by = targets::withdrawer(actor);
     store::withdraw(&mut tx, id, &by, &reason, &jianfu_core::time::now()).await?;
-    let written = targets::withdraw(
+    targets::withdraw(
         &mut tx,
         actor,
         Withdrawal {
@@ -434,15 +434,6 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResul
             reason: &reason,
             summary: format!("作废会议“{}”（{}）：{reason}", m.title, m.organizer_name),
         },
-    )
-    .await?;
-    let dates = written.focus.dates.clone();
-    jianfu_domain::warnings::evaluate_after_write(
-        &mut tx,
-        crate::CHANNEL.name,
-        written.region_id,
-        &dates,
-        Some(written.focus),
     )
     .await?;
     tx.commit().await?;
