@@ -534,7 +534,13 @@ proptest! {
         let best = exhaustive(&cal, &p);
         prop_assert!(p.excess_floor <= best.least_excess());
         if p.after.excess == best.least_excess() {
-            prop_assert!(within_factor(p.move_count(), best.moves()));
+            prop_assert!(
+                within_factor(p.move_count(), best.moves()),
+                "moves {} against the optimum {}: {:?}",
+                p.move_count(),
+                best.moves(),
+                p
+            );
         }
         // (e) The bounds hold for every schedule they speak of.
         prop_assert!(p.lower_bound <= u64::from(best.moves_within(p.after.excess)));
