@@ -417,12 +417,22 @@ pub struct ListWarnings {
     pub to: Option<NaiveDate>,
 }
 
-pub const STATUSES: [&str; 5] = ["open", "justified", "acknowledged", "closed", "resolved"];
+/// A warning's statuses. `open` as a filter means every warning still to be dealt with
+/// (everything but closed and resolved), a returned one included: the unit has to answer it.
+pub const STATUSES: [&str; 6] = [
+    "open",
+    "justified",
+    "returned",
+    "acknowledged",
+    "closed",
+    "resolved",
+];
 
 pub fn status_label(s: &str) -> &'static str {
     match s {
         "open" => "待处理",
         "justified" => "已说明理由",
+        "returned" => "已退回",
         "acknowledged" => "已确认",
         "closed" => "已办结",
         "resolved" => "已自动解除",
@@ -481,7 +491,7 @@ pub struct WarningView {
     pub figures: serde_json::Map<String, serde_json::Value>,
     /// The offending records.
     pub records: Vec<RecordRef>,
-    /// open|justified|acknowledged|closed|resolved
+    /// open|justified|returned|acknowledged|closed|resolved
     pub status: String,
     pub on_date: String,
     pub raised_at: String,
@@ -558,12 +568,12 @@ pub struct WarningDetail {
     pub record_links: Vec<RecordLink>,
 }
 
-/// One step of a warning's history: raised, justified, accepted, closed, resolved.
+/// One step of a warning's history: raised, justified, returned, acknowledged, closed, resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct WarningEvent {
     pub at: String,
     pub actor_name: String,
-    /// raised|updated|justified|accepted|closed|resolved
+    /// raised|updated|reopened|justified|returned|acknowledged|closed|resolved
     pub action: String,
     pub note: Option<String>,
 }
@@ -660,6 +670,9 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<WarningDetail> {
 pub enum WarningAction {
     /// The responsible unit explains why (说明理由).
     Justify,
+    /// The office sends a justification back to the unit with its reason (退回); the unit
+    /// may justify again. Only a justified warning can be returned.
+    Return,
     /// The office accepts the justification or takes note (确认).
     Acknowledge,
     /// The office closes the warning with a comment (办结).
@@ -671,6 +684,8 @@ pub enum WarningAction {
 #[serde(deny_unknown_fields)]
 pub struct WarningActionInput {
     pub action: WarningAction,
+    /// The comment, required: the justification, the reason of a return (退回理由), the
+    /// office's opinion.
     pub note: String,
 }
 
@@ -686,6 +701,13 @@ pub async fn act(
         Action::DecideWarning
     };
     policy::ensure(actor, needed)?;
+    if input.action == WarningAction::Return && input.note.trim().is_empty() {
+        return Err(AppError::Validation {
+            code: "invalid_field",
+            message: "退回理由不能为空".into(),
+            field: Some("note".into()),
+        });
+    }
     let note = jianfu_core::validate::required_text("note", &input.note, 2000)?;
     let mut tx = db.begin().await?;
     let w = visible_warning(&mut tx, actor, id).await?;
@@ -696,8 +718,16 @@ pub async fn act(
             field: None,
         });
     }
+    if input.action == WarningAction::Return && w.status != "justified" {
+        return Err(AppError::Conflict {
+            code: "warning_not_justified",
+            message: "只有已说明理由的预警才能退回".into(),
+            field: None,
+        });
+    }
     let (status, verb) = match input.action {
         WarningAction::Justify => ("justified", "说明理由"),
+        WarningAction::Return => ("returned", "退回"),
         WarningAction::Acknowledge => ("acknowledged", "确认"),
         WarningAction::Close => ("closed", "办结"),
     };
@@ -716,7 +746,10 @@ pub async fn act(
             region_id: Some(w.region_id),
             before: Some(&serde_json::json!({"status": w.status})),
             after: Some(&serde_json::json!({"status": status, "note": note})),
-            summary: format!("预警{verb}：{}", w.subject),
+            summary: match input.action {
+                WarningAction::Return => format!("预警退回：{}；退回理由：{note}", w.subject),
+                _ => format!("预警{verb}：{}", w.subject),
+            },
         },
     )
     .await?;

@@ -96,7 +96,7 @@ pub struct Warning {
     pub figures: String,
     /// JSON array of the offending records, e.g. [["documents", 12]].
     pub records: String,
-    /// open|justified|accepted|closed|resolved
+    /// open|justified|returned|acknowledged|closed|resolved
     pub status: String,
     pub on_date: String,
     pub raised_at: String,
@@ -294,7 +294,7 @@ pub async fn add_event(
 pub struct WarningEventRow {
     pub at: String,
     pub actor_name: String,
-    /// raised|updated|justified|accepted|closed|resolved
+    /// raised|updated|reopened|justified|returned|acknowledged|closed|resolved
     pub action: String,
     pub note: Option<String>,
 }

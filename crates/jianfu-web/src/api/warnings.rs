@@ -49,7 +49,7 @@ pub struct WarningQuery {
     /// The responsible unit.
     #[serde(default, deserialize_with = "empty_as_none")]
     unit: Option<i64>,
-    /// open (everything not yet closed or resolved)|justified|acknowledged|closed|resolved
+    /// open (everything not yet closed or resolved, returned ones included)|justified|returned|acknowledged|closed|resolved
     #[serde(default, deserialize_with = "empty_as_none")]
     status: Option<String>,
     /// violation|warning
@@ -112,7 +112,9 @@ pub async fn get_warning(
     Ok(Json(warnings::get(&s.db, &actor, id).await?))
 }
 
-/// Justify (the responsible unit), acknowledge or close (专班办公室) a warning, with a comment.
+/// Justify (the responsible unit, again after a return), return a justification with its reason
+/// (退回, only a justified warning; 409 otherwise), acknowledge or close (专班办公室) a warning,
+/// with a comment.
 #[utoipa::path(post, path = "/api/v1/warnings/{id}/actions", tag = "warnings", params(("id" = i64, Path, description = "预警编号")), request_body = WarningActionInput,
     responses((status = 200, body = WarningDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

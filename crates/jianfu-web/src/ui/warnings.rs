@@ -194,6 +194,8 @@ struct WarningPage {
     /// Link (when the viewer may open it) and name of each offending record.
     records: Vec<(Option<String>, String)>,
     events: Vec<EventRow>,
+    /// Why the office sent the justification back, while the warning is returned (退回).
+    returned_reason: Option<String>,
     actions: Vec<(&'static str, &'static str)>,
     error: Option<String>,
 }
@@ -211,6 +213,7 @@ fn event_label(a: &str) -> &'static str {
         "updated" => "数据更新",
         "reopened" => "重新开启",
         "justified" => "说明理由",
+        "returned" => "退回",
         "acknowledged" => "确认",
         "closed" => "办结",
         "resolved" => "自动解除",
@@ -236,9 +239,16 @@ async fn warning_page(
         actions.push(("justify", "说明理由"));
     }
     if live && can(&id.actor, Action::DecideWarning) {
+        if d.warning.status == "justified" {
+            actions.push(("return", "退回"));
+        }
         actions.push(("acknowledge", "确认"));
         actions.push(("close", "办结"));
     }
+    let returned_reason = (d.warning.status == "returned")
+        .then(|| d.events.iter().rev().find(|e| e.action == "returned"))
+        .flatten()
+        .and_then(|e| e.note.clone());
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -275,6 +285,7 @@ async fn warning_page(
                 note: e.note,
             })
             .collect(),
+        returned_reason,
         actions,
         w: d.warning,
         rule: d.rule,
@@ -307,6 +318,7 @@ pub async fn act(
 ) -> Result<Response, PageError> {
     let action = match f.action.as_str() {
         "justify" => WarningAction::Justify,
+        "return" => WarningAction::Return,
         "acknowledge" => WarningAction::Acknowledge,
         "close" => WarningAction::Close,
         _ => return Err(PageError(AppError::invalid("action", "取值无效"))),

@@ -2,7 +2,7 @@
 //! the writes, a full run of every rule afterwards must find exactly the warnings they left:
 //! nothing to raise, update or resolve.
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{assert_error, csrf_of, open_warnings, spawn_app, Backend, TestApp};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 
 both_backends!(
     focused_writes_leave_what_a_full_run_finds,
-    a_threshold_tried_and_restored_reopens_the_same_warning
+    a_threshold_tried_and_restored_reopens_the_same_warning,
+    a_returned_justification_is_given_again
 );
 
 const UPPER_NUMBERS: [&str; 3] = [
@@ -37,7 +38,7 @@ fn document(rng: &mut StdRng, issuers: &[i64], county: i64, n: usize) -> Value {
         "issued_on": format!("{}-{:02}-{:02}", if rng.gen_bool(0.3) { 2025 } else { 2026 }, rng.gen_range(1..=11), rng.gen_range(1..=28)),
         "forwards_upper": forwards,
         "upper_doc_number": forwards.then_some(upper),
-        "to_schools_hospitals": rng.gen_bool(0.3), "head_signed": rng.gen_bool(0.5),
+        "to_schools_hospitals": rng.gen_bool(0.3),
         "main_recipients": "各乡镇人民政府：",
         "targets": [{"unit_id": county, "level": "township"}],
         "body": "为切实减轻基层负担，现就有关事项通知如下。".repeat(chars / 20 + 1).chars().take(chars).collect::<String>()
@@ -61,7 +62,7 @@ fn meeting(rng: &mut StdRng, organizers: &[i64], county: i64, relays: Option<i64
         "starts_at": format!("2026-03-{:02}T{:02}:00", rng.gen_range(2..=20), hour),
         "planned_minutes": rng.gen_range(30..=150), "reach_level": reach,
         "targets": [{"unit_id": county, "level": reach}], "attendee_count": 40,
-        "heads_required": rng.gen_bool(0.2), "in_plan": rng.gen_bool(0.8),
+        "heads_required": rng.gen_bool(0.2),
         "relays_meeting_id": relays,
     })
 }
@@ -245,5 +246,184 @@ async fn a_threshold_tried_and_restored_reopens_the_same_warning(backend: Backen
     assert!(
         page.contains("重新开启") && page.contains("已确认"),
         "{page}"
+    );
+}
+
+/// Issue 11, 退回: the filer justifies an over-long notice, the office sends the justification
+/// back with its reason (from the warning's page), the filer sees the warning returned — still
+/// open, with the reason in its history — and justifies again, and the office acknowledges.
+/// Only the office returns, only a justified warning, and never without a reason.
+async fn a_returned_justification_is_given_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.unit_id("示例县").await;
+    let agri = app.unit_id("县农业农村局").await;
+    let notice = json!({
+        "issuer_id": agri, "title": "关于印发秸秆综合利用实施方案的通知", "kind": "通知",
+        "carrier": "formal", "issued_on": "2026-09-08",
+        "main_recipients": "各乡镇人民政府、街道办事处：",
+        "targets": [{"unit_id": county, "level": "township"}],
+        "body": "为切实减轻基层负担，现就有关事项通知如下。".repeat(280),
+    });
+    let (status, doc) = app
+        .send("filer", "POST", "/api/v1/documents", &notice)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    let open = open_warnings(&app, "filer", "rule=doc.length").await;
+    assert_eq!(
+        open.len(),
+        1,
+        "5,600 characters are over the limit: {open:?}"
+    );
+    let id = open[0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/warnings/{id}/actions");
+    let act = |user: &'static str, action: &'static str, note: &'static str| {
+        let (app, path) = (&app, &path);
+        async move {
+            app.send(user, "POST", path, &json!({"action": action, "note": note}))
+                .await
+        }
+    };
+
+    // Nothing to return before the unit has justified.
+    let (status, body) = act("supervisor", "return", "请补充说明").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_error(&body, "warning_not_justified", None);
+    assert_eq!(body["error"]["message"], "只有已说明理由的预警才能退回");
+
+    let (status, j) = act("filer", "justify", "方案需附技术规范").await;
+    assert_eq!(status, StatusCode::OK, "{j}");
+    assert_eq!(j["status"], "justified");
+    let (status, body) = act("filer", "return", "自行退回").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the office returns: {body}"
+    );
+    let (status, body) = act("supervisor", "return", "  ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_error(&body, "invalid_field", Some("note"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("退回理由"),
+        "{body}"
+    );
+
+    // The office returns it from the warning's page.
+    let office = app.browser_login("supervisor").await;
+    let page = app.page(&office, &format!("/warnings/{id}")).await;
+    assert!(
+        page.contains(r#"name="action" value="return""#) && page.contains(">退回</button>"),
+        "the office may return a justified warning: {page}"
+    );
+    let csrf = csrf_of(&page);
+    let r = office
+        .post(app.url(&format!("/warnings/{id}")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "return"),
+            ("note", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("退回理由不能为空"));
+    let reason = "未说明技术规范为何不能作为附件另行印发，请补充";
+    let r = office
+        .post(app.url(&format!("/warnings/{id}")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "return"),
+            ("note", reason),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{:?}", r.text().await);
+
+    // The filer sees it returned, still to be dealt with, with the reason.
+    let (_, w) = app.get("filer", &format!("/api/v1/warnings/{id}")).await;
+    assert_eq!(w["status"], "returned", "{w}");
+    let last = w["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].as_str(), last["note"].as_str()),
+        (Some("returned"), Some(reason)),
+        "{w}"
+    );
+    let listed = open_warnings(&app, "filer", "rule=doc.length").await;
+    assert_eq!(
+        listed.len(),
+        1,
+        "a returned warning is still open: {listed:?}"
+    );
+    let (status, returned) = app.get("filer", "/api/v1/warnings?status=returned").await;
+    assert_eq!(status, StatusCode::OK, "{returned}");
+    assert_eq!(returned["total"], 1, "{returned}");
+    let unit = app.browser_login("filer").await;
+    let page = app.page(&unit, &format!("/warnings/{id}")).await;
+    assert!(page.contains("已退回") && page.contains(reason), "{page}");
+    assert!(page.contains(r#"value="justify""#), "{page}");
+    assert!(!page.contains(r#"value="return""#), "{page}");
+    let list = app.page(&unit, "/warnings?status=returned").await;
+    assert!(
+        list.contains("已退回") && list.contains("秸秆综合利用"),
+        "{list}"
+    );
+    let (status, body) = act("supervisor", "return", "再次退回").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a returned warning awaits the unit: {body}"
+    );
+    assert_error(&body, "warning_not_justified", None);
+
+    // Justified again, then acknowledged.
+    let (status, j) = act("filer", "justify", "技术规范已另附，正文压减至必要内容").await;
+    assert_eq!(status, StatusCode::OK, "{j}");
+    assert_eq!(
+        (j["status"].as_str(), j["justification"].as_str()),
+        (
+            Some("justified"),
+            Some("技术规范已另附，正文压减至必要内容")
+        )
+    );
+    let (status, a) = act("supervisor", "acknowledge", "理由成立").await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    assert_eq!(a["status"], "acknowledged");
+    let actions: Vec<&str> = a["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "raised",
+            "justified",
+            "returned",
+            "justified",
+            "acknowledged"
+        ]
+    );
+    let page = app.page(&office, &format!("/warnings/{id}")).await;
+    assert!(
+        !page.contains(r#"value="return""#),
+        "only a justified warning is returned"
+    );
+    let (_, trail) = app
+        .get(
+            "inspector",
+            &format!("/api/v1/audit?entity=warning&entity_id={id}"),
+        )
+        .await;
+    assert!(
+        trail["items"].as_array().unwrap().iter().any(|e| {
+            let summary = e["summary"].as_str().unwrap_or("");
+            summary.contains("退回") && summary.contains(reason)
+        }),
+        "{trail}"
     );
 }
