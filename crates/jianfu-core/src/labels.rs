@@ -86,6 +86,11 @@ fn platform_label(field: &str) -> Option<&'static str> {
         "days" => "有效天数",
         "user" => "用户",
         "all" => "全部范围",
+        "approval_ids" => "审批记录",
+        "approval_kind" => "审批类型",
+        "channel" => "事项类别",
+        "planned_on" => "计划日期",
+        "decision" => "审批结论",
         _ => return None,
     })
 }

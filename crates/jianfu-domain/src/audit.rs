@@ -918,6 +918,7 @@ pub fn entity_label(entity: &str) -> &'static str {
         "warning" => "预警",
         "attachment" => "附件",
         "inspection_objection" => "异议",
+        "approval" => "审批",
         _ => crate::burden::channels()
             .iter()
             .find(|c| c.entity == entity)
@@ -938,6 +939,8 @@ pub fn action_label(action: &str) -> &'static str {
         (_, "revoke") => "撤销",
         (_, "withdraw") => "作废",
         (_, "approve") => "批准",
+        ("approval.apply", _) => "申请",
+        ("approval.decide", _) => "审批",
         (_, "reject") => "驳回",
         (_, "justify") | (_, "justified") => "说明理由",
         (_, "acknowledge") | (_, "acknowledged") => "确认",
@@ -980,6 +983,7 @@ fn record_href(entity: &str, id: &str, record: Option<&Value>) -> Option<String>
         "org_unit" => num.map(|n| format!("/org/{n}")),
         "user" => num.map(|n| format!("/users/{n}")),
         "warning" => num.map(|n| format!("/warnings/{n}")),
+        "approval" => num.map(|n| format!("/approvals/{n}")),
         "api_token" => Some("/tokens".into()),
         "rule_setting" => id.split_once(':').map(|(_, rule)| format!("/rules#{rule}")),
         "annual_plan" => record

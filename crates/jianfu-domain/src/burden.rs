@@ -32,6 +32,8 @@ pub struct Channel {
     pub color: &'static str,
     /// Its fields in annual plans, when its module plans it (年度计划与总量).
     pub plan: Option<PlanFields>,
+    /// The approvals its items may cite (审批记录), as records a unit applies for.
+    pub approvals: &'static [crate::approvals::Kind],
 }
 
 /// A planned channel's fields in the plans API and form, with their Chinese labels.

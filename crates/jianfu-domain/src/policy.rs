@@ -34,6 +34,12 @@ pub enum Action {
     DecideWarning,
     /// Set annual plans and quotas.
     ManagePlans,
+    /// Read the applications for approval in scope (a filer or township: its own unit's).
+    ViewApprovals,
+    /// Apply for an approval in the name of a unit (申请).
+    ApplyApproval,
+    /// Approve or reject applications (审批); a head's sign-off also the issuing unit itself.
+    DecideApproval,
     /// Issue, list and revoke one's own API tokens.
     OwnTokens,
     /// List and revoke the API tokens of other accounts in scope.
@@ -44,7 +50,7 @@ pub enum Action {
 
 impl Action {
     /// The platform's own actions.
-    pub const PLATFORM: [Action; 13] = [
+    pub const PLATFORM: [Action; 16] = [
         Action::ViewOrg,
         Action::ManageOrg,
         Action::ViewUsers,
@@ -56,6 +62,9 @@ impl Action {
         Action::JustifyWarning,
         Action::DecideWarning,
         Action::ManagePlans,
+        Action::ViewApprovals,
+        Action::ApplyApproval,
+        Action::DecideApproval,
         Action::OwnTokens,
         Action::ManageTokens,
     ];
@@ -76,6 +85,9 @@ impl Action {
             Action::JustifyWarning => "对预警说明理由",
             Action::DecideWarning => "认定说明、关闭预警",
             Action::ManagePlans => "制定年度计划和总量",
+            Action::ViewApprovals => "查阅审批记录",
+            Action::ApplyApproval => "提出审批申请（立项、计划外、一把手参会、扩大范围、签发）",
+            Action::DecideApproval => "审批（批准、驳回）",
             Action::OwnTokens => "签发、撤销本人的接口令牌",
             Action::ManageTokens => "查看、撤销他人的接口令牌",
             Action::Module(g) => g.label,
@@ -171,10 +183,16 @@ pub fn role_may(role: Role, action: Action) -> bool {
         Action::ViewUsers => matches!(role, Admin | Supervisor | Inspector),
         Action::ManageUsers => matches!(role, Admin | Supervisor),
         Action::ViewAudit => matches!(role, Admin | Inspector),
-        Action::ViewLedger | Action::ViewWarnings | Action::OwnTokens => true,
+        Action::ViewLedger | Action::ViewWarnings | Action::ViewApprovals | Action::OwnTokens => {
+            true
+        }
         Action::ManageTokens => role == Admin,
         Action::Module(grant) => grant.roles.contains(&role),
-        Action::ManageRules | Action::DecideWarning | Action::ManagePlans => {
+        Action::ApplyApproval => matches!(role, Admin | Supervisor | Filer | Grassroots),
+        Action::ManageRules
+        | Action::DecideWarning
+        | Action::ManagePlans
+        | Action::DecideApproval => {
             matches!(role, Admin | Supervisor)
         }
         Action::JustifyWarning => matches!(role, Admin | Supervisor | Filer | Grassroots),

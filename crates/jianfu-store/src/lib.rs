@@ -3,6 +3,7 @@
 //! SQL is written once with `$n` placeholders (both sqlx drivers accept them) in the common
 //! dialect of the two databases; the few differences live in [`migrate`] (DDL tokens) and in
 //! functions named for what differs. Rows decode through `sqlx::FromRow`, derived once per type.
+pub mod approvals;
 pub mod audit;
 pub mod bulk;
 pub mod burden;

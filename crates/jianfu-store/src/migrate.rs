@@ -101,6 +101,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_records",
         sql: include_str!("../migrations/0010_audit_records.sql"),
     },
+    Migration {
+        version: 11,
+        name: "approvals",
+        sql: include_str!("../migrations/0011_approvals.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -117,6 +117,7 @@ const PLATFORM_NAV: &[NavEntry] = &[
     nav(20, "/warnings", "预警", Action::ViewWarnings),
     nav(30, "/burden", "负担台账", Action::ViewLedger),
     nav(80, "/plans", "年度计划", Action::ViewLedger),
+    nav(85, "/approvals", "审批", Action::ViewApprovals),
     nav(90, "/rules", "规则", Action::ViewWarnings),
     nav(100, "/org", "组织机构", Action::ViewOrg),
     nav(110, "/users", "用户管理", Action::ViewUsers),

@@ -46,7 +46,6 @@ fn notice(
         "carrier": "formal",
         "issued_on": "2026-09-15",
         "targets": [{"unit_id": target, "level": level}],
-        "in_plan": true,
         "body": body,
     }))
     .map_err(AppError::internal)

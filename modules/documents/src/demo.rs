@@ -13,6 +13,7 @@ use jianfu_core::{Actor, AppError, AppResult, Level};
 use jianfu_demo::{
     pick, random_day, workday, year_end, ymd, DemoSeed, SeedFuture, Seeding, Tier, YEARS,
 };
+use jianfu_domain::approvals::{self, Kind};
 use jianfu_domain::targets::Target;
 use jianfu_store::Tx;
 use jianfu_text::DocKind;
@@ -633,8 +634,32 @@ async fn write_documents(
             Some((n, _, _)) => (true, Some(n.clone())),
             None => (false, None),
         };
+        let issuer = ctx.s.issuers[d.issuer].id;
+        // What the office approved beforehand: formal documents were planned (立项), and most
+        // to schools and hospitals were signed off by the issuer's head.
+        let mut approval_ids = Vec::new();
+        if d.carrier == Carrier::Formal {
+            approval_ids.push(
+                approvals::seed_approved(tx, &CHANNEL, Kind::Plan, issuer, &d.title, d.date, None)
+                    .await?,
+            );
+        }
+        if d.to_schools_hospitals && d.head_signed {
+            approval_ids.push(
+                approvals::seed_approved(
+                    tx,
+                    &CHANNEL,
+                    Kind::HeadSignoff,
+                    issuer,
+                    &d.title,
+                    d.date,
+                    Some("主要负责同志"),
+                )
+                .await?,
+            );
+        }
         let input = DocumentInput {
-            issuer_id: ctx.s.issuers[d.issuer].id,
+            issuer_id: issuer,
             doc_number: d.number.clone(),
             title: d.title.clone(),
             kind: d.kind,
@@ -647,8 +672,8 @@ async fn write_documents(
             forwards_upper,
             upper_doc_number,
             to_schools_hospitals: d.to_schools_hospitals,
-            head_signed: d.head_signed,
-            in_plan: d.carrier == Carrier::Formal,
+            approval_ids,
+            ledger: None,
             body,
             attachment_count,
             char_count: None,
@@ -693,8 +718,8 @@ async fn copy_scenario(tx: &mut Tx, s: &Seeding) -> AppResult<()> {
         forwards_upper: false,
         upper_doc_number: None,
         to_schools_hospitals: false,
-        head_signed: false,
-        in_plan: true,
+        approval_ids: Vec::new(),
+        ledger: None,
         body,
         attachment_count: 0,
         char_count: None,

@@ -6,7 +6,7 @@
 //! and CPU limits, killed at its deadline; the sheet's declared dimension and every cell
 //! checked against [`MAX_SHEET_ROWS`] and [`MAX_SHEET_COLUMNS`] before anything is allocated
 //! for them), which gives back the rows' first [`COLUMNS`] cells as text.
-use crate::model::{self as documents, Carrier, DocumentInput};
+use crate::model::{self as documents, Carrier, DocumentInput, LedgerFlags};
 use axum::body::Bytes;
 use chrono::NaiveDate;
 use jianfu_core::labels::field_label;
@@ -244,8 +244,11 @@ fn parse_row(cells: &BTreeMap<&str, String>, names: &Names) -> Result<DocumentIn
         forwards_upper: !upper.is_empty(),
         upper_doc_number: Some(upper).filter(|s| !s.is_empty()),
         to_schools_hospitals: yes("to_schools_hospitals", get("to_schools_hospitals"))?,
-        head_signed: yes("head_signed", get("head_signed"))?,
-        in_plan: true,
+        approval_ids: Vec::new(),
+        ledger: Some(LedgerFlags {
+            in_plan: true,
+            head_signed: yes("head_signed", get("head_signed"))?,
+        }),
         body: String::new(),
         attachment_count: 0,
         char_count,
@@ -285,8 +288,9 @@ async fn recorded(
         && d.single_task == input.single_task
         && d.forwards_upper == input.forwards_upper
         && d.to_schools_hospitals == input.to_schools_hospitals
-        && d.head_signed == input.head_signed
-        && d.in_plan == input.in_plan;
+        && input
+            .ledger
+            .is_none_or(|l| d.head_signed == l.head_signed && d.in_plan == l.in_plan);
     Ok(Some((d.id, same)))
 }
 

@@ -6,11 +6,12 @@ use axum::body::Bytes;
 use chrono::NaiveDate;
 use jianfu_core::validate::{optional_text, required_text};
 use jianfu_core::{Actor, AppError, AppResult, Page, Paged};
+use jianfu_domain::approvals::{self, Kind};
 use jianfu_domain::burden::{self, Channel, PlanFields};
 use jianfu_domain::policy;
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
-    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched, Withdrawal,
+    self, parse_date, Filing, ItemChange, ItemInput, ListItems, Target, Touched, Withdrawal,
     Withdrawn,
 };
 use jianfu_store::burden::LedgerItem;
@@ -33,6 +34,7 @@ pub const CHANNEL: Channel = Channel {
         quota: "document_quota",
         quota_label: "发文总量上限",
     }),
+    approvals: &[Kind::Plan, Kind::OutOfPlan, Kind::HeadSignoff],
 };
 
 /// 载体: formal documents and the informal carriers that dodge the count (文件"改头换面").
@@ -128,11 +130,13 @@ pub struct DocumentInput {
     /// Goes to schools or hospitals.
     #[serde(default)]
     pub to_schools_hospitals: bool,
-    /// The issuer's head signed it off.
+    /// The approvals the document cites (审批记录: 年度计划立项 or 计划外事项审批, 主要负责同志签发),
+    /// granted to its issuer; one of each kind at most.
     #[serde(default)]
-    pub head_signed: bool,
-    #[serde(default = "yes")]
-    pub in_plan: bool,
+    pub approval_ids: Vec<i64>,
+    /// What a paper ledger records of plan and sign-off for an imported row (none through the API).
+    #[serde(skip)]
+    pub ledger: Option<LedgerFlags>,
     /// Body text without attachments; its length is counted the way Word's 字数 does.
     #[serde(default)]
     pub body: String,
@@ -141,6 +145,14 @@ pub struct DocumentInput {
     /// The recorded 字数 when no body is given (ledger imports); ignored when there is a body.
     #[serde(default)]
     pub char_count: Option<i64>,
+}
+
+/// The plan and sign-off of a document as an imported ledger (发文台账) records them: the platform
+/// did not see them given, so no approval record stands behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerFlags {
+    pub in_plan: bool,
+    pub head_signed: bool,
 }
 
 pub const MAX_BODY_CHARS: usize = 200_000;
@@ -263,6 +275,8 @@ pub struct DocumentDetail {
     pub targets: Vec<Target>,
     /// Files attached (附件), without their content.
     pub attachments: Vec<Attachment>,
+    /// The approvals it cites (审批记录).
+    pub approvals: Vec<approvals::Approval>,
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
@@ -279,11 +293,13 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
         .into_iter()
         .map(Attachment::from)
         .collect();
+    let approvals = approvals::of_item(&mut conn, CHANNEL.name, id).await?;
     Ok(DocumentDetail {
         document: document.into(),
         body,
         targets,
         attachments,
+        approvals,
     })
 }
 
@@ -379,6 +395,22 @@ pub async fn write(
         &input.targets,
     )
     .await?;
+    let granted = approvals::check_cited(
+        tx,
+        &CHANNEL,
+        id,
+        input.issuer_id,
+        issued_on,
+        &input.approval_ids,
+    )
+    .await?;
+    let (in_plan, head_signed) = match input.ledger {
+        Some(l) => (l.in_plan, l.head_signed),
+        None => (
+            granted.has(Kind::Plan) || granted.has(Kind::OutOfPlan),
+            granted.has(Kind::HeadSignoff),
+        ),
+    };
     let char_count = match input.char_count {
         Some(n) if body.trim().is_empty() => {
             if !(0..=1_000_000).contains(&n) {
@@ -403,8 +435,8 @@ pub async fn write(
         forwards_upper: input.forwards_upper,
         upper_doc_number: upper_doc_number.as_deref(),
         to_schools_hospitals: input.to_schools_hospitals,
-        head_signed: input.head_signed,
-        in_plan: input.in_plan,
+        head_signed,
+        in_plan,
         body: &body,
         char_count,
         attachment_count: input.attachment_count,
@@ -419,6 +451,7 @@ pub async fn write(
         }
         None => store::insert_document(tx, &new, &now).await?,
     };
+    approvals::cite(tx, CHANNEL.name, id, &input.approval_ids).await?;
     // Read (burden demands, padding, copies) by the reader of texts, if one runs.
     if let Some(r) = reading::reader() {
         (r.written)(tx, id, &now).await?;

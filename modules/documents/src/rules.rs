@@ -268,14 +268,14 @@ fn per_document(docs: &[DocFact], s: &Settings, out: &mut Vec<Finding>) {
                 found(
                     DocRule::SchoolsHospitals,
                     format!(
-                        "《{}》发往学校、医院，未经{}主要负责同志签批",
+                        "《{}》发往学校、医院，无{}主要负责同志签发的审批记录",
                         d.title, d.issuer_name
                     ),
                 )
                 .figures(
                     Figures::new()
                         .val("to_schools_hospitals", "发往学校、医院", true)
-                        .val("head_signed", "主要负责同志已签发", false),
+                        .val("head_signed", "主要负责同志签发记录", false),
                 ),
             );
         }

@@ -111,7 +111,6 @@ async fn a_scanned_notice_is_read_by_ocr_and_stored_only_once_checked(backend: B
         ("carrier", "formal"),
         ("issued_on", "2026-09-15"),
         ("target", target.as_str()),
-        ("in_plan", "on"),
         ("body", corrected.as_str()),
         ("ocr_confidence", conf.as_str()),
     ];

@@ -38,6 +38,8 @@ pub const CHANNEL: Channel = Channel {
     measure_unit: "天",
     color: "#047857",
     plan: None,
+    // Its items are themselves the applications (审核 → 批准/驳回).
+    approvals: &[],
 };
 
 const RULES: &[&RulePack] = &[&rules::PACK];

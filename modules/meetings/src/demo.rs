@@ -10,6 +10,7 @@ use crate::CHANNEL;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use jianfu_core::{Actor, AppError, AppResult, Level};
 use jianfu_demo::{pick, random_day, year_end, ymd, DemoSeed, SeedFuture, Seeding, Tier, YEARS};
+use jianfu_domain::approvals::{self, Kind};
 use jianfu_domain::targets::Target;
 use jianfu_store::Tx;
 use rand::rngs::StdRng;
@@ -198,7 +199,8 @@ async fn seed_meetings(tx: &mut Tx, s: &mut Seeding) -> AppResult<()> {
         plan_meetings(&mut ctx, y, year, &mut meets);
     }
     write_meetings(tx, &actor, &ctx, meets).await?;
-    relay_scenario(tx, s).await
+    relay_scenario(tx, s).await?;
+    applications_scenario(tx, s).await
 }
 
 /// Each organizer's meetings in 2025 and 2026: most fewer, a few more.
@@ -643,8 +645,22 @@ async fn write_meetings(
             })?),
             None => None,
         };
+        let organizer = ctx.s.issuers[m.organizer].id;
+        let approval_ids = granted(
+            tx,
+            organizer,
+            &m.title,
+            m.starts_at.date(),
+            &[
+                (Kind::Plan, m.in_plan),
+                (Kind::OutOfPlan, m.approved),
+                (Kind::Leaders, m.heads_required && m.heads_approved),
+                (Kind::Reach, m.reach_approved),
+            ],
+        )
+        .await?;
         let input = MeetingInput {
-            organizer_id: ctx.s.issuers[m.organizer].id,
+            organizer_id: organizer,
             title: m.title.clone(),
             topic: m.topic.clone(),
             kind: m.kind,
@@ -655,17 +671,82 @@ async fn write_meetings(
             targets: m.targets.clone(),
             attendee_count: m.attendees,
             heads_required: m.heads_required,
-            heads_approved: m.heads_approved,
-            reach_approved: m.reach_approved,
             leader_speech_minutes: m.leader,
             exchange_speeches: m.speeches,
             exchange_speech_minutes: m.speech_minutes,
-            in_plan: m.in_plan,
-            approved: m.approved,
+            approval_ids,
             relays_meeting_id,
         };
         let written = meetings::write(tx, actor, None, input).await?;
         ids.insert(i, written.id);
+    }
+    Ok(())
+}
+
+/// The approvals the office gave a meeting beforehand, as records its filing cites.
+async fn granted(
+    tx: &mut Tx,
+    organizer: i64,
+    title: &str,
+    day: chrono::NaiveDate,
+    kinds: &[(Kind, bool)],
+) -> AppResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for &(kind, given) in kinds {
+        if given {
+            ids.push(
+                approvals::seed_approved(tx, &crate::CHANNEL, kind, organizer, title, day, None)
+                    .await?,
+            );
+        }
+    }
+    Ok(ids)
+}
+
+/// Two applications waiting for the office (待审批): 县农业农村局's out-of-plan meeting and
+/// 县教育局's request that heads of townships attend, both in the coming weeks.
+async fn applications_scenario(tx: &mut Tx, s: &Seeding) -> AppResult<()> {
+    let today = jianfu_core::time::today();
+    let now = jianfu_core::time::now();
+    let asks = [
+        (
+            "filer",
+            "县农业农村局",
+            Kind::OutOfPlan,
+            "全县冬春农田水利建设现场推进会",
+            14,
+            "省厅12月部署冬春农田水利建设，须在元旦前召开现场会，未列入年初会议计划",
+        ),
+        (
+            "filer_edu",
+            "县教育局",
+            Kind::Leaders,
+            "全县校园安全工作会议",
+            10,
+            "寒假前校园安全形势严峻，须各乡镇主要负责同志参会压实属地责任",
+        ),
+    ];
+    for (user, unit, kind, title, days, reason) in asks {
+        let Some(who) = jianfu_store::users::credentials_by_name(tx, user).await? else {
+            continue;
+        };
+        let planned = (today + Duration::days(days)).to_string();
+        jianfu_store::approvals::insert(
+            tx,
+            &jianfu_store::approvals::NewApproval {
+                region_id: s.county,
+                channel: CHANNEL.name,
+                kind: kind.as_str(),
+                unit_id: s.unit(unit)?,
+                year: i64::from((today + Duration::days(days)).year()),
+                title,
+                reason,
+                planned_on: Some(&planned),
+                applied_by: who.id,
+                applied_at: &now,
+            },
+        )
+        .await?;
     }
     Ok(())
 }
@@ -694,43 +775,33 @@ async fn relay_scenario(tx: &mut Tx, s: &Seeding) -> AppResult<()> {
             }],
             attendee_count: 40,
             heads_required: false,
-            heads_approved: false,
-            reach_approved: false,
             leader_speech_minutes: Some(30),
             exchange_speeches: 0,
             exchange_speech_minutes: None,
-            in_plan: true,
-            approved: false,
+            approval_ids: Vec::new(),
             relays_meeting_id: relays,
         };
     let system = Actor::system();
-    let upper = meetings::write(
-        tx,
-        &system,
+    let planned = [(Kind::Plan, true)];
+    let mut input = meeting(
+        city,
+        "全市防汛工作视频调度会",
+        at(15, 0),
+        Level::County,
+        county,
         None,
-        meeting(
-            city,
-            "全市防汛工作视频调度会",
-            at(15, 0),
-            Level::County,
-            county,
-            None,
-        ),
-    )
-    .await?;
-    meetings::write(
-        tx,
-        &system,
-        None,
-        meeting(
-            county,
-            "全县传达贯彻全市防汛工作视频调度会精神会议",
-            at(19, 30),
-            Level::County,
-            county,
-            Some(upper.id),
-        ),
-    )
-    .await?;
+    );
+    input.approval_ids = granted(tx, city, &input.title, at(0, 0).date(), &planned).await?;
+    let upper = meetings::write(tx, &system, None, input).await?;
+    let mut input = meeting(
+        county,
+        "全县传达贯彻全市防汛工作视频调度会精神会议",
+        at(19, 30),
+        Level::County,
+        county,
+        Some(upper.id),
+    );
+    input.approval_ids = granted(tx, county, &input.title, at(0, 0).date(), &planned).await?;
+    meetings::write(tx, &system, None, input).await?;
     Ok(())
 }

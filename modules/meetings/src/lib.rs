@@ -35,6 +35,12 @@ pub const CHANNEL: Channel = Channel {
         quota: "meeting_quota",
         quota_label: "会议总量上限",
     }),
+    approvals: &[
+        jianfu_domain::approvals::Kind::Plan,
+        jianfu_domain::approvals::Kind::OutOfPlan,
+        jianfu_domain::approvals::Kind::Leaders,
+        jianfu_domain::approvals::Kind::Reach,
+    ],
 };
 
 const RULES: &[&RulePack] = &[&rules::PACK];

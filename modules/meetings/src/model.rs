@@ -4,9 +4,10 @@ use crate::store::{self, NewMeeting};
 use chrono::NaiveDateTime;
 use jianfu_core::validate::required_text;
 use jianfu_core::{Actor, AppError, AppResult, Level, Page, Paged};
+use jianfu_domain::approvals::{self, Kind};
 pub use jianfu_domain::targets::Written;
 use jianfu_domain::targets::{
-    self, parse_date, yes, Filing, ItemChange, ItemInput, ListItems, Target, Touched, Withdrawal,
+    self, parse_date, Filing, ItemChange, ItemInput, ListItems, Target, Touched, Withdrawal,
     Withdrawn,
 };
 use jianfu_domain::{burden, policy};
@@ -88,11 +89,6 @@ pub struct MeetingInput {
     /// 要求一把手参会
     #[serde(default)]
     pub heads_required: bool,
-    #[serde(default)]
-    pub heads_approved: bool,
-    /// Approval for reaching more than one level down or villages.
-    #[serde(default)]
-    pub reach_approved: bool,
     /// Minutes of the leader's main speech.
     #[serde(default)]
     pub leader_speech_minutes: Option<i64>,
@@ -102,11 +98,10 @@ pub struct MeetingInput {
     /// Length of the longest exchange speech, minutes.
     #[serde(default)]
     pub exchange_speech_minutes: Option<i64>,
-    #[serde(default = "yes")]
-    pub in_plan: bool,
-    /// Out-of-plan meeting approved beforehand.
+    /// The approvals the meeting cites (审批记录: 年度计划立项 or 计划外事项审批, 要求主要负责同志
+    /// 参加, 扩大范围), granted to its organizer on or before its day; one of each kind at most.
     #[serde(default)]
-    pub approved: bool,
+    pub approval_ids: Vec<i64>,
     /// The upper meeting this one relays (传达).
     #[serde(default)]
     pub relays_meeting_id: Option<i64>,
@@ -212,6 +207,8 @@ pub struct MeetingDetail {
     #[serde(flatten)]
     pub meeting: Meeting,
     pub targets: Vec<Target>,
+    /// The approvals it cites (审批记录).
+    pub approvals: Vec<approvals::Approval>,
 }
 
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
@@ -229,9 +226,11 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<MeetingDetail> {
     )
     .await?;
     let targets = targets::of_item(&mut conn, crate::CHANNEL.name, id).await?;
+    let approvals = approvals::of_item(&mut conn, crate::CHANNEL.name, id).await?;
     Ok(MeetingDetail {
         meeting: meeting.into(),
         targets,
+        approvals,
     })
 }
 
@@ -335,6 +334,15 @@ pub async fn write(
             return Err(AppError::invalid("relays_meeting_id", "不存在"));
         }
     }
+    let granted = approvals::check_cited(
+        tx,
+        &crate::CHANNEL,
+        id,
+        input.organizer_id,
+        held_on,
+        &input.approval_ids,
+    )
+    .await?;
     let held = held_on.to_string();
     let starts = input.starts_at.format("%Y-%m-%dT%H:%M").to_string();
     let new = NewMeeting {
@@ -350,13 +358,13 @@ pub async fn write(
         reach_level: input.reach_level.as_str(),
         attendee_count: input.attendee_count,
         heads_required: input.heads_required,
-        heads_approved: input.heads_approved,
-        reach_approved: input.reach_approved,
+        heads_approved: granted.has(Kind::Leaders),
+        reach_approved: granted.has(Kind::Reach),
         leader_speech_minutes: speech,
         exchange_speeches: input.exchange_speeches,
         exchange_speech_minutes: exchange_minutes,
-        in_plan: input.in_plan,
-        approved: input.approved,
+        in_plan: granted.has(Kind::Plan),
+        approved: granted.has(Kind::OutOfPlan),
         relays_meeting_id: input.relays_meeting_id,
         reach,
         created_by: (!actor.is_system()).then_some(actor.user_id),
@@ -369,6 +377,7 @@ pub async fn write(
         }
         None => store::insert(tx, &new, &now).await?,
     };
+    approvals::cite(tx, crate::CHANNEL.name, id, &input.approval_ids).await?;
     let measure = actual.unwrap_or(planned);
     let item = LedgerItem {
         channel: "meetings",

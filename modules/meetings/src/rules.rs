@@ -543,7 +543,7 @@ fn per_meeting(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
                     out.push(
                         found(
                             MeetRule::ReachDown,
-                            format!("“{}”开到下{}级，未经批准", m.title, levels),
+                            format!("“{}”开到下{}级，无扩大范围的事前审批记录", m.title, levels),
                         )
                         .figures(reach_figure(Figures::new().num(
                             "levels_down",
@@ -558,7 +558,7 @@ fn per_meeting(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
                 out.push(
                     found(
                         MeetRule::ToVillages,
-                        format!("“{}”要求村（社区）参加，未经批准", m.title),
+                        format!("“{}”要求村（社区）参加，无扩大范围的事前审批记录", m.title),
                     )
                     .figures(reach_figure(Figures::new())),
                 );
@@ -568,7 +568,7 @@ fn per_meeting(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
             out.push(
                 found(
                     MeetRule::HeadsRequired,
-                    format!("“{}”要求下级主要负责同志参会，未经批准", m.title),
+                    format!("“{}”要求下级主要负责同志参会，无事前审批记录", m.title),
                 )
                 .figures(Figures::new().val(
                     "heads_required",
@@ -581,13 +581,16 @@ fn per_meeting(facts: &Facts, s: &Settings, out: &mut Vec<Finding>) {
             out.push(
                 found(
                     MeetRule::OutOfPlan,
-                    format!("“{}”为计划外会议，未经审批", m.title),
+                    format!(
+                        "“{}”未列入年度会议计划，也无计划外事项的事前审批记录",
+                        m.title
+                    ),
                 )
-                .figures(Figures::new().val("in_plan", "列入年度计划", false).val(
-                    "approved",
-                    "已经审批",
-                    false,
-                )),
+                .figures(
+                    Figures::new()
+                        .val("in_plan", "年度计划立项记录", false)
+                        .val("approved", "计划外事项审批记录", false),
+                ),
             );
         }
     }

@@ -6,12 +6,14 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDateTime;
 use jianfu_core::{AppError, Level};
+use jianfu_domain::approvals::Kind;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
-    fields, file, filing_units, item_warnings, list_query, mark, target_options, targets_text,
-    yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm, WithdrawPanel,
+    approval_options, approvals_fact, fields, file, filing_units, item_warnings, list_query, mark,
+    target_options, targets_text, yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm,
+    WithdrawPanel,
 };
 use jianfu_web::ui::{render, Chrome, FormBody};
 use jianfu_web::AppState;
@@ -122,29 +124,37 @@ async fn meeting_page(
         ("参会人数", format!("{}人", m.attendee_count)),
         ("领导讲话", opt(m.leader_speech_minutes, "分钟")),
         ("交流发言", format!("{}人", m.exchange_speeches)),
+        ("要求一把手参会", yes_no(m.heads_required)),
         (
-            "要求一把手参会",
-            format!(
-                "{}{}",
-                yes_no(m.heads_required),
-                if m.heads_required && m.heads_approved {
-                    "（已批准）"
-                } else {
-                    ""
-                }
-            ),
+            "一把手参会审批",
+            if m.heads_required {
+                approvals_fact(&d.approvals, Kind::Leaders, &m.held_on)
+            } else {
+                "不涉及".into()
+            },
         ),
         (
-            "列入年度计划",
-            format!(
-                "{}{}",
-                yes_no(m.in_plan),
-                if !m.in_plan && m.approved {
-                    "（已审批）"
-                } else {
-                    ""
-                }
-            ),
+            "扩大范围审批",
+            if m.reach_approved
+                || d.approvals
+                    .iter()
+                    .any(|a| a.approval_kind == Kind::Reach.as_str())
+            {
+                approvals_fact(&d.approvals, Kind::Reach, &m.held_on)
+            } else {
+                "无（未开到下两级或村、社区的，无需审批）".into()
+            },
+        ),
+        (
+            "年度计划立项、计划外审批",
+            if d.approvals
+                .iter()
+                .any(|a| a.approval_kind == Kind::OutOfPlan.as_str())
+            {
+                approvals_fact(&d.approvals, Kind::OutOfPlan, &m.held_on)
+            } else {
+                approvals_fact(&d.approvals, Kind::Plan, &m.held_on)
+            },
         ),
     ];
     let withdrawal = WithdrawPanel::of(
@@ -192,10 +202,8 @@ pub struct MeetingForm {
     leader_speech_minutes: String,
     exchange_speeches: String,
     heads_required: Option<String>,
-    heads_approved: Option<String>,
-    reach_approved: Option<String>,
-    in_plan: Option<String>,
-    approved: Option<String>,
+    /// The approvals ticked (审批记录), by id.
+    approval: Vec<String>,
 }
 
 #[derive(Template)]
@@ -205,6 +213,8 @@ struct MeetingFormPage {
     form: MeetingForm,
     issuers: Vec<(i64, String, bool)>,
     targets: Vec<(String, String, bool)>,
+    /// The approvals the meeting may cite: (id, what it is, ticked).
+    approvals: Vec<(String, String, bool)>,
     kinds: Vec<(&'static str, &'static str, bool)>,
     levels: Vec<(&'static str, &'static str, bool)>,
     error: Option<String>,
@@ -220,10 +230,13 @@ async fn meeting_form(
     let targets = target_options(&s.db, &id.actor).await?;
     let issuer_chosen = [form.organizer_id.as_str()];
     let chosen: Vec<&str> = form.target.iter().map(String::as_str).collect();
+    let approvals = approval_options(&s.db, &id.actor, crate::CHANNEL.name, &[]).await?;
+    let ticked: Vec<&str> = form.approval.iter().map(String::as_str).collect();
     let page = MeetingFormPage {
         chrome: Chrome::new(id, "/meetings", "登记会议"),
         issuers: mark(issuers, &issuer_chosen),
         targets: mark(targets, &chosen),
+        approvals: mark(approvals, &ticked),
         kinds: MeetingKind::all()
             .map(|k| (k.as_str(), k.label(), form.kind == k.as_str()))
             .collect(),
@@ -255,7 +268,6 @@ pub async fn new_meeting(
     let form = MeetingForm {
         planned_minutes: "60".into(),
         reach_level: "township".into(),
-        in_plan: Some("on".into()),
         ..MeetingForm::default()
     };
     meeting_form(&s, &id, form, None).await
@@ -276,13 +288,10 @@ fn parse_meeting(f: &MeetingForm) -> Result<MeetingInput, AppError> {
         targets: fields::targets(&f.target)?,
         attendee_count: fields::int("attendee_count", &f.attendee_count)?.unwrap_or(0),
         heads_required: f.heads_required.is_some(),
-        heads_approved: f.heads_approved.is_some(),
-        reach_approved: f.reach_approved.is_some(),
         leader_speech_minutes: fields::int("leader_speech_minutes", &f.leader_speech_minutes)?,
         exchange_speeches: fields::int("exchange_speeches", &f.exchange_speeches)?.unwrap_or(0),
         exchange_speech_minutes: None,
-        in_plan: f.in_plan.is_some(),
-        approved: f.approved.is_some(),
+        approval_ids: fields::ids("approval_ids", &f.approval)?,
         relays_meeting_id: None,
     })
 }

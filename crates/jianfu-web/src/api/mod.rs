@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Every route is declared with `#[utoipa::path]` and collected
 //! by `routes!`, so `/api/v1/openapi.json` is generated from the code and lists every route
 //! (the permission-matrix test walks that list).
+mod approvals;
 pub(crate) mod audit;
 mod dashboard;
 pub mod ledger;
@@ -32,6 +33,7 @@ use utoipa_axum::routes;
         (name = "session", description = "当前用户与接口令牌"),
         (name = "ledger", description = "发文、会议与基层负担台账"),
         (name = "warnings", description = "规则与预警"),
+        (name = "approvals", description = "审批记录：立项、计划外事项、一把手参会、扩大范围、签发"),
     )
 )]
 struct ApiDoc;
@@ -74,6 +76,9 @@ fn platform_api() -> OpenApiRouter<AppState> {
         .routes(routes!(warnings::list_warnings))
         .routes(routes!(warnings::get_warning))
         .routes(routes!(warnings::act_on_warning))
+        .routes(routes!(approvals::list_approvals, approvals::apply))
+        .routes(routes!(approvals::get_approval))
+        .routes(routes!(approvals::decide))
 }
 
 /// The (METHOD, path) pairs of the platform's own routes.

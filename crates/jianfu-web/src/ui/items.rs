@@ -12,6 +12,7 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use jianfu_core::{Actor, AppResult, Level, Page, Paged, Role};
+use jianfu_domain::approvals;
 use jianfu_domain::burden::Channel;
 use jianfu_domain::org::{self, ListUnits};
 use jianfu_domain::policy::{can, Action};
@@ -301,6 +302,18 @@ pub mod fields {
         v.parse().map_err(|_| AppError::invalid(field, "取值无效"))
     }
 
+    /// The ids ticked in a list of checkboxes (the approvals an item cites).
+    pub fn ids(field: &str, chosen: &[String]) -> Result<Vec<i64>, AppError> {
+        chosen
+            .iter()
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| AppError::invalid(field, "取值无效"))
+            })
+            .collect()
+    }
+
     /// The targets chosen: `unit` or `unit:level` each.
     pub fn targets(chosen: &[String]) -> Result<Vec<Target>, AppError> {
         chosen
@@ -419,6 +432,64 @@ pub async fn reach_preview(
         }
     };
     Ok(super::render(&Fragment { text })?.into_response())
+}
+
+/// The approvals a filing form offers to cite: those granted to a unit the actor files for and
+/// not cited yet (a filer's own unit's; the office's whole scope), and those the item already
+/// cites. Each as (id, what it is).
+pub async fn approval_options(
+    db: &Db,
+    actor: &Actor,
+    channel: &str,
+    cited: &[approvals::Approval],
+) -> Result<Vec<(String, String)>, PageError> {
+    let free = approvals::list(
+        db,
+        actor,
+        approvals::ListFilter {
+            channel: Some(channel.to_string()),
+            free: true,
+            ..Default::default()
+        },
+        Page {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
+    Ok(cited
+        .iter()
+        .chain(free.items.iter())
+        .map(|a| (a.id.to_string(), approval_text(a)))
+        .collect())
+}
+
+/// One approval in words: 第12号 计划外事项审批 · 县农业农村局 · 标题（张三2026-05-01批准）.
+pub fn approval_text(a: &approvals::Approval) -> String {
+    let decided = match (&a.decided_by, &a.decided_on) {
+        (by, Some(on)) => format!(
+            "，{}于{}{}",
+            by.as_deref().unwrap_or("专班办公室"),
+            on,
+            a.status_label
+        ),
+        _ => format!("，{}", a.status_label),
+    };
+    format!(
+        "第{}号 {} · {} · {}{}",
+        a.id, a.kind_label, a.unit_name, a.title, decided
+    )
+}
+
+/// The approvals an item cites, for its page: each with its state, or why the item lacks it.
+pub fn approvals_fact(cited: &[approvals::Approval], kind: approvals::Kind, day: &str) -> String {
+    match cited.iter().find(|a| a.approval_kind == kind.as_str()) {
+        Some(a) if approvals::late(a, day) => {
+            format!("{}（批准晚于事项日期，属事后补批）", approval_text(a))
+        }
+        Some(a) => approval_text(a),
+        None => "无审批记录".to_string(),
+    }
 }
 
 pub fn mark<T: ToString + Clone>(

@@ -1,4 +1,5 @@
 //! The server-rendered Chinese UI. Pages call the same domain functions as the API.
+mod approvals;
 mod audit;
 mod burden;
 mod home;
@@ -49,6 +50,15 @@ pub fn router() -> Router<AppState> {
         .route("/burden.xlsx", get(burden::burden_xlsx))
         .route("/targets/reach", get(items::reach_preview))
         .route("/plans", get(plans::plans_page).post(plans::plan_save))
+        .route("/approvals", get(approvals::list))
+        .route(
+            "/approvals/new",
+            get(approvals::new_form).post(approvals::apply),
+        )
+        .route(
+            "/approvals/{id}",
+            get(approvals::detail).post(approvals::decide),
+        )
         .route("/warnings", get(warnings::list))
         .route("/warnings/{id}", get(warnings::detail).post(warnings::act))
         .route("/rules", get(warnings::rules_list))

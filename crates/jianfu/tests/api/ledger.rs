@@ -887,7 +887,6 @@ async fn ledger_pages_work_as_the_office_uses_them(backend: Backend) {
         ("carrier", "formal"),
         ("issued_on", "2026-11-02"),
         ("target", target.as_str()),
-        ("in_plan", "on"),
         ("body", long_body.as_str()),
     ];
     let r = c
@@ -1048,7 +1047,6 @@ async fn ledger_pages_work_as_the_office_uses_them(backend: Backend) {
             ("reach_level", "township"),
             ("target", target.as_str()),
             ("attendee_count", "40"),
-            ("in_plan", "on"),
         ])
         .send()
         .await

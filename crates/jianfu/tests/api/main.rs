@@ -3,6 +3,7 @@
 //! on PostgreSQL (a private schema per test in the server named by JIANFU_TEST_POSTGRES).
 mod helpers;
 
+mod approvals;
 mod audit;
 mod auth;
 mod browser;

@@ -162,6 +162,30 @@ const ROWS: &[Row] = &[
         "/api/v1/warnings/{id}/actions",
         [200, 200, 200, 403, 403, 403, 403],
     ),
+    row(
+        "GET",
+        "/api/v1/approvals",
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    // Each unit applies in its own name; the inspector files nothing.
+    row(
+        "POST",
+        "/api/v1/approvals",
+        [201, 201, 201, 201, 201, 403, 201],
+    ),
+    // An application of 县农业农村局: its own filer and the county's office and inspector read
+    // it; a town, a village and a sibling department do not.
+    row(
+        "GET",
+        "/api/v1/approvals/{id}",
+        [200, 200, 200, 403, 403, 200, 403],
+    ),
+    // Decided by the office only; never by the applicant (the filer).
+    row(
+        "POST",
+        "/api/v1/approvals/{id}/decision",
+        [200, 200, 403, 403, 403, 403, 403],
+    ),
 ];
 
 pub const fn row(method: &'static str, template: &'static str, expect: [u16; 7]) -> Row {
@@ -250,6 +274,13 @@ async fn request_for(
         ("POST", "/api/v1/warnings/{id}/actions") => {
             json!({"action": "justify", "note": format!("说明{n}")})
         }
+        ("POST", "/api/v1/approvals") => {
+            json!({"channel": "meetings", "approval_kind": "out_of_plan",
+            "unit_id": issuer, "title": format!("矩阵测试会议{n}"), "reason": "上级临时部署"})
+        }
+        ("POST", "/api/v1/approvals/{id}/decision") => {
+            json!({"decision": "approve", "note": "同意"})
+        }
         _ => crate::documents::permissions::body(row, &ask)
             .or_else(|| crate::meetings::permissions::body(row, &ask))
             .or_else(|| crate::analysis::permissions::body(row, &ask))
@@ -282,6 +313,20 @@ async fn request_for(
         }
         "/api/v1/rules/{id}" => "doc.length".to_string(),
         "/api/v1/warnings/{id}" | "/api/v1/warnings/{id}/actions" => fx.warning.to_string(),
+        // A fresh application of 县农业农村局's filer for each cell.
+        "/api/v1/approvals/{id}" | "/api/v1/approvals/{id}/decision" => {
+            let (status, a) = app
+                .send(
+                    "filer",
+                    "POST",
+                    "/api/v1/approvals",
+                    &json!({"channel": "documents", "approval_kind": "plan", "unit_id": agri,
+                        "title": format!("矩阵测试立项{n}")}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{a}");
+            a["id"].to_string()
+        }
         _ => String::new(),
     };
     let path = row.template.replace("{id}", &id);

@@ -9,12 +9,14 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use jianfu_core::AppError;
+use jianfu_domain::approvals::{Approval, Kind};
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
-    fields, file, filing_units, item_warnings, list_query, mark, target_options, targets_text,
-    yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm, WithdrawPanel,
+    approval_options, approvals_fact, fields, file, filing_units, item_warnings, list_query, mark,
+    target_options, targets_text, yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm,
+    WithdrawPanel,
 };
 use jianfu_web::ui::{render, Chrome, FormBody};
 use jianfu_web::AppState;
@@ -146,8 +148,18 @@ async fn document_page_with(
                 .unwrap_or_else(|| "否".into()),
         ),
         ("发往学校、医院", yes_no(x.to_schools_hospitals)),
-        ("主要负责同志签批", yes_no(x.head_signed)),
-        ("列入年度计划", yes_no(x.in_plan)),
+        (
+            "年度计划立项、计划外审批",
+            approvals_fact(&d.approvals, plan_kind(&d.approvals), &x.issued_on),
+        ),
+        (
+            "主要负责同志签发",
+            if x.to_schools_hospitals || x.head_signed {
+                approvals_fact(&d.approvals, Kind::HeadSignoff, &x.issued_on)
+            } else {
+                "不涉及".into()
+            },
+        ),
     ];
     let mut facts = facts;
     if let Some(c) = crate::scan::confidence(&s.db, x.id).await? {
@@ -261,8 +273,8 @@ pub struct DocumentForm {
     forwards_upper: Option<String>,
     upper_doc_number: String,
     to_schools_hospitals: Option<String>,
-    head_signed: Option<String>,
-    in_plan: Option<String>,
+    /// The approvals ticked (审批记录), by id.
+    approval: Vec<String>,
     body: String,
     attachment_count: String,
     /// Set when the body was read from a scan by OCR: its confidence, 0–100.
@@ -276,7 +288,6 @@ impl DocumentForm {
     fn new() -> DocumentForm {
         DocumentForm {
             issued_on: today().to_string(),
-            in_plan: Some("on".into()),
             ..DocumentForm::default()
         }
     }
@@ -289,6 +300,8 @@ struct DocumentFormPage {
     form: DocumentForm,
     issuers: Vec<(i64, String, bool)>,
     targets: Vec<(String, String, bool)>,
+    /// The approvals the document may cite: (id, what it is, ticked).
+    approvals: Vec<(String, String, bool)>,
     kinds: Vec<(&'static str, bool)>,
     carriers: Vec<(&'static str, &'static str, bool)>,
     error: Option<String>,
@@ -333,10 +346,13 @@ async fn document_form_with(
     let targets = target_options(&s.db, &id.actor).await?;
     let issuer_chosen = [form.issuer_id.as_str()];
     let chosen: Vec<&str> = form.target.iter().map(String::as_str).collect();
+    let approvals = approval_options(&s.db, &id.actor, crate::model::CHANNEL.name, &[]).await?;
+    let ticked: Vec<&str> = form.approval.iter().map(String::as_str).collect();
     let page = DocumentFormPage {
         chrome: Chrome::new(id, "/documents", "登记文件"),
         issuers: mark(issuers, &issuer_chosen),
         targets: mark(targets, &chosen),
+        approvals: mark(approvals, &ticked),
         kinds: DOC_KINDS.iter().map(|k| (*k, form.kind == *k)).collect(),
         carriers: Carrier::all()
             .map(|c| (c.as_str(), c.label(), form.carrier == c.as_str()))
@@ -429,12 +445,24 @@ fn parse_document(f: &DocumentForm) -> Result<DocumentInput, AppError> {
         forwards_upper: f.forwards_upper.is_some(),
         upper_doc_number: fields::text(&f.upper_doc_number),
         to_schools_hospitals: f.to_schools_hospitals.is_some(),
-        head_signed: f.head_signed.is_some(),
-        in_plan: f.in_plan.is_some(),
+        approval_ids: fields::ids("approval_ids", &f.approval)?,
+        ledger: None,
         body: f.body.replace("\r\n", "\n"),
         attachment_count: fields::int("attachment_count", &f.attachment_count)?.unwrap_or(0),
         char_count: None,
     })
+}
+
+/// The plan approval an item cites: its 计划外 approval when it has one, else its 立项.
+fn plan_kind(cited: &[Approval]) -> Kind {
+    if cited
+        .iter()
+        .any(|a| a.approval_kind == Kind::OutOfPlan.as_str())
+    {
+        Kind::OutOfPlan
+    } else {
+        Kind::Plan
+    }
 }
 
 /// The form as filed: its document, and whether OCR read its body and the filer checked it.
