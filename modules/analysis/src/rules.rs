@@ -230,11 +230,17 @@ const QUOTED: usize = 5;
 /// naming the document, with the sentences quoted and the words that made them.
 fn demand_findings(d: &store::ReadFact, burdens: &[BurdenView], s: &Settings) -> Vec<Finding> {
     let found = demands::demands(burdens, s);
+    // A document that reaches no township or village (sent to the county's departments only)
+    // burdens the grassroots only where a sentence names townships or villages; a sentence that
+    // names no bearer is read as the grassroots' only when the document reaches them.
+    let on_grassroots = |x: &demands::DemandView| {
+        x.grassroots && (d.reach > 0 || matches!(x.who.as_str(), "township" | "village"))
+    };
     let mut out = Vec::new();
     for rule in DEMAND_RULES {
         let of_rule: Vec<&demands::DemandView> = found
             .iter()
-            .filter(|x| x.grassroots && x.rules.iter().any(|r| r.rule_id == rule.id()))
+            .filter(|x| on_grassroots(x) && x.rules.iter().any(|r| r.rule_id == rule.id()))
             .collect();
         let Some(severity) = demands::severity(rule, of_rule.len(), s) else {
             continue;

@@ -206,10 +206,12 @@ pub struct ReadFact {
     pub report_demands: i64,
     /// JSON array of the burdens found.
     pub burdens: String,
+    /// The townships and villages the document reaches.
+    pub reach: i64,
 }
 
 const READ_FACT_COLS: &str = "SELECT d.id, d.issuer_id, d.title, d.issued_on, a.copy_source_id, s.title AS copy_source_title, \
-     a.copy_share, a.copy_class, a.report_demands, a.burdens \
+     a.copy_share, a.copy_class, a.report_demands, a.burdens, d.reach \
      FROM documents d JOIN document_analysis a ON a.document_id = d.id LEFT JOIN documents s ON s.id = a.copy_source_id WHERE d.withdrawn_at IS NULL";
 
 pub async fn read_facts(

@@ -42,6 +42,11 @@ async fn wait_analysed(app: &TestApp, user: &str, id: i64) -> Value {
 }
 
 async fn file(app: &TestApp, issuer: i64, title: &str, body: &str) -> i64 {
+    file_to(app, issuer, title, body, "township").await
+}
+
+/// Files a notice to every unit of `level` in the county.
+async fn file_to(app: &TestApp, issuer: i64, title: &str, body: &str, level: &str) -> i64 {
     let county = app.unit_id("示例县").await;
     let (status, d) = app
         .send(
@@ -49,7 +54,7 @@ async fn file(app: &TestApp, issuer: i64, title: &str, body: &str) -> i64 {
             "POST",
             "/api/v1/documents",
             &json!({"issuer_id": issuer, "title": title, "kind": "通知", "carrier": "formal",
-                    "issued_on": "2026-10-12", "targets": [{"unit_id": county, "level": "township"}],
+                    "issued_on": "2026-10-12", "targets": [{"unit_id": county, "level": level}],
                     "body": body}),
         )
         .await;
@@ -154,6 +159,37 @@ async fn document_demands_raise_warnings(backend: Backend) {
         assert!(
             warning_of(&app, rule, dept).await.is_none(),
             "{rule} on departments"
+        );
+    }
+
+    // Sentences that name no bearer: the grassroots' only when the notice reaches them.
+    const UNNAMED: &str = "关于做好安全督导工作的通知\n每日17时前报送督导情况，实行零报告。对工作不力的实行一票否决。";
+    let to_depts = file_to(
+        &app,
+        agri,
+        "关于做好安全督导工作的通知",
+        UNNAMED,
+        "department",
+    )
+    .await;
+    let to_towns = file_to(
+        &app,
+        agri,
+        "关于做好安全督导工作的通知（乡镇）",
+        UNNAMED,
+        "township",
+    )
+    .await;
+    wait_analysed(&app, "filer", to_depts).await;
+    wait_analysed(&app, "filer", to_towns).await;
+    for rule in ["doc.daily_zero_report", "doc.veto"] {
+        assert!(
+            warning_of(&app, rule, to_depts).await.is_none(),
+            "{rule} on a notice to departments only"
+        );
+        assert!(
+            warning_of(&app, rule, to_towns).await.is_some(),
+            "{rule} on the same notice to the townships"
         );
     }
 
