@@ -77,6 +77,17 @@ pub async fn index_item(
 
 /// Takes an item out of the spine (作废): it no longer counts anywhere.
 pub async fn unindex_item(tx: &mut Tx, channel: &str, item_id: i64) -> Result<(), StoreError> {
+    // Where it went stays known (its page, and the units it reached still read it).
+    tx.execute(
+        &Q::new(
+            "INSERT INTO withdrawn_targets (channel, item_id, target_unit_id, target_level) \
+             SELECT DISTINCT channel, item_id, target_unit_id, target_level FROM burden_targets \
+             WHERE channel = $1 AND item_id = $2",
+        )
+        .bind(channel)
+        .bind(item_id),
+    )
+    .await?;
     for table in ["burden_targets", "burden_items"] {
         tx.execute(
             &Q::new(format!(
@@ -96,7 +107,12 @@ pub async fn targets_of(
     item_id: i64,
 ) -> Result<Vec<TargetRow>, StoreError> {
     conn.fetch_all(
-        &Q::new("SELECT target_unit_id, target_level FROM burden_targets WHERE channel = $1 AND item_id = $2 ORDER BY target_unit_id")
+        &Q::new(
+            "SELECT DISTINCT target_unit_id, target_level FROM ( \
+               SELECT target_unit_id, target_level FROM burden_targets WHERE channel = $1 AND item_id = $2 \
+               UNION ALL SELECT target_unit_id, target_level FROM withdrawn_targets WHERE channel = $1 AND item_id = $2 \
+             ) t ORDER BY target_unit_id",
+        )
             .bind(channel)
             .bind(item_id),
     )
@@ -175,7 +191,10 @@ pub async fn reaches_within(
     let n = conn
         .scalar(
             &Q::new(
-                "SELECT COUNT(*) FROM burden_targets t WHERE t.channel = $1 AND t.item_id = $2 AND ( \
+                "SELECT COUNT(*) FROM ( \
+                   SELECT target_unit_id, target_level FROM burden_targets WHERE channel = $1 AND item_id = $2 \
+                   UNION ALL SELECT target_unit_id, target_level FROM withdrawn_targets WHERE channel = $1 AND item_id = $2 \
+                 ) t WHERE ( \
                    (t.target_level = '' AND EXISTS (SELECT 1 FROM org_closure s \
                        WHERE s.ancestor_id = $3 AND s.descendant_id = t.target_unit_id)) \
                    OR (t.target_level <> '' AND EXISTS (SELECT 1 FROM org_closure s \

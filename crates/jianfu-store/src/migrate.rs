@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "approvals",
         sql: include_str!("../migrations/0011_approvals.sql"),
     },
+    Migration {
+        version: 12,
+        name: "withdrawn_targets",
+        sql: include_str!("../migrations/0012_withdrawn_targets.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
