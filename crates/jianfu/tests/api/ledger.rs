@@ -1544,11 +1544,19 @@ async fn a_withdrawn_document_leaves_the_counts(backend: Backend) {
     assert!(got["withdrawn"]["at"].is_string(), "{got}");
     // It still says where it went, and the township it reached still reads it, marked.
     assert_eq!(got["targets"][0]["level"], "township", "{got}");
-    let (status, seen) = app.get("township", &format!("/api/v1/documents/{id}")).await;
+    let (status, seen) = app
+        .get("township", &format!("/api/v1/documents/{id}"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{seen}");
     assert!(seen["withdrawn"]["reason"].is_string(), "{seen}");
-    let (status, _) = app.get("filer_edu", &format!("/api/v1/documents/{id}")).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a sibling department still does not");
+    let (status, _) = app
+        .get("filer_edu", &format!("/api/v1/documents/{id}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a sibling department still does not"
+    );
     let c = app.browser_login("filer").await;
     let page = app.page(&c, &format!("/documents/{id}")).await;
     assert!(
