@@ -272,9 +272,11 @@ pub fn withdraw_reason(reason: &str) -> AppResult<String> {
 /// marked its record: who may withdraw is who may file for the issuer (the filer its own unit's
 /// records, the office any in its scope); the item leaves the spine, so it leaves every count,
 /// ledger and plan, while its record stays readable with its history; the audit entry keeps the
-/// reason; the channel's rules re-run over what the item touched, so its warnings resolve.
+/// reason; the channel's rules re-run over what the item touched, so its warnings resolve. The
+/// approvals it cited are released, for the record filed again in its place.
 pub async fn withdraw(tx: &mut Tx, actor: &Actor, w: Withdrawal<'_>) -> AppResult<()> {
     ledger::unindex_item(tx, w.channel, w.item_id).await?;
+    crate::approvals::cite(tx, w.channel, w.item_id, &[]).await?;
     audit::record(
         tx,
         actor,

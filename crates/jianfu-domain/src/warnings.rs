@@ -725,11 +725,12 @@ pub async fn act(
             field: None,
         });
     }
-    let (status, verb) = match input.action {
-        WarningAction::Justify => ("justified", "说明理由"),
-        WarningAction::Return => ("returned", "退回"),
-        WarningAction::Acknowledge => ("acknowledged", "确认"),
-        WarningAction::Close => ("closed", "办结"),
+    // The audit action names the step (warning.justify → 说明理由 on the audit page).
+    let (status, verb, action) = match input.action {
+        WarningAction::Justify => ("justified", "说明理由", "warning.justify"),
+        WarningAction::Return => ("returned", "退回", "warning.return"),
+        WarningAction::Acknowledge => ("acknowledged", "确认", "warning.acknowledge"),
+        WarningAction::Close => ("closed", "办结", "warning.close"),
     };
     let now = jianfu_core::time::now();
     let justification = (input.action == WarningAction::Justify).then_some(note.as_str());
@@ -740,7 +741,7 @@ pub async fn act(
         &mut tx,
         actor,
         Change {
-            action: "warning.act",
+            action,
             entity: "warning",
             entity_id: id.to_string(),
             region_id: Some(w.region_id),

@@ -225,6 +225,36 @@ async fn an_out_of_plan_meeting_is_approved_before_it_is_held(backend: Backend) 
         ))
         .await;
     assert_eq!(n, 2, "the application and the decision are audited");
+
+    // A meeting withdrawn (作废) as a duplicate frees its approval for the one filed in its place.
+    let (status, _) = app
+        .send(
+            "filer",
+            "PUT",
+            &format!("/api/v1/meetings/{mid}"),
+            &meeting(agri, county, "全县秋冬种工作推进会", "2027-01-15T09:00", &[aid]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, w) = app
+        .send(
+            "filer",
+            "POST",
+            &format!("/api/v1/meetings/{mid}/withdraw"),
+            &json!({"reason": "重复登记"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{w}");
+    let (status, again) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/meetings",
+            &meeting(agri, county, "全县秋冬种工作推进会", "2027-01-15T09:00", &[aid]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["approved"], true);
 }
 
 async fn a_document_to_schools_cites_its_heads_sign_off(backend: Backend) {
