@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     base: String,
     session: String,
@@ -31,7 +31,7 @@ fn free_port() -> u16 {
 }
 
 impl Driver {
-    async fn start() -> Driver {
+    pub(crate) async fn start() -> Driver {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -78,7 +78,7 @@ impl Driver {
         }
     }
 
-    async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+    pub(crate) async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{}", self.base, self.session, path);
         let req = match method {
             "GET" => self.http.get(url),
@@ -95,11 +95,11 @@ impl Driver {
         r["value"].clone()
     }
 
-    async fn goto(&self, url: &str) {
+    pub(crate) async fn goto(&self, url: &str) {
         self.cmd("POST", "/url", json!({"url": url})).await;
     }
 
-    async fn find(&self, css: &str) -> String {
+    pub(crate) async fn find(&self, css: &str) -> String {
         let v = self
             .cmd(
                 "POST",
@@ -110,7 +110,7 @@ impl Driver {
         v[ELEMENT_KEY].as_str().expect("element id").to_string()
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css).await;
         self.cmd(
             "POST",
@@ -120,7 +120,7 @@ impl Driver {
         .await;
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         let e = self.find(css).await;
         self.cmd("POST", &format!("/element/{e}/click"), json!({}))
             .await;
@@ -128,7 +128,7 @@ impl Driver {
 
     /// The page's text; empty while a navigation replaces the page (the body found a moment
     /// ago is then stale), so that a waiting loop polls again instead of failing.
-    async fn body_text(&self) -> String {
+    pub(crate) async fn body_text(&self) -> String {
         let Some(e) = self.try_find("body").await else {
             return String::new();
         };
@@ -150,7 +150,7 @@ impl Driver {
     }
 
     /// Waits until the page's text contains `needle`.
-    async fn wait_for_text(&self, needle: &str) -> String {
+    pub(crate) async fn wait_for_text(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let text = self.body_text().await;
@@ -166,7 +166,7 @@ impl Driver {
     }
 
     /// The element matching `css`, or `None` while there is none (a page still loading).
-    async fn try_find(&self, css: &str) -> Option<String> {
+    pub(crate) async fn try_find(&self, css: &str) -> Option<String> {
         let url = format!("{}/session/{}/element", self.base, self.session);
         let r: Value = self
             .http
@@ -182,7 +182,7 @@ impl Driver {
     }
 
     /// Waits until an element matching `css` exists (e.g. after an htmx swap).
-    async fn wait_for_element(&self, css: &str) {
+    pub(crate) async fn wait_for_element(&self, css: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while self.try_find(css).await.is_none() {
             assert!(Instant::now() < deadline, "no element {css}");
@@ -191,7 +191,7 @@ impl Driver {
     }
 
     /// Runs a script in the page and returns its value.
-    async fn script(&self, script: &str) -> Value {
+    pub(crate) async fn script(&self, script: &str) -> Value {
         self.cmd(
             "POST",
             "/execute/sync",
@@ -200,7 +200,7 @@ impl Driver {
         .await
     }
 
-    async fn screenshot(&self, name: &str) {
+    pub(crate) async fn screenshot(&self, name: &str) {
         let v = self.cmd("GET", "/screenshot", Value::Null).await;
         if let Some(png) = v.as_str().and_then(base64_decode) {
             let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");

@@ -17,6 +17,7 @@ mod pages;
 mod permissions;
 mod plans;
 mod rules;
+mod stories;
 mod tokens;
 mod users;
 
