@@ -232,7 +232,13 @@ async fn an_out_of_plan_meeting_is_approved_before_it_is_held(backend: Backend) 
             "filer",
             "PUT",
             &format!("/api/v1/meetings/{mid}"),
-            &meeting(agri, county, "全县秋冬种工作推进会", "2027-01-15T09:00", &[aid]),
+            &meeting(
+                agri,
+                county,
+                "全县秋冬种工作推进会",
+                "2027-01-15T09:00",
+                &[aid],
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -250,7 +256,13 @@ async fn an_out_of_plan_meeting_is_approved_before_it_is_held(backend: Backend) 
             "filer",
             "POST",
             "/api/v1/meetings",
-            &meeting(agri, county, "全县秋冬种工作推进会", "2027-01-15T09:00", &[aid]),
+            &meeting(
+                agri,
+                county,
+                "全县秋冬种工作推进会",
+                "2027-01-15T09:00",
+                &[aid],
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
