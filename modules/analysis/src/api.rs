@@ -1,7 +1,7 @@
 //! `/api/v1/analysis/document` (发文前评估), `/api/v1/documents/{id}/analysis` and
 //! `/api/v1/search/documents`: document intelligence.
 use crate::model::{
-    extract_text, parse_kind, Assessment, DocumentAnalysis, Kind, SearchInput, SearchPage,
+    parse_kind, read_text, Assessment, DocumentAnalysis, Kind, SearchInput, SearchPage,
 };
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 /// A draft to assess: JSON, or a multipart form with a `file` (.docx, .doc, .wps, .pdf, .ofd,
-/// .txt) and optional `kind` and `single_task` fields.
+/// .txt, or a scan — an image-only PDF, .png or .jpg — read by OCR) and optional `kind` and
+/// `single_task` fields.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessInput {
@@ -29,8 +30,12 @@ pub struct AssessInput {
     pub single_task: bool,
 }
 
-/// Reads the draft from JSON or from an uploaded file.
-async fn read_draft(req: Request, s: &AppState) -> Result<(String, Option<Kind>, bool), AppError> {
+/// A draft as read: its text, kind, whether it is a single-task document, and OCR's confidence
+/// when its text was read from a scan.
+type Draft = (String, Option<Kind>, bool, Option<u8>);
+
+/// Reads the draft from JSON or from an uploaded file (a scan by OCR).
+async fn read_draft(req: Request, s: &AppState) -> Result<Draft, AppError> {
     let ct = req
         .headers()
         .get(CONTENT_TYPE)
@@ -57,8 +62,8 @@ async fn read_draft(req: Request, s: &AppState) -> Result<(String, Option<Kind>,
             }
         }
         let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", "不能为空"))?;
-        let text = extract_text(&s.parser, &name, bytes).await?;
-        return Ok((text, parse_kind(kind.as_deref())?, single));
+        let (text, ocr) = read_text(&s.parser, &name, bytes).await?;
+        return Ok((text, parse_kind(kind.as_deref())?, single, ocr));
     }
     if !ct.starts_with("application/json") {
         return Err(AppError::bad_request(
@@ -75,6 +80,7 @@ async fn read_draft(req: Request, s: &AppState) -> Result<(String, Option<Kind>,
         input.text,
         parse_kind(input.kind.as_deref())?,
         input.single_task,
+        None,
     ))
 }
 
@@ -90,12 +96,12 @@ pub async fn assess_document(
 ) -> Result<Json<Assessment>, ApiError> {
     // Refused before the body (perhaps a 20 MB file) is read.
     jianfu_domain::policy::ensure(&actor, crate::permissions::ASSESS)?;
-    let (text, kind, single_task) = read_draft(req, &s).await?;
-    Ok(Json(
-        crate::intelligence(&s)?
-            .assess(&s.db, &actor, &text, kind, single_task)
-            .await?,
-    ))
+    let (text, kind, single_task, ocr) = read_draft(req, &s).await?;
+    let mut assessment = crate::intelligence(&s)?
+        .assess(&s.db, &actor, &text, kind, single_task)
+        .await?;
+    assessment.ocr_confidence = ocr;
+    Ok(Json(assessment))
 }
 
 /// Whether a stored document has been read yet, and what was found.

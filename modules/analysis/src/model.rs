@@ -8,7 +8,7 @@
 //! transaction as the document, so nothing is missed when the process dies).
 use crate::store::{self, AnalysisRow, QueuedDocument};
 use jianfu_core::{Actor, AppError, AppResult};
-pub use jianfu_documents::model::extract_text;
+pub use jianfu_documents::model::read_text;
 use jianfu_documents::rules::{length_limit, DocRule, LengthParams};
 use jianfu_domain::policy;
 use jianfu_domain::rules::{self, Settings};
@@ -218,6 +218,9 @@ pub struct Assessment {
     pub hidden_copy_matches: usize,
     /// The text assessed (offsets refer to it).
     pub text: String,
+    /// Set when the text was read from a scan by OCR: the mean confidence of its words, 0–100.
+    /// What was assessed is what OCR read; check it against the scan.
+    pub ocr_confidence: Option<u8>,
 }
 
 /// What the background analysis stored for a document.
@@ -705,6 +708,7 @@ impl Intelligence {
             copy_matches,
             hidden_copy_matches,
             text: text.to_string(),
+            ocr_confidence: None,
         })
     }
 

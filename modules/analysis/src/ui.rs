@@ -1,7 +1,7 @@
 //! 发文前评估 and 全文检索 pages, and the analysis panel of a document's page.
 use crate::demands::DemandView;
 use crate::model::{
-    extract_text, parse_kind, Assessment, CopyMatchView, PaddingSpan, SearchInput, SearchPage,
+    parse_kind, read_text, Assessment, CopyMatchView, PaddingSpan, SearchInput, SearchPage,
 };
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -188,18 +188,20 @@ pub async fn analysis_submit(
         }
     }
     let outcome = async {
-        let text = match file {
+        let (text, ocr) = match file {
             Some((name, bytes)) => {
-                let text = extract_text(&s.parser, &name, bytes).await?;
+                let (text, ocr) = read_text(&s.parser, &name, bytes).await?;
                 form.text.clone_from(&text);
-                text
+                (text, ocr)
             }
-            None => form.text.clone(),
+            None => (form.text.clone(), None),
         };
         let kind = parse_kind(Some(&form.kind))?;
-        crate::intelligence(&s)?
+        let mut a = crate::intelligence(&s)?
             .assess(&s.db, &id.actor, &text, kind, form.single_task)
-            .await
+            .await?;
+        a.ocr_confidence = ocr;
+        Ok::<_, AppError>(a)
     }
     .await;
     match outcome {

@@ -530,24 +530,25 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64, reason: &str) -> AppResul
     get(db, actor, id).await
 }
 
-/// The text of an uploaded .docx, .doc, .wps, .pdf (text layer), .ofd or .txt, read by the
-/// bounded parser (a worker process under memory and CPU limits, killed at its deadline; see
-/// `jianfu_parse`). A file that cannot be read, goes past a bound or holds no text gets a
-/// Chinese 422 naming `file`; a full parsing queue is a 503.
-pub async fn extract_text(
+/// The text of an uploaded .docx, .doc, .wps, .pdf, .ofd or .txt, and of a scan (an image-only
+/// PDF, a .png or .jpg) by OCR, with OCR's mean word confidence (0–100) when OCR read it; read by
+/// the bounded parser (a worker process under memory and CPU limits, killed at its deadline; see
+/// `jianfu_parse`). A file that cannot be read, goes past a bound or holds no text gets a Chinese
+/// 422 naming `file`; a full parsing queue is a 503.
+pub async fn read_text(
     parser: &jianfu_parse::Parser,
     file_name: &str,
     bytes: Bytes,
-) -> AppResult<String> {
-    let text = parser.text(file_name, bytes).await?;
-    if text.trim().is_empty() {
+) -> AppResult<(String, Option<u8>)> {
+    let read = parser.read(file_name, bytes).await?;
+    if read.text.trim().is_empty() {
         return Err(AppError::Validation {
             code: "empty_document",
             message: "文件中没有可读取的文字".into(),
             field: Some("file".into()),
         });
     }
-    Ok(text)
+    Ok((read.text, read.ocr.map(|o| o.confidence)))
 }
 
 /// What an uploaded document fills in on the form: the GB/T 9704 elements found in it.
@@ -577,15 +578,7 @@ pub async fn read_upload(
     file_name: &str,
     bytes: Bytes,
 ) -> AppResult<Prefill> {
-    let read = parser.read(file_name, bytes).await?;
-    let text = read.text;
-    if text.trim().is_empty() {
-        return Err(AppError::Validation {
-            code: "empty_document",
-            message: "文件中没有可读取的文字".into(),
-            field: Some("file".into()),
-        });
-    }
+    let (text, ocr_confidence) = read_text(parser, file_name, bytes).await?;
     let el = jianfu_text::parse_elements(&text);
     let body = el.body.clone().unwrap_or_else(|| text.clone());
     Ok(Prefill {
@@ -597,7 +590,7 @@ pub async fn read_upload(
         main_recipients: el.recipients.clone(),
         attachment_count: el.attachment_names.len(),
         body,
-        ocr_confidence: read.ocr.map(|o| o.confidence),
+        ocr_confidence,
     })
 }
 

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 both_backends!(
     a_scanned_notice_is_read_by_ocr_and_stored_only_once_checked,
+    a_scanned_draft_is_assessed_by_ocr,
     scans_past_the_bounds_are_refused_in_chinese_within_seconds,
     a_hanging_rasteriser_is_killed_at_the_deadline
 );
@@ -36,6 +37,54 @@ async fn upload(
         .await
         .expect("upload");
     (r.status(), r.text().await.expect("page"))
+}
+
+/// 发文前评估 of a scan: OCR reads it, the assessment says so and finds its demands.
+async fn a_scanned_draft_is_assessed_by_ocr(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, a) = app
+        .upload(
+            "filer",
+            "/api/v1/analysis/document",
+            "scan_notice.png",
+            SCAN_PNG.to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    let confidence = a["ocr_confidence"].as_u64().expect("read by OCR");
+    assert!((50..=100).contains(&confidence), "{a}");
+    assert!(a["text"].as_str().unwrap().contains("秋季农业生产"), "{a}");
+    assert!(a["grassroots_burdens"].as_u64().unwrap() >= 1, "{a}");
+    // A text file is no scan.
+    let (status, a) = app
+        .upload(
+            "filer",
+            "/api/v1/analysis/document",
+            "draft.txt",
+            "关于做好秋收工作的通知\n各乡镇每日报送进度。"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    assert!(a["ocr_confidence"].is_null(), "{a}");
+    // The page says the text came from a scan.
+    let c = app.browser_login("filer").await;
+    let part = reqwest::multipart::Part::bytes(SCAN_PDF.to_vec()).file_name("scan.pdf");
+    let csrf = csrf_of(&app.page(&c, "/analysis").await);
+    let r = c
+        .post(app.url(&format!("/analysis?csrf_token={csrf}")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("kind", "通知")
+                .part("file", part),
+        )
+        .send()
+        .await
+        .expect("assess");
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("正文由扫描件识别（置信度"), "{page}");
 }
 
 /// The text between `start` and `end` in the page, HTML entities of askama undone.
