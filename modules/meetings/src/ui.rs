@@ -120,7 +120,7 @@ async fn meeting_page(
                 .unwrap_or("")
                 .to_string(),
         ),
-        ("参会单位", targets_text(&s.db, &id.actor, &d.targets).await),
+        ("参会单位", targets_text(&s.db, &d.targets).await),
         ("参会人数", format!("{}人", m.attendee_count)),
         ("领导讲话", opt(m.leader_speech_minutes, "分钟")),
         ("交流发言", format!("{}人", m.exchange_speeches)),

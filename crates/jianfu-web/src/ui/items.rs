@@ -256,13 +256,15 @@ pub fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.to_string()
 }
 
-pub async fn targets_text(db: &Db, actor: &Actor, targets: &[Target]) -> String {
+/// Whom an item was sent to, in words. The names are read outside the viewer's scope: a
+/// village reading a notice sent to 各村 of the county sees the county named, not a number.
+pub async fn targets_text(db: &Db, targets: &[Target]) -> String {
     let mut parts = Vec::new();
     for t in targets {
-        let name = org::get(db, actor, t.unit_id)
-            .await
-            .map(|u| u.name)
-            .unwrap_or_else(|_| format!("单位{}", t.unit_id));
+        let name = match jianfu_store::org::get(&mut db.reader(), t.unit_id).await {
+            Ok(Some(u)) => u.name,
+            _ => format!("单位{}", t.unit_id),
+        };
         parts.push(match t.level {
             Some(l) => format!("{name}所属各{}", l.label()),
             None => name,

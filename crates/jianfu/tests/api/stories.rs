@@ -186,7 +186,7 @@ async fn a_village_opens_and_downloads_a_document_sent_to_its_villages() {
         .await;
     driver.wait_for_text("附件1 用电安全检查表.txt").await;
     let sent_to = fact(&driver, "发至").await;
-    assert!(sent_to.contains("各村"), "发至 {sent_to}");
+    assert_eq!(sent_to, "示例县所属各村（社区）", "the county is named");
     driver.screenshot("story-village-document.png").await;
 
     let downloads = tempfile::tempdir().expect("download dir");
@@ -274,6 +274,7 @@ async fn a_township_opens_a_figure_of_its_ledger_and_reaches_the_items() {
         page.contains(titles[0]) && page.contains("县农业农村局"),
         "{page}"
     );
+    assert_eq!(fact(&driver, "发至").await, "示例县所属各乡镇（街道）");
 }
 
 /// The filer imports an Excel 发文台账 of three rows from the 发文台账 page, then the very same

@@ -130,7 +130,7 @@ async fn document_page_with(
         ("载体", carrier_label(&x.carrier).to_string()),
         ("成文日期", x.issued_on.clone()),
         ("主送机关", x.main_recipients.clone().unwrap_or_default()),
-        ("发至", targets_text(&s.db, &id.actor, &d.targets).await),
+        ("发至", targets_text(&s.db, &d.targets).await),
         ("覆盖乡镇、村", format!("{}个", x.reach)),
         (
             "正文字数",

@@ -222,7 +222,7 @@ async fn item_page(
         ),
         ("审批状态", i.status_label().to_string()),
         ("依据", opt(&i.basis)),
-        ("检查对象", targets_text(&s.db, &id.actor, &d.targets).await),
+        ("检查对象", targets_text(&s.db, &d.targets).await),
         ("时间窗口", model::dates_text(&i.window_from, &i.window_to)),
         (
             "进驻时间",
