@@ -116,6 +116,21 @@ async fn set_value(driver: &Driver, css: &str, value: &str) {
         .await;
 }
 
+/// Opens the warning whose link on the item's page reads `text`.
+async fn click_warning(driver: &Driver, text: &str) {
+    let href = driver
+        .script(&format!(
+            "var a = Array.from(document.querySelectorAll('a[href^=\"/warnings/\"]')).find(function (a) {{ return a.textContent.indexOf('{text}') >= 0; }}); \
+             return a ? a.getAttribute('href') : null;"
+        ))
+        .await;
+    let href = href
+        .as_str()
+        .unwrap_or_else(|| panic!("no warning “{text}” on the page"))
+        .to_string();
+    driver.click(&format!("a[href='{href}']")).await;
+}
+
 /// Files a 通知 of `issuer` through the API, as the filer, to the county's units of `level`.
 async fn file_notice(app: &TestApp, issuer: i64, level: &str, title: &str, body: &str) -> i64 {
     let county = app.unit_id("示例县").await;
@@ -422,13 +437,7 @@ async fn a_document_demanding_daily_zero_reports_and_a_veto_shows_both_warnings_
     .await;
     assert!(!page.contains("正文分析中"), "{page}");
     driver.screenshot("story-analysis.png").await;
-    let link = driver
-        .script(&format!(
-            "return Array.from(document.querySelectorAll('a[href^=\"/warnings/\"]')).find(function (a) {{ return a.textContent.indexOf('{zero}') >= 0; }}).getAttribute('href');"
-        ))
-        .await;
-    let link = link.as_str().expect("a link to the warning").to_string();
-    driver.click(&format!("a[href='{link}']")).await;
+    click_warning(&driver, zero).await;
     let warning = driver.wait_for_text("处理记录").await;
     assert!(
         warning.contains("无火点的实行零报告") && warning.contains("违规"),
@@ -490,7 +499,7 @@ async fn a_threshold_tried_and_restored_leaves_the_acknowledged_warning_acknowle
     let filer = signed_in(&app, "filer").await;
     filer.goto(&app.url(&format!("/documents/{doc}"))).await;
     filer.wait_for_text("超过通知上限3000字").await;
-    filer.click("a[href^='/warnings/']").await;
+    click_warning(&filer, "超过通知上限3000字").await;
     filer.wait_for_text("处理记录").await;
     let url = filer.cmd("GET", "/url", Value::Null).await;
     let url = url.as_str().expect("url").to_string();
