@@ -139,12 +139,16 @@ fn channel_of(name: &str) -> AppResult<&'static burden::Channel> {
     burden::channel(name).ok_or_else(|| AppError::invalid("channel", "不是平台登记的负担类别"))
 }
 
-/// Titles and links of a page of spine rows.
-async fn behind(conn: &mut Conn, lines: Vec<ItemLine>) -> AppResult<Vec<BehindItem>> {
+/// The titles of some channels' items, from each channel's item table, one `IN (…)` per channel
+/// and 500 ids.
+pub async fn titles(
+    conn: &mut Conn,
+    items: &[(&str, i64)],
+) -> AppResult<HashMap<(String, i64), String>> {
     let mut titles: HashMap<(String, i64), String> = HashMap::new();
     let mut by_channel: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-    for l in &lines {
-        by_channel.entry(&l.channel).or_default().push(l.item_id);
+    for (channel, id) in items {
+        by_channel.entry(channel).or_default().push(*id);
     }
     for (channel, ids) in by_channel {
         if let Some(table) = table_of(channel) {
@@ -155,6 +159,16 @@ async fn behind(conn: &mut Conn, lines: Vec<ItemLine>) -> AppResult<Vec<BehindIt
             }
         }
     }
+    Ok(titles)
+}
+
+/// Titles and links of a page of spine rows.
+async fn behind(conn: &mut Conn, lines: Vec<ItemLine>) -> AppResult<Vec<BehindItem>> {
+    let refs: Vec<(&str, i64)> = lines
+        .iter()
+        .map(|l| (l.channel.as_str(), l.item_id))
+        .collect();
+    let mut titles = titles(conn, &refs).await?;
     Ok(lines
         .into_iter()
         .map(|l| {

@@ -596,6 +596,8 @@ pub struct RecordLink {
     pub channel: String,
     pub id: i64,
     pub openable: bool,
+    /// Its title, for a record the viewer may open.
+    pub title: Option<String>,
 }
 
 /// Most records of one warning listed with their access.
@@ -618,7 +620,19 @@ async fn record_links(
             channel,
             id,
             openable,
+            title: None,
         });
+    }
+    let open: Vec<(&str, i64)> = out
+        .iter()
+        .filter(|r| r.openable)
+        .map(|r| (r.channel.as_str(), r.id))
+        .collect();
+    let mut titles = crate::ledger_items::titles(conn, &open).await?;
+    for r in &mut out {
+        if r.openable {
+            r.title = titles.remove(&(r.channel.clone(), r.id));
+        }
     }
     Ok(out)
 }

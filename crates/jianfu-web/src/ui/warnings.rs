@@ -272,7 +272,12 @@ async fn warning_page(
                 let channel = jianfu_domain::burden::channel(&r.channel);
                 let noun = channel.map_or("记录", |c| c.noun);
                 let href = channel.filter(|_| r.openable).map(|c| c.href(r.id));
-                (href, format!("{noun} {}", r.id))
+                let name = match &r.title {
+                    Some(t) if r.channel == "documents" => format!("{noun}《{t}》"),
+                    Some(t) => format!("{noun}“{t}”"),
+                    None => format!("一份{noun}"),
+                };
+                (href, name)
             })
             .collect(),
         events: d

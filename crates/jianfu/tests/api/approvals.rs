@@ -291,6 +291,13 @@ async fn a_document_to_schools_cites_its_heads_sign_off(backend: Backend) {
         .find(|w| names_record(w, "documents", did))
         .unwrap();
     assert!(w["subject"].as_str().unwrap().contains("审批记录"), "{w}");
+    // Its page names the document by its title, not a number.
+    let c = app.browser_login("filer_edu").await;
+    let page = app.page(&c, &format!("/warnings/{}", w["id"])).await;
+    assert!(
+        page.contains("文件《关于做好寒假安全教育的通知》"),
+        "{page}"
+    );
 
     let a = apply(
         &app,
