@@ -140,6 +140,16 @@ pub async fn readable(
         || store::reaches_within(conn, channel, item_id, root).await?)
 }
 
+/// Whether the actor reads an item because it reached it (a unit of its records root was among
+/// its targets), not because its records root holds the issuer: what it received.
+pub async fn received(
+    conn: &mut jianfu_store::Conn,
+    actor: &Actor,
+    issuer_id: i64,
+) -> AppResult<bool> {
+    Ok(!actor.is_system() && !org::is_within(conn, policy::records_root(actor), issuer_id).await?)
+}
+
 /// [`readable`], or a refusal.
 pub async fn ensure_readable(
     conn: &mut jianfu_store::Conn,

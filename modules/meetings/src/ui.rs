@@ -177,7 +177,9 @@ async fn meeting_page(
         body: String::new(),
         panels: vec![withdrawal.render().map_err(AppError::internal)?],
         pending_checks: None,
-    };
+    }
+    .seen_from(&s.db, &id.actor, m.organizer_id)
+    .await?;
     let status = if withdraw_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

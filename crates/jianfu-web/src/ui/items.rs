@@ -152,6 +152,23 @@ pub struct ItemPage {
     pub pending_checks: Option<&'static str>,
 }
 
+impl ItemPage {
+    /// An item the viewer received (issued outside its records) leads back to its burden ledger
+    /// (负担台账), where it found it, not to the issuers' list it is not in.
+    pub async fn seen_from(
+        mut self,
+        db: &Db,
+        actor: &Actor,
+        issuer_id: i64,
+    ) -> AppResult<ItemPage> {
+        if jianfu_domain::burden::received(&mut db.reader(), actor, issuer_id).await? {
+            self.base = "/burden";
+            self.list_title = "负担台账（收到的事项）";
+        }
+        Ok(self)
+    }
+}
+
 /// The 作废 panel of an item's page: the withdrawal (when, by whom, why) of a withdrawn item, or,
 /// for who may withdraw it, the form that asks why.
 #[derive(Template)]

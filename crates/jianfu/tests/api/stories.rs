@@ -199,7 +199,9 @@ async fn a_village_opens_and_downloads_a_document_sent_to_its_villages() {
     driver
         .click(&format!("table.grid a[href='/documents/{doc}']"))
         .await;
-    driver.wait_for_text("附件1 用电安全检查表.txt").await;
+    let page = driver.wait_for_text("附件1 用电安全检查表.txt").await;
+    // Back leads to where the village found it, not to the county's issuers' list.
+    assert!(page.contains("负担台账（收到的事项） ›"), "{page}");
     let sent_to = fact(&driver, "发至").await;
     assert_eq!(sent_to, "示例县所属各村（社区）", "the county is named");
     driver.screenshot("story-village-document.png").await;
@@ -433,7 +435,7 @@ async fn a_document_demanding_daily_zero_reports_and_a_veto_shows_both_warnings_
     hold.set(false);
     // Read once the page no longer says 分析中 (a second reading may still be queued when the
     // first one's warnings are already stored).
-    let page = wait_until(&driver, 60, Some(&url), "both warnings shown, read", |t| {
+    wait_until(&driver, 60, Some(&url), "both warnings shown, read", |t| {
         t.contains(zero) && t.contains(veto) && !t.contains("正文分析中")
     })
     .await;

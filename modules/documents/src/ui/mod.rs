@@ -224,7 +224,9 @@ async fn document_page_with(
         body: d.body.clone(),
         panels,
         pending_checks: unread.then_some(reading::UNREAD_NOTE),
-    };
+    }
+    .seen_from(&s.db, &id.actor, x.issuer_id)
+    .await?;
     Ok((status, render(&page)?).into_response())
 }
 

@@ -254,19 +254,23 @@ async fn item_page(
     }
     .render()
     .map_err(|e| PageError(AppError::internal(e)))?;
-    render(&ItemPage {
-        chrome: Chrome::new(&id, "/inspections", i.title.clone()),
-        base: "/inspections",
-        list_title: "督查检查考核",
-        title: i.title.clone(),
-        saved: uri.query().is_some_and(|q| q.contains("saved=1")),
-        warnings: item_warnings(&s.db, &id.actor, i.organizer_id, crate::CHANNEL.name, i.id)
-            .await?,
-        facts,
-        body: String::new(),
-        panels: vec![panels],
-        pending_checks: None,
-    })
+    render(
+        &ItemPage {
+            chrome: Chrome::new(&id, "/inspections", i.title.clone()),
+            base: "/inspections",
+            list_title: "督查检查考核",
+            title: i.title.clone(),
+            saved: uri.query().is_some_and(|q| q.contains("saved=1")),
+            warnings: item_warnings(&s.db, &id.actor, i.organizer_id, crate::CHANNEL.name, i.id)
+                .await?,
+            facts,
+            body: String::new(),
+            panels: vec![panels],
+            pending_checks: None,
+        }
+        .seen_from(&s.db, &id.actor, i.organizer_id)
+        .await?,
+    )
 }
 
 /// The decision form of an item's page or the review list.
