@@ -255,7 +255,7 @@ async fn warning_page(
         axum::http::StatusCode::OK
     };
     let page = WarningPage {
-        chrome: Chrome::new(id, "/warnings", format!("预警 {}", d.warning.id)),
+        chrome: Chrome::new(id, "/warnings", format!("预警：{}", d.warning.subject)),
         severity_label: severity_label(&d.warning.severity),
         status_label: warnings::status_label(&d.warning.status),
         unit_name,
