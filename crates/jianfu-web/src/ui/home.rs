@@ -22,6 +22,8 @@ struct HomePage {
     audit_count: Option<i64>,
     /// Warnings still to be dealt with in the user's view (a filer: its own unit's).
     open_warnings: i64,
+    /// Applications waiting for the office's decision (待审批), for who may decide them.
+    pending_approvals: Option<i64>,
     can_manage_users: bool,
     /// The dashboard's figures for the charts (JSON), when the user may see the ledger.
     dashboard_json: Option<String>,
@@ -117,6 +119,25 @@ pub async fn home(
     )
     .await?
     .total;
+    let pending_approvals = match can(actor, Action::DecideApproval) {
+        true => Some(
+            jianfu_domain::approvals::list(
+                &s.db,
+                actor,
+                jianfu_domain::approvals::ListFilter {
+                    status: Some("pending".into()),
+                    ..Default::default()
+                },
+                Page {
+                    page: 1,
+                    per_page: 1,
+                },
+            )
+            .await?
+            .total,
+        ),
+        false => None,
+    };
     let audit_count = match can(actor, Action::ViewAudit) {
         true => Some(
             audit::list(
@@ -165,6 +186,7 @@ pub async fn home(
         user_count,
         audit_count,
         open_warnings,
+        pending_approvals,
         can_manage_users: can(actor, Action::ManageUsers),
         dashboard_json,
         year,

@@ -450,6 +450,15 @@ async fn the_approval_pages_apply_and_decide(backend: Backend) {
 
     // The office sees it pending in its list and approves it on its page.
     let s = app.browser_login("supervisor").await;
+    let home = app.page(&s, "/").await;
+    assert!(
+        home.contains("href=\"/approvals?status=pending\"><span class=\"figure\">1</span><span class=\"label\">待审批申请"),
+        "{home}"
+    );
+    assert!(
+        !app.page(&c, "/").await.contains("待审批申请"),
+        "the filer decides nothing"
+    );
     let list = app.page(&s, "/approvals?status=pending").await;
     assert!(list.contains("全县防汛工作会议"), "{list}");
     let page = app.page(&s, &format!("/approvals/{aid}")).await;
