@@ -523,7 +523,13 @@ fn decided_on(a: &ApprovalRow) -> Option<NaiveDate> {
 
 /// Makes `ids` the approvals the item cites (after [`check_cited`], in the same transaction).
 pub async fn cite(tx: &mut Tx, channel: &str, item_id: i64, ids: &[i64]) -> AppResult<()> {
-    store::cite(tx, channel, item_id, ids).await?;
+    if store::cite(tx, channel, item_id, ids).await? < ids.len() {
+        // Another item cited one of them between the check and now.
+        return Err(AppError::conflict(
+            "approval_ids",
+            "所引用的审批已被其他事项使用，请重新选择",
+        ));
+    }
     Ok(())
 }
 

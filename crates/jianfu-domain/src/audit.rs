@@ -49,14 +49,16 @@ pub fn json<T: Serialize + ?Sized>(record: &T) -> AppResult<Value> {
 
 /// Appends an entry inside the caller's transaction, so the write and its record commit together.
 /// The entry is signed with the key of the handle the transaction was begun on; a handle
-/// without a key cannot record.
+/// without a key cannot record. It takes its place in the chain when the transaction commits
+/// ([`Tx::defer_audit`]), so the chain's head is locked only for the commit.
 pub async fn record(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> AppResult<()> {
-    let key = tx.audit_key().cloned().ok_or_else(|| {
-        AppError::internal("the database handle has no audit key: the entry cannot be signed")
-    })?;
-    let (seq, prev_hash) = store::claim_next(tx).await?;
-    let mut e = AuditEntryRow {
-        seq,
+    if tx.audit_key().is_none() {
+        return Err(AppError::internal(
+            "the database handle has no audit key: the entry cannot be signed",
+        ));
+    }
+    let entry = AuditEntryRow {
+        seq: 0,
         at: jianfu_core::time::now(),
         actor_id: (!actor.is_system()).then_some(actor.user_id),
         actor_name: if actor.is_system() {
@@ -71,17 +73,20 @@ pub async fn record(tx: &mut Tx, actor: &Actor, c: Change<'_>) -> AppResult<()> 
         before_digest: c.before.map(digest),
         after_digest: c.after.map(digest),
         summary: c.summary,
-        prev_hash,
+        prev_hash: String::new(),
         hash: String::new(),
     };
-    e.hash = keyed_entry_hash(&key, &e);
     // The records themselves beside their digests: the page says what changed in words, and
     // `verify` checks them against the digests the hash signs.
     let records = AuditRecords {
         before_json: c.before.map(Value::to_string),
         after_json: c.after.map(Value::to_string),
     };
-    store::append(tx, &e, &records).await?;
+    tx.defer_audit(store::PendingEntry {
+        entry,
+        records,
+        sign: keyed_entry_hash,
+    });
     Ok(())
 }
 

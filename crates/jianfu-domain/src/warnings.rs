@@ -55,6 +55,7 @@ pub async fn evaluate(
     packs: &[&'static RulePack],
 ) -> AppResult<Outcome> {
     let started = std::time::Instant::now();
+    store::lock_region(tx, scope.region_id).await?;
     let settings = Settings::from_overrides(&store::settings(tx, scope.region_id).await?);
     let mut outcome = Outcome::default();
     for pack in packs {

@@ -110,8 +110,14 @@ pub async fn cited_by(
     .await
 }
 
-/// Makes `ids` the approvals an item cites, releasing those it cited before.
-pub async fn cite(tx: &mut Tx, channel: &str, item_id: i64, ids: &[i64]) -> Result<(), StoreError> {
+/// Makes `ids` the approvals an item cites, releasing those it cited before. Returns how many
+/// of `ids` it now cites: fewer when another item took one meanwhile.
+pub async fn cite(
+    tx: &mut Tx,
+    channel: &str,
+    item_id: i64,
+    ids: &[i64],
+) -> Result<usize, StoreError> {
     tx.execute(
         &Q::new("UPDATE approvals SET item_id = NULL WHERE channel = $1 AND item_id = $2")
             .bind(channel)
@@ -119,16 +125,15 @@ pub async fn cite(tx: &mut Tx, channel: &str, item_id: i64, ids: &[i64]) -> Resu
     )
     .await?;
     if ids.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let mut q = Q::new("UPDATE approvals SET item_id = ");
     let p = q.arg(item_id);
     q.push(&p);
-    q.push(" WHERE id IN (");
+    q.push(" WHERE item_id IS NULL AND status = 'approved' AND id IN (");
     q.push_list(ids.iter().copied());
     q.push(")");
-    tx.execute(&q).await?;
-    Ok(())
+    Ok(tx.execute(&q).await? as usize)
 }
 
 /// The list's filter. `within`: only applications of units in this subtree; `unit`: of this unit.

@@ -19,6 +19,33 @@ pub struct AuditEntryRow {
     pub hash: String,
 }
 
+/// An audit entry recorded in a transaction, stored at its commit ([`Tx::defer_audit`]): its
+/// `seq`, `prev_hash` and `hash` are filled then, by `sign` (the domain's keyed hash).
+pub struct PendingEntry {
+    pub entry: AuditEntryRow,
+    pub records: AuditRecords,
+    pub sign: fn(&crate::db::AuditKey, &AuditEntryRow) -> String,
+}
+
+/// Chains and stores a pending entry: the next number, the head's hash, its own keyed hash.
+pub(crate) async fn chain(tx: &mut Tx, p: PendingEntry) -> Result<(), StoreError> {
+    let key = tx
+        .audit_key()
+        .cloned()
+        .ok_or_else(|| StoreError::Audit("the database handle has no audit key".into()))?;
+    let PendingEntry {
+        mut entry,
+        records,
+        sign,
+    } = p;
+    let (seq, prev_hash) = claim_next(tx).await?;
+    entry.seq = seq;
+    entry.prev_hash = prev_hash;
+    entry.at = jianfu_core::time::now();
+    entry.hash = sign(&key, &entry);
+    append(tx, &entry, &records).await
+}
+
 const COLS: &str = "seq, at, actor_id, actor_name, action, entity, entity_id, region_id, before_digest, after_digest, summary, prev_hash, hash";
 
 /// Takes the next sequence number. The UPDATE holds the head row's lock until commit,

@@ -30,6 +30,8 @@ pub enum StoreError {
     },
     #[error("数据库错误：{0}")]
     Sql(#[from] sqlx::Error),
+    #[error("审计记录无法签名：{0}")]
+    Audit(String),
 }
 
 impl StoreError {
@@ -425,6 +427,8 @@ impl Conn {
 pub struct Tx {
     conn: Conn,
     audit_key: Option<AuditKey>,
+    /// Audit entries recorded in this transaction, chained and stored at commit.
+    audit: Vec<crate::audit::PendingEntry>,
 }
 
 impl std::ops::Deref for Tx {
@@ -445,7 +449,19 @@ impl Tx {
         self.audit_key.as_ref()
     }
 
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Records an audit entry of this transaction. It takes its place in the chain (its number,
+    /// the hash before it, its own keyed hash) at [`Tx::commit`], just before the commit: the
+    /// chain's head row is locked only that long, not for the whole write (on PostgreSQL
+    /// concurrent writers would otherwise queue behind it from their first audit entry on).
+    pub fn defer_audit(&mut self, entry: crate::audit::PendingEntry) {
+        self.audit.push(entry);
+    }
+
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.audit);
+        for p in pending {
+            crate::audit::chain(&mut self, p).await?;
+        }
         match self.conn {
             Conn::SqliteTx(t) => t.commit().await?,
             Conn::PgTx(t) => t.commit().await?,
@@ -561,6 +577,7 @@ impl Db {
         Ok(Tx {
             conn,
             audit_key: self.audit_key.clone(),
+            audit: Vec::new(),
         })
     }
 

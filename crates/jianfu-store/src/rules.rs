@@ -38,6 +38,19 @@ pub struct RuleSetting {
 
 /// Overrides that apply to a region: its own and those of the regions above it, top first,
 /// so that a county's setting wins over its city's and the city's over the province's.
+/// Keeps the region's warnings to this transaction until it ends: two writes that evaluate the
+/// same region's rules reconcile its warnings one after the other (both would otherwise raise
+/// the same new warning). On PostgreSQL a transaction-scoped advisory lock keyed by the region;
+/// SQLite has a single writer already.
+pub async fn lock_region(tx: &mut Tx, region: i64) -> Result<(), StoreError> {
+    if tx.backend() == crate::db::Backend::Postgres {
+        // The high bits name this use of advisory locks, the low bits the region.
+        tx.execute(&Q::new("SELECT pg_advisory_xact_lock($1)").bind((1_i64 << 40) | region))
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn settings(conn: &mut Conn, region: i64) -> Result<Vec<RuleSetting>, StoreError> {
     conn.fetch_all(
         &Q::new(
