@@ -180,8 +180,14 @@ impl From<ApprovalRow> for Approval {
             status: r.status,
             applied_by: r.applied_by_name.unwrap_or_default(),
             applied_by_id: r.applied_by,
-            applied_on: beijing_day(&r.applied_at).unwrap_or_default(),
-            decided_on: r.decided_at.as_deref().and_then(beijing_day),
+            applied_on: beijing_day(&r.applied_at)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            decided_on: r
+                .decided_at
+                .as_deref()
+                .and_then(beijing_day)
+                .map(|d| d.to_string()),
             applied_at: r.applied_at,
             decided_by: r.decided_by_name,
             decided_at: r.decided_at,
@@ -274,20 +280,17 @@ pub async fn apply(db: &Db, actor: &Actor, input: ApprovalInput) -> AppResult<Ap
 
 /// Whether the actor may decide this application: the office in its scope; a head's sign-off
 /// also another account of the issuing unit. Nobody decides their own application.
-fn may_decide(actor: &Actor, a: &ApprovalRow) -> bool {
-    if a.kind == Kind::HeadSignoff.as_str()
+fn may_decide(actor: &Actor, kind: &str, unit_id: i64) -> bool {
+    (kind == Kind::HeadSignoff.as_str()
         && matches!(actor.role, Role::Filer | Role::Grassroots)
-        && actor.unit_id == a.unit_id
-    {
-        return true;
-    }
-    policy::can(actor, Action::DecideApproval)
+        && actor.unit_id == unit_id)
+        || policy::can(actor, Action::DecideApproval)
 }
 
 pub async fn decide(db: &Db, actor: &Actor, id: i64, input: DecisionInput) -> AppResult<Approval> {
     let mut tx = db.begin().await?;
     let a = visible(&mut tx, actor, id).await?;
-    if !may_decide(actor, &a) {
+    if !may_decide(actor, &a.kind, a.unit_id) {
         return Err(AppError::forbidden());
     }
     if a.applied_by == actor.user_id {
@@ -377,10 +380,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Approval> {
 pub fn may_decide_now(actor: &Actor, a: &Approval) -> bool {
     a.status == "pending"
         && a.applied_by_id != actor.user_id
-        && ((a.approval_kind == Kind::HeadSignoff.as_str()
-            && matches!(actor.role, Role::Filer | Role::Grassroots)
-            && actor.unit_id == a.unit_id)
-            || policy::can(actor, Action::DecideApproval))
+        && may_decide(actor, &a.approval_kind, a.unit_id)
 }
 
 /// Filter of `GET /api/v1/approvals`.
@@ -510,15 +510,13 @@ pub async fn check_cited(
     Ok(granted)
 }
 
-fn beijing_day(ts: &str) -> Option<String> {
-    let t = jianfu_core::time::parse_ts(ts)?;
-    Some(jianfu_core::time::beijing_date(t).to_string())
+fn beijing_day(ts: &str) -> Option<NaiveDate> {
+    jianfu_core::time::parse_ts(ts).map(jianfu_core::time::beijing_date)
 }
 
 /// The Beijing day an approval was decided.
 fn decided_on(a: &ApprovalRow) -> Option<NaiveDate> {
-    let t = jianfu_core::time::parse_ts(a.decided_at.as_deref()?)?;
-    Some(jianfu_core::time::beijing_date(t))
+    beijing_day(a.decided_at.as_deref()?)
 }
 
 /// Makes `ids` the approvals the item cites (after [`check_cited`], in the same transaction).

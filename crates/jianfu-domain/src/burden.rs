@@ -134,10 +134,8 @@ pub async fn readable(
     item_id: i64,
     issuer_id: i64,
 ) -> AppResult<bool> {
-    let root = policy::records_root(actor);
-    Ok(actor.is_system()
-        || org::is_within(conn, root, issuer_id).await?
-        || store::reaches_within(conn, channel, item_id, root).await?)
+    Ok(!received(conn, actor, issuer_id).await?
+        || store::reaches_within(conn, channel, item_id, policy::records_root(actor)).await?)
 }
 
 /// Whether the actor reads an item because it reached it (a unit of its records root was among

@@ -12,7 +12,7 @@ use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
     approval_options, approvals_fact, fields, file, filing_units, item_warnings, list_query, mark,
-    target_options, targets_text, yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm,
+    plan_fact, target_options, targets_text, yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm,
     WithdrawPanel,
 };
 use jianfu_web::ui::{render, Chrome, FormBody};
@@ -147,14 +147,7 @@ async fn meeting_page(
         ),
         (
             "年度计划立项、计划外审批",
-            if d.approvals
-                .iter()
-                .any(|a| a.approval_kind == Kind::OutOfPlan.as_str())
-            {
-                approvals_fact(&d.approvals, Kind::OutOfPlan, &m.held_on)
-            } else {
-                approvals_fact(&d.approvals, Kind::Plan, &m.held_on)
-            },
+            plan_fact(&d.approvals, &m.held_on),
         ),
     ];
     let withdrawal = WithdrawPanel::of(

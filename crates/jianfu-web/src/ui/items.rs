@@ -511,6 +511,19 @@ pub fn approvals_fact(cited: &[approvals::Approval], kind: approvals::Kind, day:
     }
 }
 
+/// An item's plan line: its 计划外 approval when it cites one, else its 立项.
+pub fn plan_fact(cited: &[approvals::Approval], day: &str) -> String {
+    let out_of_plan = cited
+        .iter()
+        .any(|a| a.approval_kind == approvals::Kind::OutOfPlan.as_str());
+    let kind = if out_of_plan {
+        approvals::Kind::OutOfPlan
+    } else {
+        approvals::Kind::Plan
+    };
+    approvals_fact(cited, kind, day)
+}
+
 pub fn mark<T: ToString + Clone>(
     opts: Vec<(T, String)>,
     chosen: &[&str],

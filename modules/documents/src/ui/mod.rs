@@ -9,13 +9,13 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use jianfu_core::AppError;
-use jianfu_domain::approvals::{Approval, Kind};
+use jianfu_domain::approvals::Kind;
 use jianfu_web::auth::{Identity, PageUser};
 use jianfu_web::error::PageError;
 use jianfu_web::extract::IdPath;
 use jianfu_web::ui::items::{
     approval_options, approvals_fact, fields, file, filing_units, item_warnings, list_query, mark,
-    target_options, targets_text, yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm,
+    plan_fact, target_options, targets_text, yes_no, ItemPage, ItemRow, ItemsPage, WithdrawForm,
     WithdrawPanel,
 };
 use jianfu_web::ui::{render, Chrome, FormBody};
@@ -150,7 +150,7 @@ async fn document_page_with(
         ("发往学校、医院", yes_no(x.to_schools_hospitals)),
         (
             "年度计划立项、计划外审批",
-            approvals_fact(&d.approvals, plan_kind(&d.approvals), &x.issued_on),
+            plan_fact(&d.approvals, &x.issued_on),
         ),
         (
             "主要负责同志签发",
@@ -453,18 +453,6 @@ fn parse_document(f: &DocumentForm) -> Result<DocumentInput, AppError> {
         attachment_count: fields::int("attachment_count", &f.attachment_count)?.unwrap_or(0),
         char_count: None,
     })
-}
-
-/// The plan approval an item cites: its 计划外 approval when it has one, else its 立项.
-fn plan_kind(cited: &[Approval]) -> Kind {
-    if cited
-        .iter()
-        .any(|a| a.approval_kind == Kind::OutOfPlan.as_str())
-    {
-        Kind::OutOfPlan
-    } else {
-        Kind::Plan
-    }
 }
 
 /// The form as filed: its document, and whether OCR read its body and the filer checked it.
