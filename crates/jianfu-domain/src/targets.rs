@@ -319,7 +319,7 @@ pub fn yes() -> bool {
 
 /// A channel's item input as the platform saves it: each module implements this once for its
 /// input type, and [`save`] is the one path of every item write.
-pub trait ItemInput: Sized + Send {
+pub trait ItemInput: Sized + Send + 'static {
     /// The channel the item belongs to (its rules are re-evaluated after the write).
     const CHANNEL: &'static str;
     /// What the API answers with after the write.
@@ -353,25 +353,30 @@ pub async fn save<I: ItemInput>(
 }
 
 /// [`save`] without reading the item back: returns its id (a filing form redirects to its page).
+/// Runs on the database's writer ([`jianfu_store::Db::write`]).
 pub async fn record<I: ItemInput>(
     db: &jianfu_store::Db,
     actor: &Actor,
     id: Option<i64>,
     input: I,
 ) -> AppResult<i64> {
-    let mut tx = db.begin().await?;
-    let written = input.write(&mut tx, actor, id).await?;
-    let dates = written.focus.dates.clone();
-    crate::warnings::evaluate_after_write(
-        &mut tx,
-        I::CHANNEL,
-        written.region_id,
-        &dates,
-        Some(written.focus),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(written.id)
+    let (handle, actor) = (db.clone(), actor.clone());
+    db.write(async move {
+        let mut tx = handle.begin().await?;
+        let written = input.write(&mut tx, &actor, id).await?;
+        let dates = written.focus.dates.clone();
+        crate::warnings::evaluate_after_write(
+            &mut tx,
+            I::CHANNEL,
+            written.region_id,
+            &dates,
+            Some(written.focus),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written.id)
+    })
+    .await
 }
 
 /// What a write of a burden item did, for the rule evaluation that follows it.

@@ -55,7 +55,7 @@ pub async fn evaluate(
     packs: &[&'static RulePack],
 ) -> AppResult<Outcome> {
     let started = std::time::Instant::now();
-    store::lock_region(tx, scope.region_id).await?;
+    store::lock(tx, &lock_keys(&scope, packs)).await?;
     let settings = Settings::from_overrides(&store::settings(tx, scope.region_id).await?);
     let mut outcome = Outcome::default();
     for pack in packs {
@@ -71,6 +71,38 @@ pub async fn evaluate(
         "rules evaluated"
     );
     Ok(outcome)
+}
+
+/// The advisory locks of an evaluation (`store::lock`): a pack evaluated for a write it
+/// re-evaluates subject by subject ([`RulePack::keyed_focus`]) shares its region's lock and
+/// takes one per record, unit and group of the write; any other evaluation of a pack takes its
+/// region's lock alone. Keys are hashes of the pack, the region and the subject.
+fn lock_keys(scope: &Scope, packs: &[&'static RulePack]) -> Vec<(i64, bool)> {
+    let region = scope.region_id;
+    let mut keys = Vec::new();
+    for pack in packs {
+        let key = |subject: &str| lock_key(&format!("{}|{region}|{subject}", pack.name));
+        match pack.keyed_focus.and_then(|c| scope.focus_on(c)) {
+            Some(f) => {
+                keys.push((key("region"), false));
+                keys.extend(f.records.iter().map(|r| (key(&format!("record:{r}")), true)));
+                keys.extend(f.units.iter().map(|u| (key(&format!("unit:{u}")), true)));
+                keys.extend(f.groups.iter().map(|g| (key(&format!("group:{g}")), true)));
+            }
+            None => keys.push((key("region"), true)),
+        }
+    }
+    keys
+}
+
+/// A stable 64-bit key (FNV-1a): every server process of one database must compute the same.
+fn lock_key(name: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
 }
 
 /// The live warnings of a pack that an evaluation covers.
@@ -255,6 +287,9 @@ pub async fn run_all(db: &Db) -> AppResult<Outcome> {
     for (region, years) in regions {
         total.add(run_region(db, region, with_next(years)).await?);
     }
+    // A full run may raise thousands of warnings at once: without fresh statistics PostgreSQL
+    // keeps planning the warning lookups of every later write as if the table were small.
+    store::analyze_warnings(db).await?;
     Ok(total)
 }
 

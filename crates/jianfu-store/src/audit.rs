@@ -73,13 +73,22 @@ pub struct AuditListRow {
     pub records: AuditRecords,
 }
 
+/// Appends an entry and moves the chain's head to it. On PostgreSQL one statement (the head row
+/// stays locked until commit, and every other write waits that long for it).
 pub async fn append(
     tx: &mut Tx,
     e: &AuditEntryRow,
     records: &AuditRecords,
 ) -> Result<(), StoreError> {
+    let insert = format!("INSERT INTO audit_log ({COLS}, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+    let postgres = tx.backend() == crate::Backend::Postgres;
+    let sql = if postgres {
+        format!("WITH appended AS ({insert}) UPDATE audit_head SET hash = $13 WHERE id = 1")
+    } else {
+        insert
+    };
     tx.execute(
-        &Q::new(format!("INSERT INTO audit_log ({COLS}, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"))
+        &Q::new(sql)
             .bind(e.seq)
             .bind(e.at.as_str())
             .bind(e.actor_id)
@@ -97,8 +106,10 @@ pub async fn append(
             .bind(records.after_json.clone()),
     )
     .await?;
-    tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str()))
-        .await?;
+    if !postgres {
+        tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str()))
+            .await?;
+    }
     Ok(())
 }
 

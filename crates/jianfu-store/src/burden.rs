@@ -615,6 +615,18 @@ async fn drop_postgres_keys(tx: &mut Tx, tables: &[&str]) -> Result<Vec<String>,
     Ok(rebuild)
 }
 
+/// After a bulk load has committed: on PostgreSQL, `VACUUM` marks the loaded pages all-visible,
+/// so that the counts and the ledger answered from an index alone need not visit the table rows
+/// (as on a database autovacuum has been through; until then every row is checked). SQLite
+/// needs nothing.
+pub async fn vacuum_after_load(db: &crate::Db, item_tables: &[&'static str]) -> Result<(), StoreError> {
+    if db.backend() == crate::Backend::Postgres {
+        let tables = loaded_tables(item_tables).join(", ");
+        db.raw_script(&format!("VACUUM {tables}")).await?;
+    }
+    Ok(())
+}
+
 /// After a bulk load: rebuilds what [`before_bulk_load`] dropped, moves PostgreSQL's identity
 /// sequences past the explicit ids, and refreshes the planner's statistics on both backends
 /// (without them PostgreSQL plans the ledger query as if the tables were empty).

@@ -32,6 +32,8 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("审计记录无法签名：{0}")]
     Audit(String),
+    #[error("写入线程出错：{0}")]
+    Writer(String),
 }
 
 impl StoreError {
@@ -569,6 +571,31 @@ impl Db {
         }
     }
 
+    /// Runs `work`, a write that begins and commits its own transaction, where it holds the
+    /// writer for the shortest time. SQLite has one writer connection, held from `begin` to
+    /// commit, and each statement hands its result back to the writing task: on a busy server
+    /// that task waited behind every other request's for a turn on the runtime's threads, once
+    /// per statement, and the writer sat idle meanwhile. So on SQLite writes run on a thread of
+    /// their own whose runtime has no other work. On PostgreSQL, whose connections' I/O the main
+    /// runtime drives and whose writes run side by side, `work` runs where it is.
+    pub async fn write<F, T, E>(&self, work: F) -> Result<T, E>
+    where
+        F: std::future::Future<Output = Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        if self.backend() == Backend::Postgres {
+            return work.await;
+        }
+        match writer() {
+            Ok(handle) => handle
+                .spawn(work)
+                .await
+                .map_err(|e| E::from(StoreError::Writer(e.to_string())))?,
+            Err(e) => Err(E::from(StoreError::Writer(e.clone()))),
+        }
+    }
+
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let conn = match &self.pools {
             Pools::Sqlite { write, .. } => Conn::SqliteTx(write.begin().await?),
@@ -629,6 +656,27 @@ impl Db {
             Pools::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// The writer thread's runtime (see [`Db::write`]), started with the first write: one
+/// thread for the process, which runs until the process ends.
+fn writer() -> Result<&'static tokio::runtime::Handle, &'static String> {
+    static WRITER: std::sync::OnceLock<Result<tokio::runtime::Handle, String>> =
+        std::sync::OnceLock::new();
+    WRITER
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let handle = runtime.handle().clone();
+            std::thread::Builder::new()
+                .name("jianfu-writer".into())
+                .spawn(move || runtime.block_on(std::future::pending::<()>()))
+                .map_err(|e| e.to_string())?;
+            Ok(handle)
+        })
+        .as_ref()
 }
 
 #[cfg(test)]

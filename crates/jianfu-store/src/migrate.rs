@@ -111,6 +111,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "withdrawn_targets",
         sql: include_str!("../migrations/0012_withdrawn_targets.sql"),
     },
+    Migration {
+        version: 13,
+        name: "ledger_cover",
+        sql: include_str!("../migrations/0013_ledger_cover.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -15,6 +15,17 @@ pub async fn unit_names(conn: &mut Conn, region: i64) -> Result<Vec<(i64, String
         .await
 }
 
+/// Names of some units (a write's evaluation needs only those it touched, not the region's).
+pub async fn names_of(conn: &mut Conn, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new("SELECT id, name FROM org_units WHERE id IN (");
+    q.push_list(ids.iter().copied());
+    q.push(")");
+    conn.fetch_all(&q).await
+}
+
 /// The regions whose meetings a region's cascade rule compares with: itself and the regions above it.
 pub async fn region_and_ancestors(conn: &mut Conn, region: i64) -> Result<Vec<i64>, StoreError> {
     let rows: Vec<(i64,)> = conn
@@ -38,15 +49,35 @@ pub struct RuleSetting {
 
 /// Overrides that apply to a region: its own and those of the regions above it, top first,
 /// so that a county's setting wins over its city's and the city's over the province's.
-/// Keeps the region's warnings to this transaction until it ends: two writes that evaluate the
-/// same region's rules reconcile its warnings one after the other (both would otherwise raise
-/// the same new warning). On PostgreSQL a transaction-scoped advisory lock keyed by the region;
-/// SQLite has a single writer already.
-pub async fn lock_region(tx: &mut Tx, region: i64) -> Result<(), StoreError> {
-    if tx.backend() == crate::db::Backend::Postgres {
-        // The high bits name this use of advisory locks, the low bits the region.
-        tx.execute(&Q::new("SELECT pg_advisory_xact_lock($1)").bind((1_i64 << 40) | region))
-            .await?;
+/// Refreshes the planner's statistics of the warnings table (PostgreSQL; SQLite plans these
+/// lookups by their indexes alone).
+pub async fn analyze_warnings(db: &crate::Db) -> Result<(), StoreError> {
+    if db.backend() == crate::Backend::Postgres {
+        db.raw_script("ANALYZE warnings, warning_events").await?;
+    }
+    Ok(())
+}
+
+/// Takes advisory locks held until the transaction ends, each `(key, exclusive)`: two writes
+/// that evaluate the same subjects reconcile their warnings one after the other (both would
+/// otherwise raise the same new warning), and a whole-region evaluation waits for the writes
+/// that share its region's key. Taken in ascending order of key, so that no two transactions
+/// wait for each other in a circle. PostgreSQL only: SQLite has a single writer already.
+pub async fn lock(tx: &mut Tx, keys: &[(i64, bool)]) -> Result<(), StoreError> {
+    if tx.backend() != crate::db::Backend::Postgres {
+        return Ok(());
+    }
+    let mut keys = keys.to_vec();
+    // One lock per key, exclusive when any asks for it.
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    keys.dedup_by_key(|k| k.0);
+    for (key, exclusive) in keys {
+        let sql = if exclusive {
+            "SELECT pg_advisory_xact_lock($1)"
+        } else {
+            "SELECT pg_advisory_xact_lock_shared($1)"
+        };
+        tx.execute(&Q::new(sql).bind(key)).await?;
     }
     Ok(())
 }

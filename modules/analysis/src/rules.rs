@@ -118,6 +118,7 @@ pub static PACK: RulePack = RulePack {
     // document for reading and the reader evaluates this pack once the reading is stored
     // for the documents it read, so a write to `documents` need not evaluate it again.
     reads: &["analysis"],
+    keyed_focus: Some("analysis"),
     evaluate: |conn, scope, settings| Box::pin(evaluate(conn, scope, settings)),
 };
 

@@ -113,6 +113,7 @@ pub static PACK: RulePack = RulePack {
     name: "documents",
     rules: RULES,
     reads: &["documents", "plans"],
+    keyed_focus: Some("documents"),
     evaluate: |conn, scope, settings| Box::pin(evaluate(conn, scope, settings)),
 };
 
@@ -166,10 +167,12 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Eva
     let counts = YearCounts::new(
         store::document_year_counts(conn, region, focus.map(|f| f.units.as_slice())).await?,
         jianfu_store::plans::quotas(conn, region, "documents").await?,
-        jianfu_store::rules::unit_names(conn, region)
-            .await?
-            .into_iter()
-            .collect(),
+        match focus {
+            Some(f) => jianfu_store::rules::names_of(conn, &f.units).await?,
+            None => jianfu_store::rules::unit_names(conn, region).await?,
+        }
+        .into_iter()
+        .collect(),
     );
     let mut out = Vec::new();
     per_document(&docs, s, &mut out);

@@ -158,6 +158,8 @@ pub static PACK: RulePack = RulePack {
     name: "inspections",
     rules: RULES,
     reads: &["inspections"],
+    // The weekly cells compare the visits of many organizers to one unit.
+    keyed_focus: None,
     evaluate: |conn, scope, settings| Box::pin(evaluate(conn, scope, settings)),
 };
 

@@ -57,6 +57,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "withdrawal",
         sql: include_str!("../migrations/0002_withdrawal.sql"),
     },
+    Migration {
+        version: 3,
+        name: "count_index",
+        sql: include_str!("../migrations/0003_count_index.sql"),
+    },
 ];
 
 /// Labels of the fields of its forms and API, for the errors that name them.

@@ -256,6 +256,8 @@ pub static PACK: RulePack = RulePack {
     name: "meetings",
     rules: RULES,
     reads: &["meetings", "plans"],
+    // Cascades and merges compare meetings of different organizers on nearby days.
+    keyed_focus: None,
     evaluate: |conn, scope, settings| Box::pin(evaluate(conn, scope, settings)),
 };
 

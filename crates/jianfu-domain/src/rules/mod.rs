@@ -412,6 +412,11 @@ pub struct RulePack {
     pub rules: &'static [RuleDef],
     /// Channels whose facts the pack reads (its own, and for cross-channel rules the others).
     pub reads: &'static [&'static str],
+    /// The channel whose writes this pack re-evaluates subject by subject, each subject one of
+    /// the write's records, units or groups ([`Focus`]): two such writes wait for each other
+    /// only where they share one. `None`: the pack's findings join subjects of different units
+    /// (a cascade, a week's visits), and a write waits for any other in its region.
+    pub keyed_focus: Option<&'static str>,
     pub evaluate: EvaluateFn,
 }
 
@@ -532,6 +537,7 @@ mod tests {
         name: "tests",
         rules: RULES,
         reads: &["tests"],
+        keyed_focus: None,
         evaluate: |_, _, _| Box::pin(async { Ok(Evaluation::whole(Vec::new())) }),
     };
 
