@@ -85,7 +85,11 @@ fn lock_keys(scope: &Scope, packs: &[&'static RulePack]) -> Vec<(i64, bool)> {
         match pack.keyed_focus.and_then(|c| scope.focus_on(c)) {
             Some(f) => {
                 keys.push((key("region"), false));
-                keys.extend(f.records.iter().map(|r| (key(&format!("record:{r}")), true)));
+                keys.extend(
+                    f.records
+                        .iter()
+                        .map(|r| (key(&format!("record:{r}")), true)),
+                );
                 keys.extend(f.units.iter().map(|u| (key(&format!("unit:{u}")), true)));
                 keys.extend(f.groups.iter().map(|g| (key(&format!("group:{g}")), true)));
             }

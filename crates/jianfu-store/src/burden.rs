@@ -619,7 +619,10 @@ async fn drop_postgres_keys(tx: &mut Tx, tables: &[&str]) -> Result<Vec<String>,
 /// so that the counts and the ledger answered from an index alone need not visit the table rows
 /// (as on a database autovacuum has been through; until then every row is checked). SQLite
 /// needs nothing.
-pub async fn vacuum_after_load(db: &crate::Db, item_tables: &[&'static str]) -> Result<(), StoreError> {
+pub async fn vacuum_after_load(
+    db: &crate::Db,
+    item_tables: &[&'static str],
+) -> Result<(), StoreError> {
     if db.backend() == crate::Backend::Postgres {
         let tables = loaded_tables(item_tables).join(", ");
         db.raw_script(&format!("VACUUM {tables}")).await?;

@@ -356,7 +356,10 @@ async fn load(
     let t0 = Instant::now();
     spine::vacuum_after_load(db, &tables).await?;
     if db.backend() == jianfu_store::Backend::Postgres {
-        println!("  装载后清理（VACUUM）：{:.2} 秒", t0.elapsed().as_secs_f64());
+        println!(
+            "  装载后清理（VACUUM）：{:.2} 秒",
+            t0.elapsed().as_secs_f64()
+        );
     }
 
     Ok((region, load))
