@@ -47,8 +47,6 @@ pub struct RuleSetting {
     pub params: String,
 }
 
-/// Overrides that apply to a region: its own and those of the regions above it, top first,
-/// so that a county's setting wins over its city's and the city's over the province's.
 /// Refreshes the planner's statistics of the warnings table (PostgreSQL; SQLite plans these
 /// lookups by their indexes alone).
 pub async fn analyze_warnings(db: &crate::Db) -> Result<(), StoreError> {
@@ -82,6 +80,8 @@ pub async fn lock(tx: &mut Tx, keys: &[(i64, bool)]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Overrides that apply to a region: its own and those of the regions above it, top first,
+/// so that a county's setting wins over its city's and the city's over the province's.
 pub async fn settings(conn: &mut Conn, region: i64) -> Result<Vec<RuleSetting>, StoreError> {
     conn.fetch_all(
         &Q::new(
