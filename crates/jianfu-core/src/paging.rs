@@ -11,6 +11,12 @@ pub struct Page {
 }
 
 impl Page {
+    /// The first page of one item: for a list asked only for its total.
+    pub const TOTAL_ONLY: Page = Page {
+        page: 1,
+        per_page: 1,
+    };
+
     pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Page, AppError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(50);

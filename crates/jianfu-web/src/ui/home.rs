@@ -108,49 +108,25 @@ pub async fn home(
         status: Some("open".into()),
         ..Default::default()
     };
-    let open_warnings = jianfu_domain::warnings::list(
-        &s.db,
-        actor,
-        open,
-        Page {
-            page: 1,
-            per_page: 1,
-        },
-    )
-    .await?
-    .total;
+    let open_warnings = jianfu_domain::warnings::list(&s.db, actor, open, Page::TOTAL_ONLY)
+        .await?
+        .total;
     let pending_approvals = match can(actor, Action::DecideApproval) {
-        true => Some(
-            jianfu_domain::approvals::list(
-                &s.db,
-                actor,
-                jianfu_domain::approvals::ListFilter {
-                    status: Some("pending".into()),
-                    ..Default::default()
-                },
-                Page {
-                    page: 1,
-                    per_page: 1,
-                },
-            )
-            .await?
-            .total,
-        ),
+        true => {
+            let pending = jianfu_domain::approvals::ListFilter {
+                status: Some("pending".into()),
+                ..Default::default()
+            };
+            let list = jianfu_domain::approvals::list(&s.db, actor, pending, Page::TOTAL_ONLY);
+            Some(list.await?.total)
+        }
         false => None,
     };
     let audit_count = match can(actor, Action::ViewAudit) {
         true => Some(
-            audit::list(
-                &s.db,
-                actor,
-                Default::default(),
-                Page {
-                    page: 1,
-                    per_page: 1,
-                },
-            )
-            .await?
-            .total,
+            audit::list(&s.db, actor, Default::default(), Page::TOTAL_ONLY)
+                .await?
+                .total,
         ),
         false => None,
     };
