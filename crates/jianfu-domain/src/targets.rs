@@ -360,21 +360,21 @@ pub async fn record<I: ItemInput>(
     id: Option<i64>,
     input: I,
 ) -> AppResult<i64> {
-    let (handle, actor) = (db.clone(), actor.clone());
-    db.write(async move {
-        let mut tx = handle.begin().await?;
-        let written = input.write(&mut tx, &actor, id).await?;
-        let dates = written.focus.dates.clone();
-        crate::warnings::evaluate_after_write(
-            &mut tx,
-            I::CHANNEL,
-            written.region_id,
-            &dates,
-            Some(written.focus),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(written.id)
+    let actor = actor.clone();
+    db.write(move |tx| {
+        Box::pin(async move {
+            let written = input.write(tx, &actor, id).await?;
+            let dates = written.focus.dates.clone();
+            crate::warnings::evaluate_after_write(
+                tx,
+                I::CHANNEL,
+                written.region_id,
+                &dates,
+                Some(written.focus),
+            )
+            .await?;
+            Ok(written.id)
+        })
     })
     .await
 }

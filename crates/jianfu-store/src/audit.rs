@@ -27,33 +27,46 @@ pub struct PendingEntry {
     pub sign: fn(&crate::db::AuditKey, &AuditEntryRow) -> String,
 }
 
-/// Chains and stores a pending entry: the next number, the head's hash, its own keyed hash.
-pub(crate) async fn chain(tx: &mut Tx, p: PendingEntry) -> Result<(), StoreError> {
+/// Chains and stores the pending entries of a transaction, in order: the next numbers, each
+/// the hash of the one before, each its own keyed hash. The head moves once for all of them.
+pub(crate) async fn chain(tx: &mut Tx, pending: Vec<PendingEntry>) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
     let key = tx
         .audit_key()
         .cloned()
         .ok_or_else(|| StoreError::Audit("the database handle has no audit key".into()))?;
-    let PendingEntry {
-        mut entry,
-        records,
-        sign,
-    } = p;
-    let (seq, prev_hash) = claim_next(tx).await?;
-    entry.seq = seq;
-    entry.prev_hash = prev_hash;
-    entry.at = jianfu_core::time::now();
-    entry.hash = sign(&key, &entry);
-    append(tx, &entry, &records).await
+    let (last, mut prev_hash) = claim(tx, pending.len() as i64).await?;
+    let mut seq = last - pending.len() as i64;
+    let at = jianfu_core::time::now();
+    let mut entries = Vec::with_capacity(pending.len());
+    for p in pending {
+        let PendingEntry {
+            mut entry,
+            records,
+            sign,
+        } = p;
+        seq += 1;
+        entry.seq = seq;
+        entry.prev_hash = prev_hash;
+        entry.at = at.clone();
+        entry.hash = sign(&key, &entry);
+        prev_hash = entry.hash.clone();
+        entries.push((entry, records));
+    }
+    append(tx, &entries).await
 }
 
 const COLS: &str = "seq, at, actor_id, actor_name, action, entity, entity_id, region_id, before_digest, after_digest, summary, prev_hash, hash";
 
-/// Takes the next sequence number. The UPDATE holds the head row's lock until commit,
-/// so concurrent writers (even in other processes) append one after another.
-pub async fn claim_next(tx: &mut Tx) -> Result<(i64, String), StoreError> {
-    tx.fetch_one(&Q::new(
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-    ))
+/// Takes the next `n` sequence numbers: returns the last of them and the head's hash before.
+/// The UPDATE holds the head row's lock until commit, so concurrent writers (even in other
+/// processes) append one after another.
+async fn claim(tx: &mut Tx, n: i64) -> Result<(i64, String), StoreError> {
+    tx.fetch_one(
+        &Q::new("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash").bind(n),
+    )
     .await
 }
 
@@ -73,42 +86,58 @@ pub struct AuditListRow {
     pub records: AuditRecords,
 }
 
-/// Appends an entry and moves the chain's head to it. On PostgreSQL one statement (the head row
-/// stays locked until commit, and every other write waits that long for it).
-pub async fn append(
-    tx: &mut Tx,
-    e: &AuditEntryRow,
-    records: &AuditRecords,
-) -> Result<(), StoreError> {
-    let insert = format!("INSERT INTO audit_log ({COLS}, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+/// Rows per INSERT of [`append`] (15 arguments each, well inside both backends' limits).
+const APPEND_ROWS: usize = 64;
+
+/// Appends chained entries and moves the chain's head to the last. On PostgreSQL each chunk's
+/// insert and the head's move are one statement (the head row stays locked until commit, and
+/// every other write waits that long for it).
+async fn append(tx: &mut Tx, entries: &[(AuditEntryRow, AuditRecords)]) -> Result<(), StoreError> {
     let postgres = tx.backend() == crate::Backend::Postgres;
-    let sql = if postgres {
-        format!("WITH appended AS ({insert}) UPDATE audit_head SET hash = $13 WHERE id = 1")
-    } else {
-        insert
-    };
-    tx.execute(
-        &Q::new(sql)
-            .bind(e.seq)
-            .bind(e.at.as_str())
-            .bind(e.actor_id)
-            .bind(e.actor_name.as_str())
-            .bind(e.action.as_str())
-            .bind(e.entity.as_str())
-            .bind(e.entity_id.as_str())
-            .bind(e.region_id)
-            .bind(e.before_digest.clone())
-            .bind(e.after_digest.clone())
-            .bind(e.summary.as_str())
-            .bind(e.prev_hash.as_str())
-            .bind(e.hash.as_str())
-            .bind(records.before_json.clone())
-            .bind(records.after_json.clone()),
-    )
-    .await?;
-    if !postgres {
-        tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(e.hash.as_str()))
-            .await?;
+    for chunk in entries.chunks(APPEND_ROWS) {
+        let mut q = Q::new(format!(
+            "INSERT INTO audit_log ({COLS}, before_json, after_json) VALUES "
+        ));
+        for (i, (e, records)) in chunk.iter().enumerate() {
+            let args = [
+                q.arg(e.seq),
+                q.arg(e.at.as_str()),
+                q.arg(e.actor_id),
+                q.arg(e.actor_name.as_str()),
+                q.arg(e.action.as_str()),
+                q.arg(e.entity.as_str()),
+                q.arg(e.entity_id.as_str()),
+                q.arg(e.region_id),
+                q.arg(e.before_digest.clone()),
+                q.arg(e.after_digest.clone()),
+                q.arg(e.summary.as_str()),
+                q.arg(e.prev_hash.as_str()),
+                q.arg(e.hash.as_str()),
+                q.arg(records.before_json.clone()),
+                q.arg(records.after_json.clone()),
+            ];
+            q.push(&format!(
+                "{}({})",
+                if i > 0 { ", " } else { "" },
+                args.join(", ")
+            ));
+        }
+        let hash = chunk
+            .last()
+            .map(|(e, _)| e.hash.as_str())
+            .unwrap_or_default();
+        if postgres {
+            let p = q.arg(hash);
+            q.sql = format!(
+                "WITH appended AS ({}) UPDATE audit_head SET hash = {p} WHERE id = 1",
+                q.sql
+            );
+        }
+        tx.execute(&q).await?;
+        if !postgres {
+            tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(hash))
+                .await?;
+        }
     }
     Ok(())
 }

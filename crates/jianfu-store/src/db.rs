@@ -5,6 +5,8 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::{FromRow, Postgres, Sqlite};
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -253,7 +255,12 @@ pub struct Db {
 
 #[derive(Clone, Debug)]
 enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        /// Writes waiting for the writer (see [`Db::write`]).
+        queue: tokio::sync::mpsc::Sender<Job>,
+    },
     Postgres(PgPool),
 }
 
@@ -461,9 +468,7 @@ impl Tx {
 
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let pending = std::mem::take(&mut self.audit);
-        for p in pending {
-            crate::audit::chain(&mut self, p).await?;
-        }
+        crate::audit::chain(&mut self, pending).await?;
         match self.conn {
             Conn::SqliteTx(t) => t.commit().await?,
             Conn::PgTx(t) => t.commit().await?,
@@ -538,8 +543,12 @@ impl Db {
             .connect_with(opts.read_only(false))
             .await
             .map_err(|e| StoreError::Connect(e.to_string()))?;
+        let (queue, queued) = tokio::sync::mpsc::channel(QUEUE);
+        writer()
+            .map_err(|e| StoreError::Connect(e.clone()))?
+            .spawn(write_batches(write.clone(), queued));
         Ok(Db {
-            pools: Pools::Sqlite { read, write },
+            pools: Pools::Sqlite { read, write, queue },
             audit_key: None,
         })
     }
@@ -571,29 +580,63 @@ impl Db {
         }
     }
 
-    /// Runs `work`, a write that begins and commits its own transaction, where it holds the
-    /// writer for the shortest time. SQLite has one writer connection, held from `begin` to
-    /// commit, and each statement hands its result back to the writing task: on a busy server
-    /// that task waited behind every other request's for a turn on the runtime's threads, once
-    /// per statement, and the writer sat idle meanwhile. So on SQLite writes run on a thread of
-    /// their own whose runtime has no other work. On PostgreSQL, whose connections' I/O the main
-    /// runtime drives and whose writes run side by side, `work` runs where it is.
+    /// Runs `work`, a write, in a transaction and commits it; `work` failing rolls it back.
+    ///
+    /// On SQLite one connection writes, and writes queue for it. They run on a thread of their
+    /// own, whose runtime has no other work (on the request threads a writing task waited its
+    /// turn behind other requests once per statement, and the writer sat idle meanwhile), and
+    /// the writes waiting when the writer comes free share one transaction: each in a savepoint
+    /// of its own (a failing write takes back only its own changes), their audit entries chained
+    /// together, one commit reaching the disk for all. Each caller hears of its write only
+    /// after that commit. On PostgreSQL, whose writes run side by side, `work` runs where it
+    /// is, in a transaction of its own.
     pub async fn write<F, T, E>(&self, work: F) -> Result<T, E>
     where
-        F: std::future::Future<Output = Result<T, E>> + Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> Work<'t, T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        if self.backend() == Backend::Postgres {
-            return work.await;
-        }
-        match writer() {
-            Ok(handle) => handle
-                .spawn(work)
-                .await
-                .map_err(|e| E::from(StoreError::Writer(e.to_string())))?,
-            Err(e) => Err(E::from(StoreError::Writer(e.clone()))),
-        }
+        let queue = match &self.pools {
+            Pools::Postgres(_) => {
+                let mut tx = self.begin().await?;
+                let done = work(&mut tx).await?;
+                tx.commit().await?;
+                return Ok(done);
+            }
+            Pools::Sqlite { queue, .. } => queue,
+        };
+        let (answer, answered) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        let job = Job {
+            audit_key: self.audit_key.clone(),
+            run: Box::new(move |tx: Result<Tx, StoreError>| {
+                Box::pin(async move {
+                    let mut tx = match tx {
+                        Ok(tx) => tx,
+                        Err(e) => {
+                            let _ = answer.send(Err(E::from(e)));
+                            return None;
+                        }
+                    };
+                    let done = work(&mut tx).await;
+                    let kept = done.is_ok();
+                    let reply: Reply = Box::new(move |committed: Result<(), StoreError>| {
+                        let _ = answer.send(match (done, committed) {
+                            (Ok(v), Ok(())) => Ok(v),
+                            (Ok(_), Err(e)) => Err(E::from(e)),
+                            (Err(e), _) => Err(e),
+                        });
+                    });
+                    Some((tx, kept, reply))
+                })
+            }),
+        };
+        queue
+            .send(job)
+            .await
+            .map_err(|_| E::from(StoreError::Writer("写入队列已关闭".into())))?;
+        answered
+            .await
+            .map_err(|_| E::from(StoreError::Writer("写入未完成即中断".into())))?
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
@@ -649,7 +692,7 @@ impl Db {
 
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }
@@ -658,8 +701,144 @@ impl Db {
     }
 }
 
-/// The writer thread's runtime (see [`Db::write`]), started with the first write: one
-/// thread for the process, which runs until the process ends.
+/// What a write does in its transaction (see [`Db::write`]).
+pub type Work<'t, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 't>>;
+
+/// How a queued write answers its caller, given how its batch's commit went.
+type Reply = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
+/// A write queued for SQLite's writer. Given the batch's transaction it runs in it and hands
+/// it back with whether it kept its changes and how to answer once the batch has committed;
+/// given the error that kept the batch from running, it answers with that.
+struct Job {
+    audit_key: Option<AuditKey>,
+    run: Box<dyn FnOnce(Result<Tx, StoreError>) -> JobRun + Send>,
+}
+
+type JobRun = Pin<Box<dyn Future<Output = Option<(Tx, bool, Reply)>> + Send>>;
+
+/// Writes waiting for the writer before the next ones wait (the queue answers back pressure).
+const QUEUE: usize = 1024;
+/// Writes sharing one transaction at most.
+const BATCH: usize = 32;
+
+/// The writer's loop for one database: takes the writes queued when it comes free (those
+/// signed with the same audit key) and runs them as one batch. Ends when every handle on
+/// the database is gone.
+async fn write_batches(pool: SqlitePool, mut queue: tokio::sync::mpsc::Receiver<Job>) {
+    let mut next: Option<Job> = None;
+    loop {
+        let first = match next.take() {
+            Some(job) => job,
+            None => match queue.recv().await {
+                Some(job) => job,
+                None => return,
+            },
+        };
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(job) if same_key(&job.audit_key, &batch[0].audit_key) => batch.push(job),
+                Ok(job) => {
+                    next = Some(job);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        write_batch(&pool, batch).await;
+    }
+}
+
+fn same_key(a: &Option<AuditKey>, b: &Option<AuditKey>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.0 == b.0,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Runs a batch of writes in one transaction, each in a savepoint of its own when there are
+/// several, commits once and answers each write.
+async fn write_batch(pool: &SqlitePool, batch: Vec<Job>) {
+    let audit_key = batch[0].audit_key.clone();
+    let mut jobs = batch.into_iter();
+    let mut tx = match pool.begin().await {
+        Ok(t) => Tx {
+            conn: Conn::SqliteTx(t),
+            audit_key,
+            audit: Vec::new(),
+        },
+        Err(e) => return refuse(jobs, &StoreError::from_sqlx(e).to_string()).await,
+    };
+    let alone = jobs.len() == 1;
+    let (mut replies, mut kept_any) = (Vec::<Reply>::new(), false);
+    while let Some(job) = jobs.next() {
+        if !alone {
+            if let Err(e) = tx.execute(&Q::new("SAVEPOINT jianfu_write")).await {
+                let e = e.to_string();
+                return broken(replies, std::iter::once(job).chain(jobs), &e).await;
+            }
+        }
+        let mark = tx.audit.len();
+        // A task of its own, so that a write that panics takes down its batch, not the writer.
+        let (back, kept, reply) = match tokio::spawn((job.run)(Ok(tx))).await {
+            Ok(Some(done)) => done,
+            Ok(None) | Err(_) => {
+                return broken(replies, jobs, "同批的另一写入意外中断").await;
+            }
+        };
+        tx = back;
+        replies.push(reply);
+        kept_any |= kept;
+        if !kept {
+            tx.audit.truncate(mark);
+        }
+        if !alone {
+            let end = if kept {
+                tx.execute(&Q::new("RELEASE jianfu_write")).await
+            } else {
+                match tx.execute(&Q::new("ROLLBACK TO jianfu_write")).await {
+                    Ok(_) => tx.execute(&Q::new("RELEASE jianfu_write")).await,
+                    Err(e) => Err(e),
+                }
+            };
+            if let Err(e) = end {
+                let e = e.to_string();
+                return broken(replies, jobs, &e).await;
+            }
+        }
+    }
+    // Nothing kept: dropping the transaction rolls it back.
+    let committed = if kept_any { tx.commit().await } else { Ok(()) };
+    match committed {
+        Ok(()) => replies.into_iter().for_each(|r| r(Ok(()))),
+        Err(e) => {
+            let e = e.to_string();
+            replies
+                .into_iter()
+                .for_each(|r| r(Err(StoreError::Writer(format!("提交失败：{e}")))));
+        }
+    }
+}
+
+/// The batch's transaction failed (and rolls back as it is dropped): the writes that ran are
+/// told so, and those still waiting get the error instead of running.
+async fn broken(replies: Vec<Reply>, waiting: impl IntoIterator<Item = Job>, why: &str) {
+    for r in replies {
+        r(Err(StoreError::Writer(format!("同批写入失败：{why}"))));
+    }
+    refuse(waiting, why).await;
+}
+
+async fn refuse(jobs: impl IntoIterator<Item = Job>, why: &str) {
+    for job in jobs {
+        let _ = (job.run)(Err(StoreError::Writer(why.to_string()))).await;
+    }
+}
+
+/// The writer thread's runtime (see [`Db::write`]), started with the first SQLite database:
+/// one thread for the process, which runs until the process ends.
 fn writer() -> Result<&'static tokio::runtime::Handle, &'static String> {
     static WRITER: std::sync::OnceLock<Result<tokio::runtime::Handle, String>> =
         std::sync::OnceLock::new();
@@ -723,5 +902,152 @@ mod tests {
         );
         assert_eq!(pg_constraint_column("warnings_live_key", "org_units"), None);
         assert_eq!(pg_constraint_column("org_units_pkey", "org_units"), None);
+    }
+
+    async fn scratch() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display()))
+            .await
+            .unwrap();
+        db.raw_script("CREATE TABLE t (n BIGINT)").await.unwrap();
+        (dir, db)
+    }
+
+    /// Holds the writer until `release` is sent: the writes sent meanwhile queue for it.
+    async fn hold_writer(
+        db: &Db,
+    ) -> (
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let (running, runs) = tokio::sync::oneshot::channel::<()>();
+        let db = db.clone();
+        let held = tokio::spawn(async move {
+            db.write(move |_tx| {
+                Box::pin(async move {
+                    let _ = running.send(());
+                    let _ = released.await;
+                    Ok::<_, StoreError>(())
+                })
+            })
+            .await
+            .unwrap()
+        });
+        runs.await.unwrap();
+        (release, held)
+    }
+
+    async fn queued(db: &Db, n: usize) {
+        let Pools::Sqlite { queue, .. } = &db.pools else {
+            unreachable!()
+        };
+        while QUEUE - queue.capacity() < n {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    async fn rows(db: &Db) -> Vec<i64> {
+        db.fetch_all::<(i64,)>(&Q::new("SELECT n FROM t ORDER BY n"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(n,)| n)
+            .collect()
+    }
+
+    /// What a test write does after storing its row.
+    #[derive(Clone, Copy)]
+    enum Then {
+        Keep,
+        /// Stores a second row, then is refused, as a write that finds a conflict late.
+        Refuse,
+        Panic,
+    }
+
+    /// Writes `0..n` queued for the writer, each storing its number and then doing `then(i)`.
+    fn queue_writes(
+        db: &Db,
+        n: i64,
+        then: fn(i64) -> Then,
+    ) -> Vec<tokio::task::JoinHandle<Result<i64, StoreError>>> {
+        (0..n)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.write(move |tx| {
+                        Box::pin(async move {
+                            tx.execute(&Q::new("INSERT INTO t (n) VALUES ($1)").bind(i))
+                                .await?;
+                            match then(i) {
+                                Then::Keep => Ok(i),
+                                Then::Refuse => {
+                                    tx.execute(&Q::new("INSERT INTO t (n) VALUES ($1)").bind(-i))
+                                        .await?;
+                                    Err(StoreError::Writer(format!("refused {i}")))
+                                }
+                                Then::Panic => panic!("a bug in write {i}"),
+                            }
+                        })
+                    })
+                    .await
+                })
+            })
+            .collect()
+    }
+
+    /// Writes queued together share one transaction: each keeps or loses only its own rows,
+    /// however far it got, and each caller hears of its own outcome.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_writes_keep_or_lose_only_their_own() {
+        let (_dir, db) = scratch().await;
+        let (release, held) = hold_writer(&db).await;
+        let writes = queue_writes(&db, 20, |i| match i % 3 {
+            0 => Then::Refuse,
+            _ => Then::Keep,
+        });
+        queued(&db, 20).await;
+        release.send(()).unwrap();
+        held.await.unwrap();
+        for (i, w) in writes.into_iter().enumerate() {
+            match w.await.unwrap() {
+                Ok(n) => assert!(n == i as i64 && i % 3 != 0, "write {i} answered {n}"),
+                Err(e) => assert!(
+                    i % 3 == 0 && e.to_string().contains(&format!("refused {i}")),
+                    "write {i}: {e}"
+                ),
+            }
+        }
+        let kept: Vec<i64> = (0..20).filter(|i| i % 3 != 0).collect();
+        assert_eq!(rows(&db).await, kept);
+    }
+
+    /// A write that panics fails the writes of its batch (none of them is stored, each is told)
+    /// and the writer goes on with the next.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_that_panics_fails_its_batch_not_the_writer() {
+        let (_dir, db) = scratch().await;
+        let (release, held) = hold_writer(&db).await;
+        let writes = queue_writes(&db, 6, |i| match i {
+            3 => Then::Panic,
+            _ => Then::Keep,
+        });
+        queued(&db, 6).await;
+        release.send(()).unwrap();
+        held.await.unwrap();
+        for w in writes {
+            assert!(w.await.unwrap().is_err());
+        }
+        assert_eq!(rows(&db).await, Vec::<i64>::new());
+        let after = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    tx.execute(&Q::new("INSERT INTO t (n) VALUES (7)")).await?;
+                    Ok::<_, StoreError>(())
+                })
+            })
+            .await;
+        assert!(after.is_ok(), "{after:?}");
+        assert_eq!(rows(&db).await, vec![7]);
     }
 }

@@ -451,6 +451,8 @@ pub struct WritesOptions {
     pub items: usize,
     pub writers: usize,
     pub seconds: u64,
+    /// Ledger reads per second during the writes; 0: one reader reads back to back.
+    pub reads_per_second: u32,
     pub database: String,
 }
 
@@ -561,13 +563,24 @@ pub async fn writes_bench(o: WritesOptions) -> anyhow::Result<()> {
             (times, failed, first_failure)
         }));
     }
+    let reads_per_second = o.reads_per_second;
     let reader = {
         let (client, token, base, region) =
             (client.clone(), token.clone(), base.clone(), region.clone());
         tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(99);
             let mut times = Vec::new();
+            let mut pace = (reads_per_second > 0).then(|| {
+                let mut i = tokio::time::interval(std::time::Duration::from_secs_f64(
+                    1.0 / f64::from(reads_per_second),
+                ));
+                i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                i
+            });
             while Instant::now() < deadline {
+                if let Some(p) = pace.as_mut() {
+                    p.tick().await;
+                }
                 let c = &region.counties[rng.gen_range(0..region.counties.len())];
                 let (_, villages) = &c.townships[rng.gen_range(0..TOWNSHIPS_PER_COUNTY)];
                 let unit = villages[rng.gen_range(0..VILLAGES_PER_TOWNSHIP)];

@@ -124,6 +124,12 @@ enum BenchCommand {
         writers: usize,
         #[arg(long, default_value_t = 20, help = "写入持续秒数")]
         seconds: u64,
+        #[arg(
+            long,
+            default_value_t = 0,
+            help = "同时读取负担台账的频率（次/秒）；0 表示一个读者不停地连续读取"
+        )]
+        reads_per_second: u32,
     },
     #[command(
         about = "照抄照搬检测基准：生成带标准答案的语料，建立索引、查询，报告吞吐、延迟、内存、准确率和召回率"
@@ -406,6 +412,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     items,
                     writers,
                     seconds,
+                    reads_per_second,
                 },
         } => {
             if writers == 0 || seconds == 0 {
@@ -416,6 +423,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 items,
                 writers,
                 seconds,
+                reads_per_second,
                 database,
             })
             .await;

@@ -104,6 +104,36 @@ fn items_href(unit: i64, channel: &str, from: &str, to: &str, more: &[(&str, Str
     link("/burden/items", &pairs)
 }
 
+/// The ledger's figure per channel, each opening the items behind it.
+pub(super) fn cards(ledger: &BurdenLedger) -> Vec<Card> {
+    burden::channels()
+        .iter()
+        .map(|c| {
+            let f = ledger.channels.get(c.name).cloned().unwrap_or_default();
+            Card {
+                href: items_href(ledger.unit.id, c.name, &ledger.from, &ledger.to, &[]),
+                previous_href: items_href(
+                    ledger.unit.id,
+                    c.name,
+                    &ledger.previous_from,
+                    &ledger.previous_to,
+                    &[],
+                ),
+                label: c.received,
+                unit: c.count_unit,
+                measure_unit: c.measure_unit,
+                items: f.items,
+                measure: f.measure,
+                previous_items: f.previous_items,
+                change: f
+                    .change_percent
+                    .map(|p| format!("{}{p}%", if p > 0.0 { "+" } else { "" })),
+                up: f.change_percent.is_some_and(|p| p > 0.0),
+            }
+        })
+        .collect()
+}
+
 /// Units whose ledger the actor may pick: its own, its scope root and the root's children.
 pub(super) async fn ledger_units(db: &Db, actor: &Actor) -> Result<Vec<(i64, String)>, PageError> {
     let mut out = vec![(actor.unit_id, actor.unit_name.clone())];
@@ -153,32 +183,7 @@ pub async fn burden_page(
     let unit = q.unit.unwrap_or_else(|| default_unit(actor));
     let ledger = burden::ledger(&s.db, actor, unit, from, to).await?;
     let channels = burden::channels();
-    let cards = channels
-        .iter()
-        .map(|c| {
-            let f = ledger.channels.get(c.name).cloned().unwrap_or_default();
-            Card {
-                href: items_href(ledger.unit.id, c.name, &ledger.from, &ledger.to, &[]),
-                previous_href: items_href(
-                    ledger.unit.id,
-                    c.name,
-                    &ledger.previous_from,
-                    &ledger.previous_to,
-                    &[],
-                ),
-                label: c.received,
-                unit: c.count_unit,
-                measure_unit: c.measure_unit,
-                items: f.items,
-                measure: f.measure,
-                previous_items: f.previous_items,
-                change: f
-                    .change_percent
-                    .map(|p| format!("{}{p}%", if p > 0.0 { "+" } else { "" })),
-                up: f.change_percent.is_some_and(|p| p > 0.0),
-            }
-        })
-        .collect();
+    let cards = cards(&ledger);
     let lines = ledger
         .by_issuer
         .iter()

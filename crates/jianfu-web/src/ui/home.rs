@@ -36,6 +36,9 @@ struct HomePage {
     trend_empty: Option<String>,
     warnings_empty: Option<String>,
     issuers_empty: Option<String>,
+    /// What reached a township's or village's own unit this year (以下看上), each figure opening
+    /// its items, and the link to its whole ledger.
+    received: Option<(Vec<super::burden::Card>, String)>,
 }
 
 /// What each chart says instead of a blank box when it has nothing to draw.
@@ -136,7 +139,22 @@ pub async fn home(
         .map(|c| c.noun)
         .collect::<Vec<_>>()
         .join("、");
-    let (dashboard_json, period, empty) = match can(actor, Action::ViewLedger) {
+    let grassroots = actor.role == jianfu_core::Role::Grassroots;
+    let received = match grassroots && can(actor, Action::ViewLedger) {
+        true => {
+            let today = jianfu_core::time::today();
+            let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+            let ledger =
+                jianfu_domain::burden::ledger(&s.db, actor, actor.unit_id, from, today).await?;
+            let href = format!("/burden?unit={}", actor.unit_id);
+            Some((super::burden::cards(&ledger), href))
+        }
+        false => None,
+    };
+    // A village issues to nobody below it: its page shows what reached it, not charts of what
+    // its scope issued.
+    let charts = !(grassroots && root.level == jianfu_core::Level::Village.as_str());
+    let (dashboard_json, period, empty) = match charts && can(actor, Action::ViewLedger) {
         true => {
             let d = dashboard::overview(&s.db, actor, year).await?;
             let json = super::script_json(&serde_json::to_value(&d).unwrap_or_default());
@@ -171,5 +189,6 @@ pub async fn home(
         trend_empty: empty.trend,
         warnings_empty: empty.warnings,
         issuers_empty: empty.issuers,
+        received,
     })
 }

@@ -315,3 +315,123 @@ fn bench_copy_and_search_report_their_figures() {
     let (code, _, err) = jianfu(&["bench", "copy", "--docs", "0"]);
     assert_ne!(code, 0, "{err}");
 }
+
+both_backends!(durability: an_acknowledged_write_survives_kill_9);
+
+/// `jianfu serve` on `database`, on a free local port, until the returned child is killed.
+async fn serve(database: &str, search: &std::path::Path) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = crate::helpers::jianfu_command()
+        .args(["serve", "--listen", &listen, "--database", database])
+        .arg("--search-dir")
+        .arg(search)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start jianfu serve");
+    let base = format!("http://{listen}");
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if let Ok(r) = client.get(format!("{base}/login")).send().await {
+            if r.status().is_success() {
+                return (child, base);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("jianfu serve did not come up on {listen}");
+}
+
+/// Eight clients file documents through the API while the server is killed with SIGKILL; after
+/// a restart every document the server acknowledged (201 with its id) is there, as filed. On
+/// SQLite the acknowledged writes include ones that shared a commit with others.
+async fn an_acknowledged_write_survives_kill_9(backend: Backend) {
+    let (db, url, _dir) = fresh_database(backend).await;
+    let search = tempfile::tempdir().expect("search dir");
+    let token = jianfu_domain::auth::issue_token(&db, "supervisor", "test")
+        .await
+        .expect("token");
+    let unit = |name: &str| {
+        jianfu_store::Q::new("SELECT id FROM org_units WHERE name = $1").bind(name.to_string())
+    };
+    let county = db.scalar(&unit("示例县")).await.unwrap();
+    let agri = db.scalar(&unit("县农业农村局")).await.unwrap();
+    let (mut server, base) = serve(&url, search.path()).await;
+
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(i64, String)>::new()));
+    let clients: Vec<_> = (0..8)
+        .map(|c| {
+            let (base, token, acknowledged) = (base.clone(), token.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for n in 0..10_000 {
+                    let title = format!("关于做好断电测试第{c}-{n}项工作的通知");
+                    let body = serde_json::json!({"issuer_id": agri, "title": title,
+                        "kind": "通知", "carrier": "formal",
+                        "issued_on": jianfu_core::time::today().to_string(),
+                        "targets": [{"unit_id": county, "level": "township"}],
+                        "body": "请各乡镇认真抓好贯彻落实。".repeat(20)});
+                    let sent = client
+                        .post(format!("{base}/api/v1/documents"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await;
+                    let Ok(r) = sent else { return };
+                    if r.status() != reqwest::StatusCode::CREATED {
+                        return;
+                    }
+                    let Ok(v) = r.json::<serde_json::Value>().await else {
+                        return;
+                    };
+                    let id = v["id"].as_i64().expect("id");
+                    acknowledged.lock().unwrap().push((id, title));
+                }
+            })
+        })
+        .collect();
+    // Killed while the clients are still writing.
+    while acknowledged.lock().unwrap().len() < 60 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    for c in clients {
+        c.await.expect("client");
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let (mut server, base) = serve(&url, search.path()).await;
+    let client = reqwest::Client::new();
+    for (id, title) in &acknowledged {
+        let r = client
+            .get(format!("{base}/api/v1/documents/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("read back");
+        assert_eq!(r.status(), reqwest::StatusCode::OK, "document {id} lost");
+        let d: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(d["title"], title.as_str());
+    }
+    let items = db
+        .scalar(&jianfu_store::Q::new(
+            "SELECT COUNT(*) FROM burden_items b JOIN documents d ON d.id = b.item_id \
+             WHERE b.channel = 'documents' AND d.title LIKE '关于做好断电测试%'",
+        ))
+        .await
+        .unwrap();
+    assert!(
+        items >= acknowledged.len() as i64,
+        "{items} ledger rows for {} acknowledged documents",
+        acknowledged.len()
+    );
+    server.kill().expect("stop");
+    let _ = server.wait();
+}

@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 both_backends!(
     dashboard_counts_by_month_rule_and_issuer,
     the_month_in_progress_is_compared_with_the_same_days_last_year,
-    empty_charts_say_why_and_counts_are_not_smoothed
+    empty_charts_say_why_and_counts_are_not_smoothed,
+    a_grassroots_home_page_shows_what_reached_it
 );
 
 async fn file_notice(app: &TestApp, issuer: i64, date: &str, chars: usize) {
@@ -192,4 +193,58 @@ async fn empty_charts_say_why_and_counts_are_not_smoothed(backend: Backend) {
     assert!(!script.contains("smooth: true"), "counts are not smoothed");
     assert!(script.contains("smooth: false"));
     assert!(script.contains("本期尚无数据"));
+}
+
+/// 以下看上: a township's or village's home page shows what reached its own unit this year, each
+/// figure opening the items behind it; a village, which issues to nobody below it, gets no charts
+/// of what its scope issued (they could only ever say 本期尚无数据).
+async fn a_grassroots_home_page_shows_what_reached_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let village = app.browser_login("village").await;
+    let page = app.page(&village, "/").await;
+    assert!(page.contains("本单位收到的事项"), "{page}");
+    assert!(
+        page.contains(">0</a><span class=\"label\">收文（件）"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("本期尚无数据") && !page.contains("dashboard-data"),
+        "no charts of what a village issued: {page}"
+    );
+
+    let agri = app.unit_id("县农业农村局").await;
+    let today = jianfu_core::time::today().to_string();
+    file_notice(&app, agri, &today, 500).await;
+    let page = app.page(&village, "/").await;
+    assert!(
+        page.contains(">1</a><span class=\"label\">收文（件）"),
+        "{page}"
+    );
+    let start = page
+        .find("href=\"/burden/items?")
+        .expect("the figure opens its items")
+        + "href=\"".len();
+    let end = start + page[start..].find('"').expect("end of the link");
+    let href = page[start..end].replace("&amp;", "&");
+    assert!(href.contains("channel=documents"), "{href}");
+    let items = app.page(&village, &href).await;
+    assert!(
+        items.contains(&format!("关于{today}有关工作的通知")),
+        "{href}: {items}"
+    );
+
+    // A township sees what reached it (the notice went to villages only) and keeps the charts of
+    // what its scope issued to its villages.
+    let township = app.browser_login("township").await;
+    let page = app.page(&township, "/").await;
+    assert!(page.contains("本单位收到的事项"), "{page}");
+    assert!(
+        page.contains(">0</a><span class=\"label\">收文（件）"),
+        "{page}"
+    );
+    assert!(page.contains("dashboard-data"), "{page}");
+    // The offices' home page is unchanged: charts, no received panel.
+    let office = app.browser_login("supervisor").await;
+    let page = app.page(&office, "/").await;
+    assert!(!page.contains("本单位收到的事项"), "{page}");
 }

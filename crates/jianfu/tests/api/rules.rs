@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 both_backends!(
     focused_writes_leave_what_a_full_run_finds,
     concurrent_writes_leave_what_a_full_run_finds,
+    writes_sharing_a_commit_keep_or_lose_only_their_own,
     a_threshold_tried_and_restored_reopens_the_same_warning,
     a_returned_justification_is_given_again
 );
@@ -188,6 +189,121 @@ async fn concurrent_writes_leave_what_a_full_run_finds(backend: Backend) {
         .await;
     assert!(counted > 0, "the yearly counts should trip a rule");
     a_full_run_changes_nothing(&app, "concurrent", before).await;
+}
+
+/// On SQLite the writes waiting for the writer share one transaction, each in a savepoint (the
+/// store's own tests refuse writes halfway). Twelve meetings at once, five of them refused for
+/// an approval another took in the same commit: the refused leave no row and no audit entry,
+/// the others keep theirs, chained unbroken, and their warnings are what a full run finds.
+async fn writes_sharing_a_commit_keep_or_lose_only_their_own(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (county, agri) = (
+        app.unit_id("示例县").await,
+        app.unit_id("县农业农村局").await,
+    );
+    let (status, a) = app
+        .send(
+            "filer",
+            "POST",
+            "/api/v1/approvals",
+            &json!({"channel": "meetings", "approval_kind": "out_of_plan", "unit_id": agri,
+                    "title": "全县秋冬种工作推进会", "reason": "市里临时部署",
+                    "planned_on": "2027-01-15"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_i64().expect("approval id");
+    let (status, a) = app
+        .send(
+            "supervisor",
+            "POST",
+            &format!("/api/v1/approvals/{aid}/decision"),
+            &json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    let audited = "SELECT COUNT(*) FROM audit_log WHERE entity = 'meeting'";
+    let audited_before = app.scalar(audited).await;
+    let live = app
+        .scalar("SELECT COUNT(*) FROM warnings WHERE status <> 'resolved'")
+        .await;
+
+    // Twelve meetings at once: six cite the one approval (one of them gets it), six cite none.
+    let meeting = |n: usize| {
+        let ids: Vec<i64> = if n.is_multiple_of(2) {
+            vec![aid]
+        } else {
+            vec![]
+        };
+        json!({"organizer_id": agri, "title": format!("同批写入测试会议{n}"), "kind": "special",
+               "starts_at": format!("2027-01-{:02}T09:00", 10 + n), "planned_minutes": 60,
+               "reach_level": "township", "targets": [{"unit_id": county, "level": "township"}],
+               "attendee_count": 20, "approval_ids": ids})
+    };
+    let post = |n: usize| {
+        let (app, body) = (&app, meeting(n));
+        async move {
+            let (status, v) = app.send("filer", "POST", "/api/v1/meetings", &body).await;
+            (n, status, v)
+        }
+    };
+    let (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11) = tokio::join!(
+        post(0),
+        post(1),
+        post(2),
+        post(3),
+        post(4),
+        post(5),
+        post(6),
+        post(7),
+        post(8),
+        post(9),
+        post(10),
+        post(11)
+    );
+    let sent = [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11];
+    let mut stored = Vec::new();
+    for (n, status, v) in &sent {
+        if n % 2 == 1 {
+            assert_eq!(*status, StatusCode::CREATED, "meeting {n}: {v}");
+        }
+        if *status == StatusCode::CREATED {
+            stored.push(v["id"].as_i64().expect("id"));
+        } else {
+            assert_eq!(*status, StatusCode::CONFLICT, "meeting {n}: {v}");
+            assert_eq!(v["error"]["field"], "approval_ids", "{v}");
+        }
+    }
+    assert_eq!(
+        stored.len(),
+        7,
+        "the six without approval and one with it: {sent:?}"
+    );
+    let (_, a) = app.get("filer", &format!("/api/v1/approvals/{aid}")).await;
+    assert!(
+        stored.contains(&a["item_id"].as_i64().expect("cited")),
+        "{a}"
+    );
+
+    // The refused ones left nothing: no meeting, no ledger row, no audit entry.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM meetings WHERE title LIKE '同批写入测试会议%'")
+            .await,
+        7
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM burden_items WHERE channel = 'meetings' AND item_id IN \
+             (SELECT id FROM meetings WHERE title LIKE '同批写入测试会议%')"
+        )
+        .await,
+        7
+    );
+    assert_eq!(app.scalar(audited).await, audited_before + 7);
+    let chain = jianfu_domain::audit::verify(&app.db).await.expect("verify");
+    assert_eq!(chain.broken, None, "{chain:?}");
+    assert_eq!(chain.entries, chain.head_seq, "{chain:?}");
+    a_full_run_changes_nothing(&app, "batched", live).await;
 }
 
 /// A full run of every rule finds nothing to raise, reopen, update or resolve after the writes.
