@@ -211,7 +211,10 @@ async fn a_grassroots_home_page_shows_what_reached_it(backend: Backend) {
         !page.contains("本期尚无数据") && !page.contains("dashboard-data"),
         "no charts of what a village issued: {page}"
     );
-    assert!(!page.contains("及下级单位"), "a village has no units below: {page}");
+    assert!(
+        !page.contains("及下级单位"),
+        "a village has no units below: {page}"
+    );
 
     let agri = app.unit_id("县农业农村局").await;
     let today = jianfu_core::time::today().to_string();
