@@ -89,12 +89,17 @@ pub struct AuditListRow {
 /// Rows per INSERT of [`append`] (15 arguments each, well inside both backends' limits).
 const APPEND_ROWS: usize = 64;
 
-/// Appends chained entries and moves the chain's head to the last. On PostgreSQL each chunk's
-/// insert and the head's move are one statement (the head row stays locked until commit, and
-/// every other write waits that long for it).
+/// Appends chained entries and moves the chain's head to the last. On PostgreSQL the last
+/// chunk's insert and the head's move are one statement (the head row stays locked until
+/// commit, and every other write waits that long for it).
 async fn append(tx: &mut Tx, entries: &[(AuditEntryRow, AuditRecords)]) -> Result<(), StoreError> {
     let postgres = tx.backend() == crate::Backend::Postgres;
-    for chunk in entries.chunks(APPEND_ROWS) {
+    let head = entries
+        .last()
+        .map(|(e, _)| e.hash.as_str())
+        .unwrap_or_default();
+    let chunks = entries.len().div_ceil(APPEND_ROWS);
+    for (n, chunk) in entries.chunks(APPEND_ROWS).enumerate() {
         let mut q = Q::new(format!(
             "INSERT INTO audit_log ({COLS}, before_json, after_json) VALUES "
         ));
@@ -122,22 +127,19 @@ async fn append(tx: &mut Tx, entries: &[(AuditEntryRow, AuditRecords)]) -> Resul
                 args.join(", ")
             ));
         }
-        let hash = chunk
-            .last()
-            .map(|(e, _)| e.hash.as_str())
-            .unwrap_or_default();
-        if postgres {
-            let p = q.arg(hash);
+        let last = n + 1 == chunks;
+        if postgres && last {
+            let p = q.arg(head);
             q.sql = format!(
                 "WITH appended AS ({}) UPDATE audit_head SET hash = {p} WHERE id = 1",
                 q.sql
             );
         }
         tx.execute(&q).await?;
-        if !postgres {
-            tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(hash))
-                .await?;
-        }
+    }
+    if !postgres {
+        tx.execute(&Q::new("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(head))
+            .await?;
     }
     Ok(())
 }

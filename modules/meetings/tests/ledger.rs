@@ -1,7 +1,7 @@
 //! The meetings ledger as a filer and the office use it: meetings trip their rules at once,
 //! a corrected meeting clears its warnings, relays and cascades are found.
 use crate::both_backends;
-use crate::helpers::{csrf_of, open_warnings, spawn_app, Backend};
+use crate::helpers::{approved, csrf_of, open_warnings, spawn_app, Backend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -83,26 +83,13 @@ async fn meetings_trip_their_rules(backend: Backend) {
     let mut ids = Vec::new();
     for (kind, reason) in [("plan", ""), ("leaders", "须各乡镇主要负责同志部署落实")]
     {
-        let (status, a) = app
-            .send(
-                "filer",
-                "POST",
-                "/api/v1/approvals",
-                &json!({"channel": "meetings", "approval_kind": kind, "unit_id": agri,
-                        "title": "全县高标准农田建设推进会", "reason": reason}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{a}");
-        let aid = a["id"].as_i64().unwrap();
-        let (status, a) = app
-            .send(
-                "supervisor",
-                "POST",
-                &format!("/api/v1/approvals/{aid}/decision"),
-                &json!({"decision": "approve"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{a}");
+        let aid = approved(
+            &app,
+            "filer",
+            &json!({"channel": "meetings", "approval_kind": kind, "unit_id": agri,
+                    "title": "全县高标准农田建设推进会", "reason": reason}),
+        )
+        .await;
         ids.push(aid);
     }
     let mut fixed = meeting(

@@ -370,6 +370,19 @@ pub fn names_record(warning: &Value, channel: &str, id: i64) -> bool {
         .any(|r| r["channel"] == channel && r["id"].as_i64() == Some(id))
 }
 
+/// An application `filer` makes (`body` as `POST /api/v1/approvals` takes it) and the
+/// supervisor approves; its id, for an item to cite.
+pub async fn approved(app: &TestApp, filer: &str, body: &Value) -> i64 {
+    let (status, a) = app.send(filer, "POST", "/api/v1/approvals", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_i64().expect("approval id");
+    let decision = serde_json::json!({"decision": "approve"});
+    let path = format!("/api/v1/approvals/{id}/decision");
+    let (status, a) = app.send("supervisor", "POST", &path, &decision).await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    id
+}
+
 /// The open warnings a user sees, with an extra query (`&rule=…`).
 pub async fn open_warnings(app: &TestApp, user: &str, query: &str) -> Vec<Value> {
     let (status, body) = app

@@ -2,7 +2,7 @@
 //! the writes, a full run of every rule afterwards must find exactly the warnings they left:
 //! nothing to raise, update or resolve.
 use crate::both_backends;
-use crate::helpers::{assert_error, csrf_of, open_warnings, spawn_app, Backend, TestApp};
+use crate::helpers::{approved, assert_error, csrf_of, open_warnings, spawn_app, Backend, TestApp};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -201,27 +201,14 @@ async fn writes_sharing_a_commit_keep_or_lose_only_their_own(backend: Backend) {
         app.unit_id("示例县").await,
         app.unit_id("县农业农村局").await,
     );
-    let (status, a) = app
-        .send(
-            "filer",
-            "POST",
-            "/api/v1/approvals",
-            &json!({"channel": "meetings", "approval_kind": "out_of_plan", "unit_id": agri,
-                    "title": "全县秋冬种工作推进会", "reason": "市里临时部署",
-                    "planned_on": "2027-01-15"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{a}");
-    let aid = a["id"].as_i64().expect("approval id");
-    let (status, a) = app
-        .send(
-            "supervisor",
-            "POST",
-            &format!("/api/v1/approvals/{aid}/decision"),
-            &json!({"decision": "approve"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{a}");
+    let aid = approved(
+        &app,
+        "filer",
+        &json!({"channel": "meetings", "approval_kind": "out_of_plan", "unit_id": agri,
+                "title": "全县秋冬种工作推进会", "reason": "市里临时部署",
+                "planned_on": "2027-01-15"}),
+    )
+    .await;
     let audited = "SELECT COUNT(*) FROM audit_log WHERE entity = 'meeting'";
     let audited_before = app.scalar(audited).await;
     let live = app
