@@ -142,8 +142,14 @@ impl Driver {
             .json()
             .await
             .expect("webdriver json");
+        let message = r["value"]["message"].as_str().unwrap_or_default();
         match r["value"]["error"].as_str() {
             Some("stale element reference") | Some("no such element") => String::new(),
+            // Chromium's own word for a stale node, when the navigation lands between the
+            // find and the read.
+            Some("unknown error") if message.contains("does not belong to the document") => {
+                String::new()
+            }
             Some(_) => panic!("element text: {r}"),
             None => r["value"].as_str().unwrap_or_default().to_string(),
         }
@@ -188,6 +194,23 @@ impl Driver {
             assert!(Instant::now() < deadline, "no element {css}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Runs a script in the page and returns its value, or `None` when the page went away
+    /// under it (a navigation landing meanwhile), for waiting loops that poll again.
+    pub(crate) async fn try_script(&self, script: &str) -> Option<Value> {
+        let url = format!("{}/session/{}/execute/sync", self.base, self.session);
+        let r: Value = self
+            .http
+            .post(&url)
+            .json(&json!({"script": script, "args": []}))
+            .send()
+            .await
+            .expect("webdriver call")
+            .json()
+            .await
+            .expect("webdriver json");
+        r["value"]["error"].is_null().then(|| r["value"].clone())
     }
 
     /// Runs a script in the page and returns its value.

@@ -73,27 +73,28 @@ fn total(text: &str) -> i64 {
 
 /// What the page's facts list says for `term` (状态 → 已确认).
 async fn fact(driver: &Driver, term: &str) -> String {
+    try_fact(driver, term)
+        .await
+        .unwrap_or_else(|| panic!("no fact {term} on the page"))
+}
+
+/// The fact `term` of the page, or `None` while the page holds none (still loading, or
+/// going away under the script).
+async fn try_fact(driver: &Driver, term: &str) -> Option<String> {
     let v = driver
-        .script(&format!(
+        .try_script(&format!(
             "var t = Array.from(document.querySelectorAll('dl.facts dt')).find(function (d) {{ return d.textContent.trim() === '{term}'; }}); \
              return t ? t.nextElementSibling.textContent.trim() : null;"
         ))
-        .await;
-    v.as_str()
-        .unwrap_or_else(|| panic!("no fact {term} on the page"))
-        .to_string()
+        .await?;
+    v.as_str().map(str::to_string)
 }
 
 /// Waits until the page's fact `term` reads `expected`.
 async fn wait_for_fact(driver: &Driver, term: &str, expected: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let has = driver.try_find("dl.facts").await.is_some();
-        let now = if has {
-            fact(driver, term).await
-        } else {
-            String::new()
-        };
+        let now = try_fact(driver, term).await.unwrap_or_default();
         if now == expected {
             return;
         }
