@@ -1,34 +1,36 @@
 //! Bulk loads: many rows in one statement, in each backend's own bulk format (PostgreSQL's
-//! COPY, SQLite's json_each), written once for both.
-use crate::db::{StoreError, Tx, Q};
+//! COPY, SQLite's multi-row VALUES), written once for both.
+use crate::db::{StoreError, Tx};
+use std::fmt::Write;
 
 /// Rows of a bulk load, written once into one buffer in the backend's own bulk format:
-/// CSV for PostgreSQL's `COPY … WITH (FORMAT csv)`, a JSON array of row arrays for SQLite's
-/// `INSERT … SELECT … FROM json_each($1)`. Either way one statement carries thousands of rows
-/// as one parameter: bound one value at a time, the SQLite driver spent ~13 µs per document
-/// row (10-row INSERTs; larger statements were slower still).
+/// CSV for PostgreSQL's `COPY … WITH (FORMAT csv)`, the rows of an `INSERT … VALUES (…), (…)` as
+/// SQL literals for SQLite. Either way thousands of rows go in one statement with nothing bound.
+/// On SQLite, bound one value at a time, the driver spent ~13 µs per document row (10-row
+/// INSERTs; larger statements were slower still); rows as one JSON parameter taken apart by
+/// `json_each` and `->>` spent ~0.5 µs per value on the extraction alone (measured with SQLite
+/// 3.51: 10^6 seven-value rows, 5.8 s as JSON against 2.3 s as literals).
 pub struct BulkRows {
     out: String,
     fields: usize,
     rows: usize,
-    json: bool,
+    sql: bool,
 }
 
 impl BulkRows {
     fn new(backend: crate::Backend) -> Self {
-        let json = backend == crate::Backend::Sqlite;
         BulkRows {
-            out: String::from(if json { "[" } else { "" }),
+            out: String::new(),
             fields: 0,
             rows: 0,
-            json,
+            sql: backend == crate::Backend::Sqlite,
         }
     }
 
     fn sep(&mut self) {
         if self.fields == 0 {
-            if self.json {
-                self.out.push_str(if self.rows == 0 { "[" } else { ",[" });
+            if self.sql {
+                self.out.push_str(if self.rows == 0 { "(" } else { ",(" });
             }
         } else {
             self.out.push(',');
@@ -37,29 +39,29 @@ impl BulkRows {
     }
 
     /// CSV text is always quoted (quotes doubled), so an empty string stays distinct from
-    /// NULL (an unquoted empty field); JSON text is escaped as RFC 8259 requires.
+    /// NULL (an unquoted empty field). An SQLite string literal knows no escape but the doubled
+    /// quote; it cannot hold a NUL (the statement would end there), so text with one is written
+    /// as its bytes, `CAST(X'…' AS TEXT)`, stored exactly as a bound value would be.
     pub fn text(&mut self, v: &str) -> &mut Self {
         self.sep();
-        self.out.push('"');
-        if self.json {
-            for c in v.chars() {
-                match c {
-                    '"' => self.out.push_str("\\\""),
-                    '\\' => self.out.push_str("\\\\"),
-                    c if u32::from(c) < 0x20 => {
-                        use std::fmt::Write;
-                        // Writing to a String cannot fail.
-                        let _ = write!(self.out, "\\u{:04x}", u32::from(c));
-                    }
-                    c => self.out.push(c),
-                }
+        if self.sql && v.contains('\0') {
+            self.out.push_str("CAST(X'");
+            for b in v.bytes() {
+                // Writing to a String cannot fail.
+                let _ = write!(self.out, "{b:02x}");
             }
-        } else if v.contains('"') {
-            self.out.push_str(&v.replace('"', "\"\""));
-        } else {
-            self.out.push_str(v);
+            self.out.push_str("' AS TEXT)");
+            return self;
         }
-        self.out.push('"');
+        let quote = if self.sql { '\'' } else { '"' };
+        self.out.push(quote);
+        for c in v.chars() {
+            if c == quote {
+                self.out.push(c);
+            }
+            self.out.push(c);
+        }
+        self.out.push(quote);
         self
     }
 
@@ -71,9 +73,8 @@ impl BulkRows {
     }
 
     pub fn int(&mut self, v: i64) -> &mut Self {
-        use std::fmt::Write;
         self.sep();
-        // Writing to a String cannot fail.
+        // Writing to a String cannot fail. SQLite reads -9223372036854775808 as the integer.
         let _ = write!(self.out, "{v}");
         self
     }
@@ -85,18 +86,18 @@ impl BulkRows {
         }
     }
 
-    /// NULL: an unquoted empty CSV field, JSON `null`.
+    /// NULL: an unquoted empty CSV field, SQL's `NULL`.
     fn null(&mut self) -> &mut Self {
         self.sep();
-        if self.json {
-            self.out.push_str("null");
+        if self.sql {
+            self.out.push_str("NULL");
         }
         self
     }
 
     pub fn boolean(&mut self, v: bool) -> &mut Self {
         self.sep();
-        self.out.push_str(match (self.json, v) {
+        self.out.push_str(match (self.sql, v) {
             (true, true) => "1",
             (true, false) => "0",
             (false, true) => "t",
@@ -106,35 +107,25 @@ impl BulkRows {
     }
 
     fn end_row(&mut self) {
-        self.out.push(if self.json { ']' } else { '\n' });
+        self.out.push(if self.sql { ')' } else { '\n' });
         self.fields = 0;
         self.rows += 1;
     }
 
     /// Appends the rows to `table` (`cols` lists its columns in the order the rows give them).
-    async fn load(mut self, tx: &mut Tx, table: &str, cols: &str) -> Result<(), StoreError> {
+    async fn load(self, tx: &mut Tx, table: &str, cols: &str) -> Result<(), StoreError> {
         if self.rows == 0 {
             return Ok(());
         }
-        if !self.json {
+        if self.sql {
             return tx
-                .pg_copy_in(
-                    &format!("COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)"),
-                    self.out.into_bytes(),
-                )
+                .execute_unprepared(&format!("INSERT INTO {table} ({cols}) VALUES {}", self.out))
                 .await
                 .map(drop);
         }
-        self.out.push(']');
-        let picks: Vec<String> = (0..cols.split(',').count())
-            .map(|i| format!("value ->> {i}"))
-            .collect();
-        tx.execute(
-            &Q::new(format!(
-                "INSERT INTO {table} ({cols}) SELECT {} FROM json_each($1)",
-                picks.join(", ")
-            ))
-            .bind(self.out),
+        tx.pg_copy_in(
+            &format!("COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)"),
+            self.out.into_bytes(),
         )
         .await
         .map(drop)
@@ -171,7 +162,7 @@ pub async fn bulk_load<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Db;
+    use crate::{Db, Q};
 
     #[tokio::test]
     async fn sqlite_rows_come_back_as_written() {
@@ -185,6 +176,13 @@ mod tests {
         let rows: Vec<(String, Option<i64>, Option<&str>, bool)> = vec![
             ("引号\"与反斜杠\\".into(), Some(i64::MAX), Some(""), true),
             ("换行\n制表\t\u{1}控制符".into(), None, None, false),
+            (
+                "单引号'与'';--注入".into(),
+                Some(i64::MIN),
+                Some("'"),
+                false,
+            ),
+            ("空字符\0在中间".into(), Some(0), Some("\0"), true),
             (
                 "𠀀 emoji 😀 全角，标点".into(),
                 Some(-7),

@@ -373,6 +373,34 @@ impl Conn {
         .map_err(StoreError::from_sqlx)
     }
 
+    /// Runs a statement without arguments and without keeping it prepared (a bulk load's
+    /// statements are each used once and may be megabytes long); returns the rows it affected.
+    pub async fn execute_unprepared(&mut self, sql: &str) -> Result<u64, StoreError> {
+        match self {
+            Conn::SqlitePool(p) => sqlx::query::<Sqlite>(sql)
+                .persistent(false)
+                .execute(&*p)
+                .await
+                .map(|r| r.rows_affected()),
+            Conn::SqliteTx(t) => sqlx::query::<Sqlite>(sql)
+                .persistent(false)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
+            Conn::PgPool(p) => sqlx::query::<Postgres>(sql)
+                .persistent(false)
+                .execute(&*p)
+                .await
+                .map(|r| r.rows_affected()),
+            Conn::PgTx(t) => sqlx::query::<Postgres>(sql)
+                .persistent(false)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .map_err(StoreError::from_sqlx)
+    }
+
     /// One page of a listing and the total count. `from_where` appends the FROM and WHERE
     /// clauses; it runs once for the count and once for the rows, so both see the same filter.
     pub async fn page<T: DbRow>(

@@ -116,6 +116,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ledger_cover",
         sql: include_str!("../migrations/0013_ledger_cover.sql"),
     },
+    Migration {
+        version: 14,
+        name: "targets_in_key_order",
+        sql: include_str!("../migrations/0014_targets_in_key_order.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

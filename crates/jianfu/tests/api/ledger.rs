@@ -679,6 +679,49 @@ async fn burden_ledger_from_below(backend: Backend) {
         )
         .await;
     assert_eq!(after["channels"], ledger["channels"], "{after}");
+
+    // A database from before the targets were stored in key order (migration 14) upgrades
+    // with every target kept.
+    let targets = app.scalar("SELECT COUNT(*) FROM burden_targets").await;
+    for sql in [
+        "ALTER TABLE burden_targets RENAME TO burden_targets_later",
+        "DROP INDEX burden_targets_unit_idx",
+        "CREATE TABLE burden_targets (channel TEXT NOT NULL, item_id BIGINT NOT NULL, region_id BIGINT NOT NULL, \
+         target_unit_id BIGINT NOT NULL REFERENCES org_units(id), target_level TEXT NOT NULL, issuer_id BIGINT NOT NULL, \
+         on_date TEXT NOT NULL, measure BIGINT NOT NULL, PRIMARY KEY (channel, item_id, target_unit_id, target_level))",
+        "CREATE INDEX burden_targets_unit_idx ON burden_targets (target_unit_id, target_level, on_date, channel, item_id, issuer_id, measure)",
+        "INSERT INTO burden_targets SELECT * FROM burden_targets_later",
+        "DROP TABLE burden_targets_later",
+        "DELETE FROM schema_migrations WHERE version = 14",
+    ] {
+        app.db
+            .raw_script(sql)
+            .await
+            .expect("back to the schema before migration 14");
+    }
+    jianfu_store::migrate::run(&app.db).await.expect("upgrade");
+    assert!(targets > 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM burden_targets").await,
+        targets
+    );
+    if backend == Backend::Sqlite {
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM pragma_table_list WHERE name = 'burden_targets' AND wr = 1"
+            )
+            .await,
+            1,
+            "stored in key order"
+        );
+    }
+    let (_, after) = app
+        .get(
+            "village",
+            &format!("/api/v1/burden?unit={village}&from=2026-01-01&to=2026-11-20"),
+        )
+        .await;
+    assert_eq!(after["channels"], ledger["channels"], "{after}");
 }
 
 async fn plans_quotas_and_forwarding(backend: Backend) {
