@@ -107,7 +107,7 @@ pub async fn assess_document(
 /// Whether a stored document has been read yet, and what was found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AnalysisStatus {
-    /// done | pending
+    /// done | pending (not read yet, or queued to be read again after an edit)
     pub status: &'static str,
     pub analysis: Option<DocumentAnalysis>,
 }
@@ -121,9 +121,14 @@ pub async fn document_analysis(
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
 ) -> Result<Json<AnalysisStatus>, ApiError> {
+    // An edited document waits to be read again: what was found in its old text is not its
+    // reading (the page's panel says the same). Asked before the reading, so that a reading
+    // stored meanwhile (with its queue entry gone, in one transaction) is the new one.
+    let queued = crate::store::is_queued(&mut s.db.reader(), id).await?;
     let analysis = crate::intelligence(&s)?
         .of_document(&s.db, &actor, id)
-        .await?;
+        .await?
+        .filter(|_| !queued);
     Ok(Json(AnalysisStatus {
         status: if analysis.is_some() {
             "done"

@@ -185,11 +185,12 @@ struct AnalysisPanel {
 
 fn panel(state: AppState, actor: Actor, id: i64) -> Reading<'static, String> {
     Box::pin(async move {
+        // Asked before the reading, as the API asks (see `api::document_analysis`).
+        let mut conn = state.db.reader();
+        let queued = store::is_queued(&mut conn, id).await?;
         let found = intelligence(&state)?
             .of_document(&state.db, &actor, id)
             .await?;
-        let mut conn = state.db.reader();
-        let queued = store::is_queued(&mut conn, id).await?;
         let panel = match found.filter(|_| !queued) {
             Some(a) => {
                 // Judged as the rules judged it: by the settings of the document's region.

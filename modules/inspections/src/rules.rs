@@ -222,9 +222,9 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Eva
         .collect();
     let mut counted = Vec::new();
     year_end(&yearly, s, &mut counted);
-    base_cut(conn, scope, &names, s, &mut counted).await?;
     counted.retain(|f| scope.covers(&f.on_date));
     out.extend(counted);
+    let base_years = base_cut(conn, scope, &names, s, &mut out).await?;
     let organizer_years = |key: fn(i64, i32) -> String| -> Vec<String> {
         scope
             .years
@@ -238,7 +238,7 @@ async fn evaluate(conn: &mut Conn, scope: &Scope, s: &Settings) -> AppResult<Eva
     ));
     covers.push(Cover::keys(
         &[InspRule::BaseCut],
-        scope.years.iter().map(|y| base_key(region, *y)).collect(),
+        base_years.iter().map(|y| base_key(region, *y)).collect(),
     ));
     Ok(Evaluation {
         findings: out,
@@ -482,19 +482,22 @@ fn year_end(items: &[InspectionFact], s: &Settings, out: &mut Vec<Finding>) {
     }
 }
 
-/// The region's 督查检查考核 of each year against the base year's.
+/// The region's 督查检查考核 of each year against the base year's. Returns the years judged: the
+/// scope's, and when the scope holds the base year every later year with items too (a write to
+/// the base year moves what each of them is measured against).
 async fn base_cut(
     conn: &mut Conn,
     scope: &Scope,
     names: &HashMap<i64, String>,
     s: &Settings,
     out: &mut Vec<Finding>,
-) -> AppResult<()> {
+) -> AppResult<Vec<i32>> {
+    let mut years = scope.years.clone();
     let Some(p) = s.on::<BaseCutParams>(InspRule::BaseCut) else {
-        return Ok(());
+        return Ok(years);
     };
     if p.base_year == 0 {
-        return Ok(());
+        return Ok(years);
     }
     let region = scope.region_id;
     let counts: HashMap<i64, i64> = store::region_years(conn, region)
@@ -502,11 +505,21 @@ async fn base_cut(
         .into_iter()
         .filter_map(|(y, n)| Some((y.parse().ok()?, n)))
         .collect();
+    if years.iter().any(|y| i64::from(*y) == p.base_year) {
+        years.extend(
+            counts
+                .keys()
+                .filter(|y| **y > p.base_year)
+                .filter_map(|y| i32::try_from(*y).ok()),
+        );
+        years.sort_unstable();
+        years.dedup();
+    }
     let Some(&base) = counts.get(&p.base_year).filter(|b| **b > 0) else {
-        return Ok(());
+        return Ok(years);
     };
     let allowed = base * (100 - p.cut_percent) / 100;
-    for &year in &scope.years {
+    for &year in &years {
         let n = counts.get(&i64::from(year)).copied().unwrap_or(0);
         if i64::from(year) <= p.base_year || n <= allowed {
             continue;
@@ -536,5 +549,5 @@ async fn base_cut(
             ),
         );
     }
-    Ok(())
+    Ok(years)
 }

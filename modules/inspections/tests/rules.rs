@@ -310,12 +310,37 @@ async fn visits_bundles_year_end_and_the_base_year(backend: Backend) {
     years.sort_unstable();
     assert_eq!(years, [2026, 2027], "{cut:?}");
     assert!(cut.iter().all(|w| w["unit_id"] == county));
+    // Two more checks of 2025 raise the base to four: 2027's two are within half of it now,
+    // though the write touched only 2025 (and 2026, whose last year it is).
+    for start in ["2025-07-14", "2025-08-11"] {
+        let month = &start[..7];
+        file(
+            &app,
+            "supervisor",
+            &check(
+                agri,
+                json!([{"unit_id": village}]),
+                "2025年补录检查",
+                (&format!("{month}-01"), &format!("{month}-28")),
+                start,
+                1,
+            ),
+        )
+        .await;
+    }
+    let cut = open_warnings(&app, "supervisor", "rule=inspect.base_cut").await;
+    let years: Vec<i64> = cut
+        .iter()
+        .filter_map(|w| w["figures"]["year"]["value"].as_i64())
+        .collect();
+    assert_eq!(years, [2026], "{cut:?}");
+    assert_eq!(cut[0]["figures"]["base_count"]["value"], 4, "{cut:?}");
     let (status, overview) = app
         .get("supervisor", "/api/v1/inspections/overview?year=2026")
         .await;
     assert_eq!(status, StatusCode::OK, "{overview}");
     assert_eq!(overview["inspections"], 3);
-    assert_eq!(overview["base_count"], 2);
+    assert_eq!(overview["base_count"], 4);
     assert_eq!(overview["december_share"], 66);
     assert_eq!(overview["months"][11]["assessment"], 2);
     assert!(overview["organizers"]
