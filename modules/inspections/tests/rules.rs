@@ -27,6 +27,26 @@ async fn set_rule(app: &TestApp, rule: &str, params: Value) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// Files one-day checks of `organizer` at `village`, each in its start's month.
+async fn file_checks(app: &TestApp, organizer: i64, village: i64, title: &str, starts: [&str; 2]) {
+    for start in starts {
+        let month = &start[..7];
+        file(
+            app,
+            "supervisor",
+            &check(
+                organizer,
+                json!([{"unit_id": village}]),
+                title,
+                (&format!("{month}-01"), &format!("{month}-28")),
+                start,
+                1,
+            ),
+        )
+        .await;
+    }
+}
+
 async fn nothing_left_for_a_full_run(app: &TestApp) {
     let full = jianfu_domain::warnings::run_all(&app.db)
         .await
@@ -282,22 +302,14 @@ async fn visits_bundles_year_end_and_the_base_year(backend: Backend) {
 
     // Against 2025's two checks, 2026's three and 2027's two are not cut by half.
     let agri = app.unit_id("县农业农村局").await;
-    for start in ["2025-05-12", "2025-06-16"] {
-        let month = &start[..7];
-        file(
-            &app,
-            "supervisor",
-            &check(
-                agri,
-                json!([{"unit_id": village}]),
-                "2025年检查",
-                (&format!("{month}-01"), &format!("{month}-28")),
-                start,
-                1,
-            ),
-        )
-        .await;
-    }
+    file_checks(
+        &app,
+        agri,
+        village,
+        "2025年检查",
+        ["2025-05-12", "2025-06-16"],
+    )
+    .await;
     assert!(open_warnings(&app, "supervisor", "rule=inspect.base_cut")
         .await
         .is_empty());
@@ -312,22 +324,14 @@ async fn visits_bundles_year_end_and_the_base_year(backend: Backend) {
     assert!(cut.iter().all(|w| w["unit_id"] == county));
     // Two more checks of 2025 raise the base to four: 2027's two are within half of it now,
     // though the write touched only 2025 (and 2026, whose last year it is).
-    for start in ["2025-07-14", "2025-08-11"] {
-        let month = &start[..7];
-        file(
-            &app,
-            "supervisor",
-            &check(
-                agri,
-                json!([{"unit_id": village}]),
-                "2025年补录检查",
-                (&format!("{month}-01"), &format!("{month}-28")),
-                start,
-                1,
-            ),
-        )
-        .await;
-    }
+    file_checks(
+        &app,
+        agri,
+        village,
+        "2025年补录检查",
+        ["2025-07-14", "2025-08-11"],
+    )
+    .await;
     let cut = open_warnings(&app, "supervisor", "rule=inspect.base_cut").await;
     let years: Vec<i64> = cut
         .iter()

@@ -78,19 +78,23 @@ impl Driver {
         }
     }
 
-    pub(crate) async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+    /// The WebDriver answer to one call, errors included.
+    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{}", self.base, self.session, path);
         let req = match method {
             "GET" => self.http.get(url),
             _ => self.http.post(url).json(&body),
         };
-        let r: Value = req
-            .send()
+        req.send()
             .await
             .expect("webdriver call")
             .json()
             .await
-            .expect("webdriver json");
+            .expect("webdriver json")
+    }
+
+    pub(crate) async fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
+        let r = self.call(method, path, body).await;
         assert!(r["value"]["error"].is_null(), "{method} {path}: {r}");
         r["value"].clone()
     }
@@ -132,16 +136,9 @@ impl Driver {
         let Some(e) = self.try_find("body").await else {
             return String::new();
         };
-        let url = format!("{}/session/{}/element/{e}/text", self.base, self.session);
-        let r: Value = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .expect("webdriver call")
-            .json()
-            .await
-            .expect("webdriver json");
+        let r = self
+            .call("GET", &format!("/element/{e}/text"), Value::Null)
+            .await;
         let message = r["value"]["message"].as_str().unwrap_or_default();
         match r["value"]["error"].as_str() {
             Some("stale element reference") | Some("no such element") => String::new(),
@@ -173,17 +170,13 @@ impl Driver {
 
     /// The element matching `css`, or `None` while there is none (a page still loading).
     pub(crate) async fn try_find(&self, css: &str) -> Option<String> {
-        let url = format!("{}/session/{}/element", self.base, self.session);
-        let r: Value = self
-            .http
-            .post(&url)
-            .json(&json!({"using": "css selector", "value": css}))
-            .send()
-            .await
-            .expect("call")
-            .json()
-            .await
-            .expect("json");
+        let r = self
+            .call(
+                "POST",
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
         r["value"][ELEMENT_KEY].as_str().map(str::to_string)
     }
 
@@ -199,17 +192,13 @@ impl Driver {
     /// Runs a script in the page and returns its value, or `None` when the page went away
     /// under it (a navigation landing meanwhile), for waiting loops that poll again.
     pub(crate) async fn try_script(&self, script: &str) -> Option<Value> {
-        let url = format!("{}/session/{}/execute/sync", self.base, self.session);
-        let r: Value = self
-            .http
-            .post(&url)
-            .json(&json!({"script": script, "args": []}))
-            .send()
-            .await
-            .expect("webdriver call")
-            .json()
-            .await
-            .expect("webdriver json");
+        let r = self
+            .call(
+                "POST",
+                "/execute/sync",
+                json!({"script": script, "args": []}),
+            )
+            .await;
         r["value"]["error"].is_null().then(|| r["value"].clone())
     }
 
