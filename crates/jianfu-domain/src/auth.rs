@@ -22,15 +22,46 @@ static HASHING: std::sync::LazyLock<HashGate> = std::sync::LazyLock::new(|| {
     HashGate {
         permits: tokio::sync::Semaphore::new(cores),
         waiting: std::sync::atomic::AtomicUsize::new(0),
+        jobs: hashing_threads(cores),
     }
 });
 
 /// How many sign-ins may wait for a hash before the next is turned away with a 429.
 const HASH_QUEUE: usize = 32;
 
+type HashJob = Box<dyn FnOnce() + Send>;
+
 struct HashGate {
     permits: tokio::sync::Semaphore,
     waiting: std::sync::atomic::AtomicUsize,
+    jobs: std::sync::mpsc::Sender<HashJob>,
+}
+
+/// The threads that hash, one per permit, for the life of the process. Not the runtime's
+/// blocking pool: that grows to hundreds of threads, and the allocator keeps the 19 MiB block a
+/// hash frees in the arena of the thread that freed it, so a flood of sign-ins spread over many
+/// threads left hundreds of MB behind. On threads of their own the blocks are reused.
+fn hashing_threads(n: usize) -> std::sync::mpsc::Sender<HashJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+    let rx = std::sync::Arc::new(Mutex::new(rx));
+    for i in 0..n {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("jianfu-hash-{i}"))
+            .spawn(move || loop {
+                let job = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                };
+                // A panicking hash answers its caller with an error (its sender is dropped)
+                // and leaves the thread to hash again.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a password hashing thread");
+        }
+    }
+    tx
 }
 
 /// Runs one argon2 computation under the gate: at most one per core, at most [`HASH_QUEUE`]
@@ -49,9 +80,15 @@ async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> 
     .await;
     HASHING.waiting.fetch_sub(1, Ordering::SeqCst);
     let _permit = permit.map_err(|_| busy())?.map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(AppError::internal)
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    HASHING
+        .jobs
+        .send(Box::new(move || {
+            let _ = tx.send(work());
+        }))
+        .map_err(|_| AppError::internal("password hashing threads gone"))?;
+    rx.await
+        .map_err(|_| AppError::internal("password hashing thread failed"))
 }
 
 /// Hashes a password with argon2id and the crate's defaults (OWASP: m = 19 MiB, t = 2, p = 1),
@@ -333,11 +370,18 @@ pub async fn token_actor(db: &Db, token: &str) -> AppResult<Option<Actor>> {
 /// Slows down password guessing. Failed sign-ins are counted per account and client address,
 /// per account from any address, and per client address whatever the account (random user names
 /// from one address); past a key's limit within `window`, further attempts are refused until
-/// it passes.
+/// it passes. An account signing in from an address it signed in from before (within
+/// [`KNOWN_FOR`]) is held only to its own count there: others' failures — guesses at the
+/// account from elsewhere, random names from the same office address — cannot lock it out.
 pub struct LoginThrottle {
     window: std::time::Duration,
     failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Account-and-address keys of successful sign-ins, with when.
+    known: Mutex<HashMap<String, std::time::Instant>>,
 }
+
+/// How long an address an account signed in from stays known to the throttle.
+const KNOWN_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
 /// Failed sign-ins allowed within the window: for one account from one address, for one account
 /// from anywhere, from one address whatever the account (an office behind one address).
@@ -350,7 +394,15 @@ impl LoginThrottle {
         LoginThrottle {
             window,
             failures: Mutex::new(HashMap::new()),
+            known: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Whether the account signed in from this address within [`KNOWN_FOR`].
+    fn known(&self, username: &str, address: &str) -> bool {
+        let [(key, _), ..] = Self::keys(username, address);
+        let known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        known.get(&key).is_some_and(|at| at.elapsed() < KNOWN_FOR)
     }
 
     /// The keys a sign-in counts under, with their limits.
@@ -363,10 +415,12 @@ impl LoginThrottle {
         ]
     }
 
-    /// Refuses a sign-in when any of its keys is past its limit.
+    /// Refuses a sign-in when any of its keys is past its limit (only the first, the account
+    /// at this address, when the account signed in from here before).
     pub fn check(&self, username: &str, address: &str) -> AppResult<()> {
+        let keys = if self.known(username, address) { 1 } else { 3 };
         let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, limit) in Self::keys(username, address) {
+        for (key, limit) in Self::keys(username, address).into_iter().take(keys) {
             if let Some((n, since)) = map.get(&key) {
                 if *n >= limit && since.elapsed() < self.window {
                     let left = self.window.saturating_sub(since.elapsed());
@@ -395,12 +449,20 @@ impl LoginThrottle {
         }
     }
 
-    /// A successful sign-in clears its account's counts, not its address's.
+    /// A successful sign-in clears its account's counts, not its address's, and makes the
+    /// address known for the account.
     pub fn succeed(&self, username: &str, address: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         for (key, _) in Self::keys(username, address).into_iter().take(2) {
             map.remove(&key);
         }
+        drop(map);
+        let [(key, _), ..] = Self::keys(username, address);
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() > 100_000 {
+            known.retain(|_, at| at.elapsed() < KNOWN_FOR);
+        }
+        known.insert(key, std::time::Instant::now());
     }
 }
 
@@ -420,6 +482,38 @@ mod tests {
         assert!(t.check("b", "10.0.0.1").is_ok(), "another account");
         t.succeed("a", "10.0.0.1");
         assert!(t.check("a", "10.0.0.1").is_ok());
+    }
+
+    #[test]
+    fn others_failures_do_not_lock_out_a_known_address() {
+        let t = LoginThrottle::new(std::time::Duration::from_secs(900));
+        t.succeed("a", "10.0.0.1");
+        // Guesses at the account from elsewhere, random names from the office's address.
+        for i in 0..PER_ACCOUNT {
+            t.fail("a", &format!("203.0.113.{i}"));
+        }
+        for i in 0..PER_ADDRESS {
+            t.fail(&format!("random{i}"), "10.0.0.1");
+        }
+        assert!(
+            t.check("a", "10.0.0.1").is_ok(),
+            "the account at its own address"
+        );
+        assert_eq!(
+            t.check("a", "10.0.0.2").unwrap_err().status(),
+            429,
+            "the account elsewhere"
+        );
+        assert_eq!(
+            t.check("b", "10.0.0.1").unwrap_err().status(),
+            429,
+            "another name at the address"
+        );
+        // Its own failures there still count.
+        for _ in 0..PER_ACCOUNT_AND_ADDRESS {
+            t.fail("a", "10.0.0.1");
+        }
+        assert_eq!(t.check("a", "10.0.0.1").unwrap_err().status(), 429);
     }
 
     #[test]

@@ -184,7 +184,7 @@ fn ensure_may_assign(actor: &Actor, role: Role) -> AppResult<()> {
     } else {
         Err(AppError::forbidden_field(
             "role",
-            "只有系统管理员可以设置系统管理员和纪检监督账号",
+            "只有系统管理员可以设置系统管理员和纪检监察账号",
         ))
     }
 }

@@ -175,8 +175,13 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPair {
     }
 }
 
-/// The client's address, when the server was started with connect info.
+/// The client's address as the server loop resolved it (see [`client_address`]); empty when the
+/// app runs without the loop (no peer known).
 pub struct ClientIp(pub String);
+
+/// The resolved address the server loop puts in each request's extensions.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub std::net::IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
@@ -184,10 +189,61 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let ip = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+            .get::<ClientAddr>()
+            .map(|c| c.0.to_string());
         Ok(ClientIp(ip.unwrap_or_default()))
     }
+}
+
+/// Who sent a request. A peer that is not a trusted reverse proxy is the client, whatever its
+/// headers say (they cannot be used to dodge the sign-in throttle). A request that came through
+/// trusted proxies names its client in `X-Forwarded-For`, each proxy appending the address it
+/// was reached from: read from the right, the first address that is not a trusted proxy is the
+/// client (addresses further left were written by the client itself). Behind a proxy without
+/// this list every request would come from the proxy, and one address's failed sign-ins would
+/// lock everyone out.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if is_trusted(&ip) => client = ip,
+            Ok(ip) => return ip,
+            // A hop that is no address (a port, "unknown", garbage): what lies beyond it cannot
+            // be trusted; the last proxy that named it is the best known client.
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
+/// The `--trusted-proxy` list: addresses (`127.0.0.1`, `::1`) or networks (`10.0.0.0/8`).
+pub fn trusted_proxies(list: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+    list.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("可信反向代理（--trusted-proxy）“{s}”不是IP地址或网段，如 127.0.0.1 或 10.0.0.0/8")
+                })
+        })
+        .collect()
 }
 
 /// For optional query parameters from HTML forms, where an empty field means "not given".
@@ -277,6 +333,52 @@ mod tests {
         assert_eq!((e.code(), e.field()), ("unknown_field", Some("x")));
         let e = parse_json::<Input>(b"{not json").unwrap_err();
         assert_eq!((e.status(), e.code()), (400, "malformed_json"));
+    }
+
+    #[test]
+    fn the_client_is_the_first_untrusted_hop_from_the_right() {
+        let trusted = trusted_proxies(&["127.0.0.1".into(), "10.0.0.0/8".into()]).unwrap();
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let headers = |values: &[&str]| {
+            let mut h = axum::http::HeaderMap::new();
+            for v in values {
+                h.append("x-forwarded-for", v.parse().unwrap());
+            }
+            h
+        };
+        let at = |peer: &str, values: &[&str]| client_address(ip(peer), &headers(values), &trusted);
+        // A peer that is no proxy is the client, whatever it writes.
+        assert_eq!(at("203.0.113.9", &["198.51.100.1"]), ip("203.0.113.9"));
+        // Through the proxy: what the proxy appended, not what the client wrote before it.
+        assert_eq!(
+            at("127.0.0.1", &["1.2.3.4, 203.0.113.5"]),
+            ip("203.0.113.5")
+        );
+        // Through two proxies (one header each), the inner one trusted.
+        assert_eq!(
+            at("127.0.0.1", &["203.0.113.5", "10.1.2.3"]),
+            ip("203.0.113.5")
+        );
+        // No header: the proxy itself; a hop that is no address stops the walk.
+        assert_eq!(at("127.0.0.1", &[]), ip("127.0.0.1"));
+        assert_eq!(
+            at("127.0.0.1", &["203.0.113.5, unknown, 10.1.2.3"]),
+            ip("10.1.2.3")
+        );
+        // Only trusted hops: the leftmost of them.
+        assert_eq!(at("127.0.0.1", &["10.4.4.4, 10.1.2.3"]), ip("10.4.4.4"));
+        // With no trusted proxy the header is never read.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), &headers(&["203.0.113.5"]), &[]),
+            ip("127.0.0.1")
+        );
+        assert!(trusted_proxies(&["10.0.0.0/33".into()])
+            .unwrap_err()
+            .contains("不是IP地址或网段"));
+        assert_eq!(
+            trusted_proxies(&["::1".into(), " ".into()]).unwrap().len(),
+            1
+        );
     }
 
     #[derive(Debug, Deserialize)]

@@ -71,6 +71,9 @@ pub struct AppState {
     /// behind a queue (see `jianfu_parse`). In-process unless a worker is configured: the
     /// `jianfu` binary names itself when it serves.
     pub parser: jianfu_parse::Parser,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); empty: the
+    /// peer is the client.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             parts: Arc::new(parts),
             time_limits: TimeLimits::default(),
             parser: jianfu_parse::Parser::default(),
+            trusted_proxies: Arc::from([]),
         })
     }
 
@@ -196,9 +200,12 @@ pub async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Ne
 }
 
 /// Serves until the process receives Ctrl-C or SIGTERM; the modules' background work (reading
-/// documents, …) runs meanwhile. Each connection is served by hyper with a timer, so a request
-/// head that takes longer than `time_limits.header` closes its connection; on shutdown the open
-/// connections finish their requests (for at most 30 s).
+/// documents, …) runs meanwhile. Each connection is served by hyper's HTTP/1 with a timer: a
+/// connection whose request head is not all there within `time_limits.header` of its first byte
+/// (or of the previous answer, kept alive) is closed, and so is one that sends no byte at all;
+/// on shutdown the open connections finish their requests (for at most 30 s). HTTP/1 only:
+/// browsers speak HTTP/2 only over TLS, which the reverse proxy in front ends, and sniffing for
+/// HTTP/2 would wait without limit for a first byte.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     serve_until(listener, state, shutdown_signal()).await
 }
@@ -209,19 +216,18 @@ pub async fn serve_until(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let background: Vec<_> = module::modules()
         .iter()
         .filter_map(|m| m.background)
         .map(|work| tokio::spawn(work(state.clone())))
         .collect();
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(state.time_limits.header);
-    builder.http2().timer(TokioTimer::new());
+    let trusted = state.trusted_proxies.clone();
+    let header_limit = state.time_limits.header;
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -239,17 +245,23 @@ pub async fn serve_until(
             () = &mut shutdown => break,
         };
         let router = router.clone();
+        let trusted = trusted.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
-            req.extensions_mut()
-                .insert(axum::extract::ConnectInfo(addr));
+            let client = extract::client_address(addr.ip(), req.headers(), &trusted);
+            req.extensions_mut().insert(extract::ClientAddr(client));
             router.clone().oneshot(req.map(axum::body::Body::new))
         });
-        let conn = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let conn = graceful.watch(conn);
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            // hyper's header timer starts with the first byte: a connection that sends nothing
+            // within the header limit is closed here instead of being held for ever.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(header_limit, stream.peek(&mut first)).await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => return,
+            }
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(conn).await {
                 tracing::debug!(error = %e, "connection ended");
             }
         });

@@ -41,6 +41,15 @@ struct Cli {
         help = "平台对外访问地址，如 https://jianfu.example.gov.cn；以 https:// 开头时登录 Cookie 只经 HTTPS 发送（Secure）"
     )]
     public_url: Option<String>,
+    /// Reverse proxies in front of the platform, whose X-Forwarded-For names the client
+    #[arg(
+        long = "trusted-proxy",
+        global = true,
+        env = "JIANFU_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        help = "可信反向代理的地址或网段（可多个，逗号分隔），如 127.0.0.1；来自这些地址的请求以 X-Forwarded-For 所记的来源地址为准（登录限流、审计记录）"
+    )]
+    trusted_proxy: Vec<String>,
     /// A file whose content is the key the audit trail is signed with
     #[arg(
         long,
@@ -316,7 +325,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Serve { listen } => {
             let db = open(&cli.database, &keys).await?;
-            serve(db, &listen, &search, cli.public_url.as_deref()).await
+            serve(db, &listen, &search, &cli.public_url, &cli.trusted_proxy).await
         }
         Command::Demo { listen } => {
             let db = open(&cli.database, &keys).await?;
@@ -339,7 +348,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
             }
             println!();
-            serve(db, &listen, &search, cli.public_url.as_deref()).await
+            serve(db, &listen, &search, &cli.public_url, &cli.trusted_proxy).await
         }
         Command::Migrate => {
             let (_, n) = audit_cli::open(&cli.database, &keys, audit_cli::Purpose::Write).await?;
@@ -650,9 +659,11 @@ async fn serve(
     db: Db,
     listen: &str,
     search_dir: &std::path::Path,
-    public_url: Option<&str>,
+    public_url: &Option<String>,
+    trusted_proxies: &[String],
 ) -> Result<ExitCode, String> {
-    let secure_cookies = match public_url {
+    let trusted_proxies = jianfu_web::extract::trusted_proxies(trusted_proxies)?;
+    let secure_cookies = match public_url.as_deref() {
         None => false,
         Some(u) if u.starts_with("https://") => true,
         Some(u) if u.starts_with("http://") => false,
@@ -675,6 +686,7 @@ async fn serve(
     let me = std::env::current_exe().map_err(|e| format!("无法确定本程序的路径：{e}"))?;
     state.parser = jianfu_parse::Parser::new(jianfu_parse::ParseConfig::with_worker(me));
     state.secure_cookies = secure_cookies;
+    state.trusted_proxies = trusted_proxies.into();
     jianfu_web::serve(listener, state)
         .await
         .map_err(|e| format!("服务异常退出：{e}"))?;

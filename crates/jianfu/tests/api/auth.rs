@@ -1,6 +1,6 @@
 //! Signing in through the web UI: the pages, CSRF, rate limiting, scope in the pages.
 use crate::both_backends;
-use crate::helpers::{csrf_of, spawn_app, Backend};
+use crate::helpers::{csrf_of, spawn_app, spawn_app_with, Backend, TestApp};
 use reqwest::StatusCode;
 
 both_backends!(
@@ -9,7 +9,8 @@ both_backends!(
     forms_need_the_csrf_token,
     pages_follow_the_callers_scope,
     answers_carry_security_headers,
-    half_sent_requests_are_cut_off
+    half_sent_requests_are_cut_off,
+    clients_behind_a_trusted_proxy_are_told_apart
 );
 
 /// Every answer forbids framing and sniffing and states what a page may load; signed-in pages
@@ -54,8 +55,9 @@ async fn answers_carry_security_headers(backend: Backend) {
     );
 }
 
-/// A client that sends a request head slower than the header limit has its connection closed;
-/// hundreds of them do not keep the server from answering others.
+/// A client that sends a request head slower than the header limit has its connection closed,
+/// and so has one that opens a connection and sends nothing, or keeps one alive after an answer
+/// and sends nothing more; hundreds of them do not keep the server from answering others.
 async fn half_sent_requests_are_cut_off(backend: Backend) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = crate::helpers::spawn_app_with(backend, |s| {
@@ -71,13 +73,27 @@ async fn half_sent_requests_are_cut_off(backend: Backend) {
             .unwrap();
         held.push(s);
     }
+    let mut silent = Vec::new();
+    for _ in 0..100 {
+        silent.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    let mut kept = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 512];
+    let n = kept.read(&mut answer).await.unwrap();
+    assert!(
+        answer[..n].starts_with(b"HTTP/1.1 200"),
+        "kept-alive request answered"
+    );
     // Others are served meanwhile.
     let r = app.client.get(app.url("/login")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     // Past the limit the half-sent requests' connections are closed (read gives EOF, or the
     // peer resets), whatever hyper says before closing.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    for mut s in held.into_iter().take(20) {
+    for mut s in held.into_iter().take(20).chain(silent).chain([kept]) {
         let mut buf = Vec::new();
         let read =
             tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await;
@@ -465,5 +481,114 @@ async fn pages_follow_the_callers_scope(backend: Backend) {
     assert!(
         new_user.contains("青石镇") && !new_user.contains("value=\"admin\""),
         "the office cannot pick the admin role"
+    );
+}
+
+/// A sign-in through `app` as if relayed by a proxy that says the client is `forwarded_for`.
+async fn login_via(
+    app: &TestApp,
+    forwarded_for: &str,
+    username: &str,
+    password: &str,
+) -> StatusCode {
+    app.client
+        .post(app.url("/login"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Behind a reverse proxy every request comes from the proxy's address. With the proxy trusted
+/// (`--trusted-proxy`), the throttle and the audit trail see the client it names: random user
+/// names from one client lock out that client — but not an account that signed in from there
+/// before — and not the county's other offices. Without it, the header is the client's own word
+/// and changes nothing: rotating it does not dodge the limit.
+async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.trusted_proxies = jianfu_web::extract::trusted_proxies(&["127.0.0.1".into()])
+            .unwrap()
+            .into()
+    })
+    .await;
+    // The office's clerk signed in from its address before.
+    let status = login_via(
+        &app,
+        "203.0.113.5",
+        "supervisor",
+        jianfu_demo::DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for i in 0..30 {
+        // The client wrote a first hop of its own; the proxy appended the address it saw.
+        let status = login_via(
+            &app,
+            &format!("10.9.9.{i}, 203.0.113.5"),
+            &format!("random{i}"),
+            "whatever1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let status = login_via(&app, "203.0.113.5", "filer", jianfu_demo::DEMO_PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guessing address is refused"
+    );
+    let status = login_via(
+        &app,
+        "203.0.113.5",
+        "supervisor",
+        jianfu_demo::DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "an account known at the address is not locked out"
+    );
+    let status = login_via(&app, "198.51.100.7", "filer", jianfu_demo::DEMO_PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "another office signs in");
+    let (status, trail) = app
+        .get("inspector", "/api/v1/audit?entity=session&per_page=100")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    let summaries: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries[0].contains("（filer）登录平台，来源地址198.51.100.7"),
+        "{summaries:?}"
+    );
+
+    let app = spawn_app(backend).await;
+    for i in 0..30 {
+        let status = login_via(
+            &app,
+            &format!("203.0.113.{i}"),
+            &format!("random{i}"),
+            "whatever1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let status = login_via(
+        &app,
+        "198.51.100.7",
+        "supervisor",
+        jianfu_demo::DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "an untrusted header is ignored"
     );
 }

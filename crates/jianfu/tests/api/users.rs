@@ -102,7 +102,7 @@ async fn the_grant_table_shows_the_modules_actions(backend: Backend) {
             .unwrap_or_else(|| panic!("no row {label} in the grant table"));
         html[at..at + html[at..].find("</tr>").unwrap()].to_string()
     };
-    // Roles in order: 系统管理员, 减负办, 填报人员, 基层账号, 纪检监督.
+    // Roles in order: 系统管理员, 减负办, 填报人员, 基层账号, 纪检监察.
     let marks = |row: String| row.matches("✓").count();
     assert_eq!(marks(row("查阅审计日志")), 2, "admin and inspector");
     assert_eq!(marks(row("登记、修改会议")), 4, "all but the inspector");
