@@ -935,9 +935,9 @@ pub fn entity_label(entity: &str) -> &'static str {
 pub fn action_label(action: &str) -> &'static str {
     let verb = action.rsplit('.').next().unwrap_or(action);
     match (action, verb) {
-        ("session.login", _) | (_, "login") => "登录",
-        (_, "login_failed") | (_, "failed") => "登录失败",
-        (_, "logout") => "退出",
+        (_, "sign_in") | (_, "login") => "登录",
+        (_, "sign_in_failed") | (_, "login_failed") | (_, "failed") => "登录失败",
+        (_, "sign_out") | (_, "logout") => "退出登录",
         (_, "create") | (_, "issue") | (_, "add") | (_, "upload") => "新建",
         (_, "update") | (_, "edit") | (_, "set") | (_, "save") => "修改",
         (_, "delete") | (_, "remove") => "删除",
@@ -1396,7 +1396,10 @@ mod tests {
             Some("/rules#doc.length".into())
         );
         assert_eq!(action_label("document.update"), "修改");
-        assert_eq!(action_label("session.login"), "登录");
+        // The session entries auth writes: sign-in, failed sign-in, sign-out.
+        assert_eq!(action_label("session.sign_in"), "登录");
+        assert_eq!(action_label("session.sign_in_failed"), "登录失败");
+        assert_eq!(action_label("session.sign_out"), "退出登录");
     }
 
     #[test]

@@ -490,6 +490,11 @@ async fn sign_ins_failures_and_sign_outs_are_audited(backend: Backend) {
         ],
         "{summaries:?}"
     );
+    let labels: Vec<&str> = trail
+        .iter()
+        .map(|e| e["action_label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["退出登录", "登录", "登录失败", "登录失败"]);
     let filer = app.user_id("filer").await.to_string();
     assert!(trail.iter().all(|e| e["entity_id"] == filer.as_str()));
     assert!(
