@@ -14,6 +14,7 @@ use std::process::Command;
 
 both_backends!(
     verify_detects_edits_deletions_and_reordering,
+    a_transaction_of_many_entries_chains_across_insert_chunks,
     audit_entries_follow_the_viewers_region,
     a_chain_recomputed_without_the_key_fails,
     a_rewrite_with_the_key_fails_against_a_checkpoint,
@@ -660,6 +661,54 @@ async fn exec(app: &crate::helpers::TestApp, sql: &str) {
     let mut tx = app.db.begin().await.unwrap();
     tx.execute(&Q::new(sql)).await.unwrap();
     tx.commit().await.unwrap();
+}
+
+/// A transaction that records more entries than one INSERT carries (64 rows: a batch of
+/// grouped writes, each with its warnings) stores them as one unbroken chain, and an entry
+/// edited in the middle chunk is found.
+async fn a_transaction_of_many_entries_chains_across_insert_chunks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let before = app.scalar("SELECT MAX(seq) FROM audit_log").await;
+    let mut tx = app.db.begin().await.unwrap();
+    for i in 0..150 {
+        let after = json!({ "n": i });
+        jianfu_domain::audit::record(
+            &mut tx,
+            &jianfu_core::Actor::system(),
+            jianfu_domain::audit::Change {
+                action: "rule_setting.update",
+                entity: "rule_setting",
+                entity_id: format!("{i}"),
+                region_id: None,
+                before: None,
+                after: Some(&after),
+                summary: format!("第{i}项设置"),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT MAX(seq) FROM audit_log").await,
+        before + 150
+    );
+    let (code, out) = verify_cli(&app.db_url);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("共{}条", before + 150)), "{out}");
+
+    let edited = before + 100;
+    exec(
+        &app,
+        &format!("UPDATE audit_log SET summary = '第1项设置' WHERE seq = {edited}"),
+    )
+    .await;
+    let b = verify(&app.db)
+        .await
+        .unwrap()
+        .broken
+        .expect("an edit in the middle chunk is detected");
+    assert_eq!(b.seq, edited, "{b:?}");
 }
 
 async fn verify_detects_edits_deletions_and_reordering(backend: Backend) {
