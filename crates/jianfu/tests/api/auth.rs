@@ -501,6 +501,15 @@ async fn login_via(
         .status()
 }
 
+/// Thirty sign-ins with made-up user names, each answered as a wrong password, the i-th
+/// with `X-Forwarded-For: forwarded(i)`.
+async fn guess_random_names(app: &TestApp, forwarded: impl Fn(usize) -> String) {
+    for i in 0..30 {
+        let status = login_via(app, &forwarded(i), &format!("random{i}"), "whatever1").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+}
+
 /// Behind a reverse proxy every request comes from the proxy's address. With the proxy trusted
 /// (`--trusted-proxy`), the throttle and the audit trail see the client it names: random user
 /// names from one client lock out that client — but not an account that signed in from there
@@ -522,17 +531,8 @@ async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    for i in 0..30 {
-        // The client wrote a first hop of its own; the proxy appended the address it saw.
-        let status = login_via(
-            &app,
-            &format!("10.9.9.{i}, 203.0.113.5"),
-            &format!("random{i}"),
-            "whatever1",
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
-    }
+    // The client wrote a first hop of its own; the proxy appended the address it saw.
+    guess_random_names(&app, |i| format!("10.9.9.{i}, 203.0.113.5")).await;
     let status = login_via(&app, "203.0.113.5", "filer", jianfu_demo::DEMO_PASSWORD).await;
     assert_eq!(
         status,
@@ -569,16 +569,7 @@ async fn clients_behind_a_trusted_proxy_are_told_apart(backend: Backend) {
     );
 
     let app = spawn_app(backend).await;
-    for i in 0..30 {
-        let status = login_via(
-            &app,
-            &format!("203.0.113.{i}"),
-            &format!("random{i}"),
-            "whatever1",
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
-    }
+    guess_random_names(&app, |i| format!("203.0.113.{i}")).await;
     let status = login_via(
         &app,
         "198.51.100.7",
