@@ -5,6 +5,7 @@ mod assets;
 pub mod auth;
 pub mod bench;
 pub mod burden_xlsx;
+pub mod connections;
 pub mod error;
 pub mod extract;
 pub mod module;
@@ -74,6 +75,9 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); empty: the
     /// peer is the client.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// Connections one address may hold open at once ([`connections`]); trusted proxies are
+    /// not bounded.
+    pub connections_per_address: usize,
 }
 
 impl AppState {
@@ -100,6 +104,7 @@ impl AppState {
             time_limits: TimeLimits::default(),
             parser: jianfu_parse::Parser::default(),
             trusted_proxies: Arc::from([]),
+            connections_per_address: connections::PER_ADDRESS,
         })
     }
 
@@ -203,7 +208,9 @@ pub async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Ne
 /// documents, …) runs meanwhile. Each connection is served by hyper's HTTP/1 with a timer: a
 /// connection whose request head is not all there within `time_limits.header` of its first byte
 /// (or of the previous answer, kept alive) is closed, and so is one that sends no byte at all;
-/// on shutdown the open connections finish their requests (for at most 30 s). HTTP/1 only:
+/// one address holds at most `connections_per_address` connections open (the next are answered
+/// 429 and closed, see [`connections`]); on shutdown the open connections finish their requests
+/// (for at most 30 s). HTTP/1 only:
 /// browsers speak HTTP/2 only over TLS, which the reverse proxy in front ends, and sniffing for
 /// HTTP/2 would wait without limit for a first byte.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
@@ -228,6 +235,8 @@ pub async fn serve_until(
         .header_read_timeout(state.time_limits.header);
     let trusted = state.trusted_proxies.clone();
     let header_limit = state.time_limits.header;
+    let per_address = state.connections_per_address;
+    let open = connections::OpenConnections::default();
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -244,6 +253,17 @@ pub async fn serve_until(
             },
             () = &mut shutdown => break,
         };
+        let admitted = if trusted.iter().any(|net| net.contains(&addr.ip())) {
+            None
+        } else {
+            match open.admit(addr.ip(), per_address) {
+                Some(admitted) => Some(admitted),
+                None => {
+                    tokio::spawn(refuse(stream));
+                    continue;
+                }
+            }
+        };
         let router = router.clone();
         let trusted = trusted.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
@@ -253,6 +273,7 @@ pub async fn serve_until(
         });
         let (builder, watcher) = (builder.clone(), graceful.watcher());
         tokio::spawn(async move {
+            let _admitted = admitted;
             // hyper's header timer starts with the first byte: a connection that sends nothing
             // within the header limit is closed here instead of being held for ever.
             let mut first = [0u8; 1];
@@ -271,6 +292,21 @@ pub async fn serve_until(
     }
     let _ = tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await;
     Ok(())
+}
+
+/// Answers a connection past its address's bound with [`connections::REFUSED`] and closes it,
+/// reading what the client sent meanwhile (closing with it unread would reset the connection
+/// and lose the answer), all within 2 s.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        stream.write_all(connections::REFUSED.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        std::io::Result::Ok(())
+    })
+    .await;
 }
 
 async fn shutdown_signal() {

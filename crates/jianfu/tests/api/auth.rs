@@ -10,6 +10,7 @@ both_backends!(
     pages_follow_the_callers_scope,
     answers_carry_security_headers,
     half_sent_requests_are_cut_off,
+    one_address_holds_a_bounded_number_of_connections,
     clients_behind_a_trusted_proxy_are_told_apart
 );
 
@@ -99,6 +100,55 @@ async fn half_sent_requests_are_cut_off(backend: Backend) {
             tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await;
         assert!(read.is_ok(), "connection still open after the header limit");
     }
+}
+
+/// One address cannot take every connection the server has: past its bound a new connection is
+/// answered 429 in Chinese and closed, other requests wait for nothing, and the address gets its
+/// places back as its connections close.
+async fn one_address_holds_a_bounded_number_of_connections(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(backend, |s| s.connections_per_address = 8).await;
+    let addr = app.url("").trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(s);
+    }
+    // The ninth: refused with a reason, whether or not it sends its request.
+    for request in [&b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"[..], b""] {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(request).await.unwrap();
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            s.read_to_end(&mut answer),
+        )
+        .await
+        .expect("answered and closed at once")
+        .unwrap();
+        let answer = String::from_utf8(answer).unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 429")
+                && answer.ends_with("来自本地址的连接过多，请关闭多余的页面后稍后再试"),
+            "{answer}"
+        );
+    }
+    drop(held);
+    // Its places come back once the server has seen them close.
+    let mut served = false;
+    for _ in 0..50 {
+        if let Ok(r) = app.client.get(app.url("/healthz")).send().await {
+            if r.status() == StatusCode::OK {
+                served = true;
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(served, "the address is served again");
 }
 
 async fn login_home_and_logout(backend: Backend) {
