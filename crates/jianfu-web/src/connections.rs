@@ -11,6 +11,10 @@ use std::sync::{Arc, Mutex};
 /// clerks behind one NAT address, each browser keeping a handful of connections alive.
 pub const PER_ADDRESS: usize = 512;
 
+/// Refused connections being answered at once (each for at most half a second); past them a
+/// refused connection is closed without an answer.
+pub const REFUSALS: usize = 256;
+
 /// The open connections per address, shared by the server loop and its connections.
 #[derive(Clone, Default)]
 pub struct OpenConnections {

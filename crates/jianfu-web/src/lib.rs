@@ -237,6 +237,9 @@ pub async fn serve_until(
     let header_limit = state.time_limits.header;
     let per_address = state.connections_per_address;
     let open = connections::OpenConnections::default();
+    // Refusals answered at once; past them a refused connection is just closed, so a flood of
+    // connections cannot hold descriptors through its refusals either.
+    let refusing = Arc::new(tokio::sync::Semaphore::new(connections::REFUSALS));
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -259,7 +262,12 @@ pub async fn serve_until(
             match open.admit(addr.ip(), per_address) {
                 Some(admitted) => Some(admitted),
                 None => {
-                    tokio::spawn(refuse(stream));
+                    if let Ok(permit) = refusing.clone().try_acquire_owned() {
+                        tokio::spawn(async move {
+                            refuse(stream).await;
+                            drop(permit);
+                        });
+                    }
                     continue;
                 }
             }
@@ -296,10 +304,10 @@ pub async fn serve_until(
 
 /// Answers a connection past its address's bound with [`connections::REFUSED`] and closes it,
 /// reading what the client sent meanwhile (closing with it unread would reset the connection
-/// and lose the answer), all within 2 s.
+/// and lose the answer), all within half a second.
 async fn refuse(mut stream: tokio::net::TcpStream) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+    let _ = tokio::time::timeout(Duration::from_millis(500), async {
         stream.write_all(connections::REFUSED.as_bytes()).await?;
         stream.shutdown().await?;
         let mut sink = [0u8; 4096];
