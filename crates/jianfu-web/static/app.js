@@ -61,10 +61,13 @@ document.addEventListener("DOMContentLoaded", function () {
     p.textContent = "本期尚无数据：" + why;
     el.replaceWith(p);
   }
-  function chart(id, option, hasData, why) {
+  // `rows`: a bar chart with one category per row grows to give each row room for a label of
+  // two lines, instead of packing long rule names on top of each other.
+  function chart(id, option, hasData, why, rows) {
     var el = document.getElementById(id);
     if (!el) return;
     if (!hasData) { empty(el, why); return; }
+    if (rows) el.style.height = Math.max(el.clientHeight, rows * 40 + 40) + "px";
     var c = echarts.init(el);
     c.setOption(option);
     charts.push(c);
@@ -101,7 +104,7 @@ document.addEventListener("DOMContentLoaded", function () {
              axisLabel: { width: 120, overflow: "break", lineHeight: 14 } },
     series: [{ name: "待处理预警", type: "bar", data: rules.map(function (r) { return r.count; }), itemStyle: { color: "#d97706" },
                label: { show: true, position: "right" } }]
-  }, rules.length > 0, "当前没有待处理的预警");
+  }, rules.length > 0, "当前没有待处理的预警", rules.length);
   var top = d.top_issuers;
   var names = top.map(function (r) { return r.issuer_name; });
   var nameAxis = { type: "category", inverse: true, data: names, axisLabel: { width: 110, overflow: "truncate" } };
