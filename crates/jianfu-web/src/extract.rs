@@ -207,7 +207,7 @@ pub fn client_address(
     headers: &axum::http::HeaderMap,
     trusted: &[ipnet::IpNet],
 ) -> std::net::IpAddr {
-    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let is_trusted = |ip: &std::net::IpAddr| is_trusted_proxy(ip, trusted);
     if !is_trusted(&peer) {
         return peer;
     }
@@ -229,6 +229,11 @@ pub fn client_address(
         }
     }
     client
+}
+
+/// Whether `ip` is one of the trusted reverse proxies (`--trusted-proxy`).
+pub fn is_trusted_proxy(ip: &std::net::IpAddr, trusted: &[ipnet::IpNet]) -> bool {
+    trusted.iter().any(|net| net.contains(ip))
 }
 
 /// The `--trusted-proxy` list: addresses (`127.0.0.1`, `::1`) or networks (`10.0.0.0/8`).

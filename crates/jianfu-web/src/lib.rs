@@ -256,21 +256,19 @@ pub async fn serve_until(
             },
             () = &mut shutdown => break,
         };
-        let admitted = if trusted.iter().any(|net| net.contains(&addr.ip())) {
+        let admitted = if extract::is_trusted_proxy(&addr.ip(), &trusted) {
             None
         } else {
-            match open.admit(addr.ip(), per_address) {
-                Some(admitted) => Some(admitted),
-                None => {
-                    if let Ok(permit) = refusing.clone().try_acquire_owned() {
-                        tokio::spawn(async move {
-                            refuse(stream).await;
-                            drop(permit);
-                        });
-                    }
-                    continue;
+            let Some(admitted) = open.admit(addr.ip(), per_address) else {
+                if let Ok(permit) = refusing.clone().try_acquire_owned() {
+                    tokio::spawn(async move {
+                        refuse(stream).await;
+                        drop(permit);
+                    });
                 }
-            }
+                continue;
+            };
+            Some(admitted)
         };
         let router = router.clone();
         let trusted = trusted.clone();

@@ -56,6 +56,20 @@ async fn answers_carry_security_headers(backend: Backend) {
     );
 }
 
+/// `n` connections to `addr`, each having sent part of a request head and nothing more.
+async fn half_sent(addr: &str, n: usize) -> Vec<tokio::net::TcpStream> {
+    use tokio::io::AsyncWriteExt;
+    let mut held = Vec::new();
+    for _ in 0..n {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(s);
+    }
+    held
+}
+
 /// A client that sends a request head slower than the header limit has its connection closed,
 /// and so has one that opens a connection and sends nothing, or keeps one alive after an answer
 /// and sends nothing more; hundreds of them do not keep the server from answering others.
@@ -66,14 +80,7 @@ async fn half_sent_requests_are_cut_off(backend: Backend) {
     })
     .await;
     let addr = app.url("").trim_start_matches("http://").to_string();
-    let mut held = Vec::new();
-    for _ in 0..300 {
-        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            .await
-            .unwrap();
-        held.push(s);
-    }
+    let held = half_sent(&addr, 300).await;
     let mut silent = Vec::new();
     for _ in 0..100 {
         silent.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
@@ -109,14 +116,7 @@ async fn one_address_holds_a_bounded_number_of_connections(backend: Backend) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = crate::helpers::spawn_app_with(backend, |s| s.connections_per_address = 8).await;
     let addr = app.url("").trim_start_matches("http://").to_string();
-    let mut held = Vec::new();
-    for _ in 0..8 {
-        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            .await
-            .unwrap();
-        held.push(s);
-    }
+    let held = half_sent(&addr, 8).await;
     // The ninth: refused with a reason, whether or not it sends its request.
     for request in [&b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"[..], b""] {
         let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
