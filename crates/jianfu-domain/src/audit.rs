@@ -1049,7 +1049,7 @@ fn static_label(field: &str) -> Option<&'static str> {
         "expires_at" => "有效期至",
         "revoked_at" => "撤销时间",
         "user_id" => "账号",
-        "address" => "登录地址",
+        "address" => "来源地址",
         "size" => "文件大小（字节）",
         "content_type" => "文件类型",
         "withdrawn" => "已作废",

@@ -338,8 +338,10 @@ pub async fn end_session(db: &Db, cookie: &str, address: &str) -> AppResult<()> 
                 entity: "session",
                 entity_id: c.id.to_string(),
                 region_id,
-                before: Some(&serde_json::json!({"user_id": c.id})),
-                after: None,
+                // An event, like signing in: what it names, not a record it removed (shown
+                // as a deletion, the account would read as deleted).
+                before: None,
+                after: Some(&serde_json::json!({"user_id": c.id, "address": address})),
                 summary: format!(
                     "用户{}（{}）退出登录，来源地址{}",
                     c.display_name,

@@ -496,6 +496,17 @@ async fn sign_ins_failures_and_sign_outs_are_audited(backend: Backend) {
         .map(|e| e["action_label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["退出登录", "登录", "登录失败", "登录失败"]);
+    // Signing out names the account and the address; it removed no record.
+    let changes = &trail[0]["changes"];
+    assert!(
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["before"].is_null())
+            && changes.to_string().contains("来源地址"),
+        "{changes}"
+    );
     let filer = app.user_id("filer").await.to_string();
     assert!(trail.iter().all(|e| e["entity_id"] == filer.as_str()));
     assert!(
